@@ -1,0 +1,65 @@
+"""The article record: the public contract between parsing and every later stage.
+
+Field names are a contract (README, archive columns, JSON output). ``extraction`` says which
+layer produced each field:
+
+- ``"metadata"``: structured metadata in the page (JSON-LD, ``og:*``, ``article:*`` meta,
+  ``<link rel=canonical>``);
+- ``"profile"``: the site profile's selectors (``config/``);
+- ``"generic"``: the generic extractor (trafilatura), used when the profile finds no body;
+- ``"url"``: derived from the article URL (``article_id``, ``section``, fallback ``canonical_url``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Layer = Literal["metadata", "profile", "generic", "url"]
+Precision = Literal["minute", "day"]
+
+# The fields that must all be found for a record to be complete (else it is quarantined).
+REQUIRED_FIELDS = ("title", "body", "published_at")
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    url: str
+    canonical_url: str
+    article_id: int
+    section: str
+    title: str | None
+    lead: str | None
+    body: str | None
+    published_at: str | None  # ISO 8601 with +07:00
+    published_precision: Precision | None
+    updated_at: str | None
+    author: str | None
+    tags: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+    extraction: dict[str, Layer] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return all(getattr(self, name) for name in REQUIRED_FIELDS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-ready data, in contract order, with ``complete`` included."""
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        data["images"] = [asdict(image) for image in self.images]
+        data["problems"] = list(self.problems)
+        data["complete"] = self.complete
+        order = [
+            "url", "canonical_url", "article_id", "section", "title", "lead", "body",
+            "published_at", "published_precision", "updated_at", "author", "tags", "images",
+            "extraction", "complete", "problems",
+        ]  # fmt: skip
+        return {name: data[name] for name in order}
