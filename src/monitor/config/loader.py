@@ -1,0 +1,128 @@
+"""Reading, merging and validating configuration files into one frozen ``Config``."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from monitor.config.schema import Config
+from monitor.errors import ConfigError
+
+
+def _find_defaults_dir() -> Path:
+    packaged = Path(__file__).resolve().parent.parent / "_config"  # in a built wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "config"  # in a source checkout
+
+
+DEFAULTS_DIR = _find_defaults_dir()
+DEFAULTS_FILE = "monitor.toml"
+MAX_INCLUDE_DEPTH = 8
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The shipped defaults overlaid by ``path`` (if given), validated once."""
+    data = read_config_file(DEFAULTS_DIR / DEFAULTS_FILE)
+    if path is not None:
+        data = merge(data, read_config_file(path))
+    try:
+        return Config.model_validate(_arrays_as_tuples(data))
+    except ValidationError as error:
+        raise _to_config_error(error, path) from None
+
+
+def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
+    """One TOML file with its ``include`` files merged underneath it."""
+    if depth > MAX_INCLUDE_DEPTH:
+        raise ConfigError("includes nest too deeply (a cycle?)", path=str(path))
+    data = _read_toml(path)
+    includes = data.pop("include", [])
+    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+        raise ConfigError("must be a list of file names", key="include", path=str(path))
+    merged: dict[str, Any] = {}
+    for name in includes:
+        merged = merge(merged, read_config_file(path.parent / name, depth + 1))
+    return merge(merged, data)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a file", path=str(path)) from None
+    except PermissionError:
+        raise ConfigError("cannot read the file (permission denied)", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", path=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", path=str(path)) from None
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; every other value (arrays included) is replaced."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _arrays_as_tuples(value: Any) -> Any:
+    """TOML arrays become tuples, so the frozen models' strict tuple fields accept them."""
+    if isinstance(value, dict):
+        return {key: _arrays_as_tuples(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return tuple(_arrays_as_tuples(item) for item in value)
+    return value
+
+
+def _to_config_error(error: ValidationError, path: Path | None) -> ConfigError:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    where = str(path) if path is not None else None
+    if first["type"] == "extra_forbidden":
+        return ConfigError(_unknown_key_message(first), key=key, path=where)
+    return ConfigError(_value_message(first), key=key, path=where)
+
+
+def _unknown_key_message(detail: ErrorDetails) -> str:
+    *parents, name = (str(part) for part in detail["loc"])
+    known = _known_keys(parents)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown key{hint}"
+
+
+def _value_message(detail: ErrorDetails) -> str:
+    message = detail["msg"].removeprefix("Value error, ")
+    if detail["type"] == "missing":
+        return "required key is missing"
+    shown = detail["input"]
+    if isinstance(shown, dict | tuple | list):
+        return message
+    return f"{message} (got {shown!r})"[:300]
+
+
+def _known_keys(parents: list[str]) -> list[str]:
+    model: type[BaseModel] | None = Config
+    for part in parents:
+        if model is None or part not in model.model_fields:
+            return []
+        annotation = model.model_fields[part].annotation
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
+    return list(model.model_fields) if model is not None else []

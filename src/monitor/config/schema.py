@@ -1,0 +1,132 @@
+"""The configuration's shape: frozen models, validated once at load.
+
+Every value's default lives in the shipped files under ``config/`` (one source of truth); the
+models here say what each key means and what values it accepts. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from cssselect import GenericTranslator, SelectorError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+_TRANSLATOR = GenericTranslator()
+
+
+def _check_selector(selector: str) -> str:
+    try:
+        _TRANSLATOR.css_to_xpath(selector)
+    except SelectorError as error:
+        raise ValueError(f"not a valid CSS selector {selector!r}: {error}") from error
+    return selector
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"not a valid regular expression {pattern!r}: {error}") from error
+    return pattern
+
+
+Selector = Annotated[str, AfterValidator(_check_selector)]
+Selectors = tuple[Selector, ...]
+Regex = Annotated[str, AfterValidator(_check_regex)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class ArticleSelectors(Model):
+    """CSS selectors for an article page; each list is tried in order, first match wins."""
+
+    title: Selectors = Field(description="the headline element")
+    date: Selectors = Field(description="the publish-date node (never the site header date)")
+    lead: Selectors = Field(description="the lead (sapo) element")
+    body: Selectors = Field(description="the body container")
+    author: Selectors = Field(description="the author box, when not in the date line")
+    images: Selectors = Field(description="image boxes and galleries inside the body")
+    image_caption: Selectors = Field(description="a caption inside an image box")
+    tags: Selectors = Field(description="tag links")
+    strip: Selectors = Field(description="elements removed from the body before reading it")
+
+
+class ListingSelectors(Model):
+    """Selectors for section, tag and search listing pages."""
+
+    container: Selectors = Field(description="the main list (items outside it are ignored)")
+    item_link: Selectors = Field(description="an item's link inside the main list")
+    next_page: Selectors = Field(description="links to the next page of the listing")
+    next_page_texts: tuple[str, ...] = Field(description="link texts that mean 'next page'")
+    pagination_pattern: str = Field(
+        description="override: a path template with {listing} and {page}; empty = discover"
+    )
+
+
+class SiteProfile(Model):
+    """Everything specific to the watched site: change these, never the code."""
+
+    name: str = Field(description="the site's name, for messages")
+    hosts: tuple[str, ...] = Field(min_length=1, description="first-party hosts")
+    article_path: Regex = Field(
+        description="regex over an article URL's path with groups 'section' and 'id'"
+    )
+    image_path_prefix: str = Field(description="path prefix of first-party image URLs")
+    title_suffixes: tuple[str, ...] = Field(description="site-name suffixes stripped from titles")
+    dateline_prefixes: tuple[str, ...] = Field(description="house datelines removed from leads")
+    author_separator: str = Field(description="separates the date and the author in the date node")
+    header_date: Regex = Field(
+        description="the site-wide header date (today's date, never the publish date)"
+    )
+    footer_markers: tuple[str, ...] = Field(
+        description="a paragraph starting with one ends the body"
+    )
+    widget_markers: tuple[str, ...] = Field(description="page widgets that end the body")
+    drop_paragraphs: tuple[Regex, ...] = Field(description="paragraphs that are never body")
+    article: ArticleSelectors
+    listing: ListingSelectors
+
+    @field_validator("article_path")
+    @classmethod
+    def _article_path_has_groups(cls, pattern: str) -> str:
+        missing = {"section", "id"} - set(re.compile(pattern).groupindex)
+        if missing:
+            raise ValueError(f"needs the named groups {sorted(missing)}")
+        return pattern
+
+
+class SiteConfig(Model):
+    """Where to look: the site and its entry points."""
+
+    base_url: str = Field(pattern=r"^https?://[^/\s]+$", description="scheme and host, no path")
+    feeds: tuple[str, ...] = Field(description="RSS feed paths")
+    listings: tuple[str, ...] = Field(description="section listing paths")
+    tags: tuple[str, ...] = Field(description="tag names, turned into /tag/... pages")
+    max_listing_pages: int = Field(ge=1, description="pages per entry point and run")
+
+
+class CrawlConfig(Model):
+    """How politely to fetch."""
+
+    download_delay: float = Field(ge=0, description="seconds between requests")
+    concurrent_requests: int = Field(ge=1, description="requests in flight at once")
+    obey_robots: bool = Field(description="honour robots.txt")
+    user_agent: str = Field(min_length=1, description="identifies the monitor, with a contact URL")
+
+
+class DatabaseConfig(Model):
+    """Where the archive lives."""
+
+    path: str = Field(min_length=1, description="SQLite file, relative to the working directory")
+
+
+class Config(Model):
+    """The whole configuration, as loaded and validated once."""
+
+    site: SiteConfig
+    crawl: CrawlConfig
+    database: DatabaseConfig
+    profile: SiteProfile
