@@ -1,0 +1,105 @@
+"""monitor.config: defaults, overlays, includes and the errors a user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Config, load_config
+from monitor.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str, name: str = "my.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_load_with_contract_values(config: Config) -> None:
+    assert config.site.base_url == "https://congan.com.vn"
+    assert config.site.feeds == ("/rss/home.rss", "/rss/tin-chinh.rss")
+    assert config.site.listings == ("/tin-chinh",)
+    assert config.site.tags == ("Dân vận", "Dân vận khéo")
+    assert config.site.max_listing_pages == 5
+    assert config.crawl.concurrent_requests == 1
+    assert config.crawl.obey_robots is True
+    assert config.database.path == "db/monitor.db"
+
+
+def test_defaults_include_the_site_profile(config: Config) -> None:
+    assert config.profile.name == "congan.com.vn"
+    assert "#article_content" in config.profile.article.body
+
+
+def test_user_file_changes_only_its_keys(tmp_path: Path, config: Config) -> None:
+    path = write(tmp_path, '[site]\nbase_url = "http://127.0.0.1:8000"\n')
+    loaded = load_config(path)
+    assert loaded.site.base_url == "http://127.0.0.1:8000"
+    assert loaded.site.feeds == config.site.feeds
+    assert loaded.profile == config.profile
+
+
+def test_selector_is_changed_without_code(tmp_path: Path) -> None:
+    path = write(tmp_path, '[profile.article]\nbody = ["div.new-body"]\n')
+    assert load_config(path).profile.article.body == ("div.new-body",)
+
+
+def test_arrays_replace_defaults(tmp_path: Path) -> None:
+    path = write(tmp_path, '[site]\nlistings = ["/vu-an"]\n')
+    assert load_config(path).site.listings == ("/vu-an",)
+
+
+def test_include_is_relative_to_the_including_file(tmp_path: Path) -> None:
+    write(tmp_path, "[crawl]\ndownload_delay = 3.5\n", name="polite.toml")
+    path = write(tmp_path, 'include = ["polite.toml"]\n[site]\nmax_listing_pages = 2\n')
+    loaded = load_config(path)
+    assert (loaded.crawl.download_delay, loaded.site.max_listing_pages) == (3.5, 2)
+
+
+def test_own_keys_win_over_included_ones(tmp_path: Path) -> None:
+    write(tmp_path, "[crawl]\ndownload_delay = 3.5\n", name="polite.toml")
+    path = write(tmp_path, 'include = ["polite.toml"]\n[crawl]\ndownload_delay = 0.5\n')
+    assert load_config(path).crawl.download_delay == 0.5
+
+
+def test_config_is_frozen(config: Config) -> None:
+    with pytest.raises(ValueError):
+        config.site.max_listing_pages = 9  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "says"),
+    [
+        ("[crawl]\ndownload_dely = 2\n", "crawl.download_dely", "did you mean 'download_delay'"),
+        ('[crawl]\ndownload_delay = "fast"\n', "crawl.download_delay", "valid number"),
+        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots", "valid boolean"),
+        ("[site]\nmax_listing_pages = 0\n", "site.max_listing_pages", "greater than or equal"),
+        ('[site]\nbase_url = "congan.com.vn"\n', "site.base_url", "pattern"),
+        ('[profile.article]\ntitle = ["h1[["]\n', "profile.article.title.0", "CSS selector"),
+        ('[profile]\narticle_path = "(unclosed"\n', "profile.article_path", "regular expression"),
+        ('[profile]\narticle_path = "^/x$"\n', "profile.article_path", "named groups"),
+        ("colour = 1\n", "colour", "unknown key"),
+    ],
+)
+def test_bad_value_names_its_key(tmp_path: Path, text: str, key: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key
+    assert says in str(caught.value)
+
+
+def test_missing_file_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_invalid_toml_says_where(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"not valid TOML.*line 1"):
+        load_config(write(tmp_path, "[site\n"))
+
+
+def test_include_cycle_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, 'include = ["my.toml"]\n')
+    with pytest.raises(ConfigError, match="nest too deeply"):
+        load_config(path)
