@@ -1,0 +1,258 @@
+"""Tests for monitor.text: the display, matching and folded forms of Vietnamese text."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.text import (
+    canonical_tones,
+    fold,
+    matching_form,
+    normalize_inline,
+    normalize_paragraphs,
+)
+
+
+def _nfd(s: str) -> str:
+    return unicodedata.normalize("NFD", s)
+
+
+def _vietnamese_letters() -> str:
+    """Every precomposed Vietnamese letter, both cases, plus the consonants."""
+    vowels = "aăâeêioôơuưy"
+    toned = (
+        unicodedata.normalize("NFC", vowel + mark)
+        for vowel in vowels
+        for mark in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    )
+    lower = "".join(toned) + "bcdđghklmnpqrstvx"
+    return lower + lower.upper()
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+vietnamese_text = st.text(alphabet=VIETNAMESE_LETTERS + " .,;:!?-–\"'()0123456789")
+
+
+# --- normalize_inline -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["bình", "công an", "Thủ Đức", "Đảng ủy", "khỏe", "ưởng"])
+def test_normalize_inline_composes_nfd_to_nfc(text: str) -> None:
+    decomposed = _nfd(text)
+    assert decomposed != text
+    assert normalize_inline(decomposed) == text
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u200b", "\u00ad", "\ufeff", "\u2060", "\u200c", "\u200d", "\u200e", "\u202a"],
+    ids=["zwsp", "soft-hyphen", "bom", "word-joiner", "zwnj", "zwj", "lrm", "lre"],
+)
+def test_normalize_inline_removes_format_character(char: str) -> None:
+    assert normalize_inline(f"{char}cô{char}ng an{char}") == "công an"
+
+
+def test_normalize_inline_removes_format_character_before_composing() -> None:
+    assert normalize_inline("bi\u200b\u0300nh") == "bình"
+
+
+def test_normalize_inline_rejoins_syllables_split_by_zero_width_space() -> None:
+    # Documented decision: a zero-width character between two letters is removed, not spaced.
+    assert normalize_inline("dân\u200bvận") == "dânvận"
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\u00a0", "\u2009", "\u202f", "\u2007", "\u3000", "\t", "\r\n", "\n", "\u2028", "\x0b"],
+    ids=["nbsp", "thin", "narrow-nbsp", "figure", "ideographic", "tab", "crlf", "lf", "ls", "vt"],
+)
+def test_normalize_inline_maps_separator_to_space(separator: str) -> None:
+    assert normalize_inline(f"công{separator}an") == "công an"
+
+
+def test_normalize_inline_maps_eth_lookalike_to_d_stroke() -> None:
+    assert normalize_inline("\u00d0ẢNG \u00f0oàn") == "\u0110ẢNG \u0111oàn"
+
+
+def test_normalize_inline_collapses_whitespace_and_strips() -> None:
+    assert normalize_inline("  Công \u00a0 an\n\n nhân \t dân  ") == "Công an nhân dân"
+
+
+def test_normalize_inline_keeps_tone_style_as_written() -> None:
+    assert normalize_inline("Hoà Bình") == "Hoà Bình"
+
+
+@given(st.text())
+def test_normalize_inline_output_is_clean_and_idempotent(text: str) -> None:
+    result = normalize_inline(text)
+    assert unicodedata.is_normalized("NFC", result)
+    assert not any(unicodedata.category(char) == "Cf" for char in result)
+    assert result == " ".join(result.split())
+    assert normalize_inline(result) == result
+
+
+# --- normalize_paragraphs -------------------------------------------------------------------
+
+
+def test_normalize_paragraphs_joins_non_empty_with_blank_line() -> None:
+    paragraphs = ["  Đoạn một ", "\u200b", "", " \u00a0 ", "Đoạn\nhai"]
+    assert normalize_paragraphs(paragraphs) == "Đoạn một\n\nĐoạn hai"
+
+
+def test_normalize_paragraphs_of_nothing_is_empty() -> None:
+    assert normalize_paragraphs([]) == ""
+
+
+def test_normalize_paragraphs_accepts_any_iterable() -> None:
+    def generate() -> Iterator[str]:
+        yield "một"
+        yield "hai"
+
+    assert normalize_paragraphs(generate()) == "một\n\nhai"
+
+
+# --- canonical_tones ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new_style", "old_style"),
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("uý", "úy"),
+        ("Hoà", "Hòa"),
+        ("HOÀ", "HÒA"),
+        ("toà", "tòa"),
+        ("xoè", "xòe"),
+        ("luỹ", "lũy"),
+        ("tuỳ", "tùy"),
+        ("oà", "òa"),
+        ("hoạ", "họa"),
+        ("nguỵ", "ngụy"),
+        ("Đoá", "Đóa"),
+        ("nhoè", "nhòe"),
+        ("THUỶ", "THỦY"),
+    ],
+)
+def test_canonical_tones_moves_mark_to_first_vowel(new_style: str, old_style: str) -> None:
+    assert canonical_tones(new_style) == old_style
+
+
+def test_canonical_tones_changes_every_syllable_in_running_text() -> None:
+    text = "Uỷ ban Hoà Bình: thuỷ lợi, khoẻ mạnh (Đảng uỷ)."
+    assert canonical_tones(text) == "Ủy ban Hòa Bình: thủy lợi, khỏe mạnh (Đảng ủy)."
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "hoàng",  # closed syllable
+        "toán",
+        "khuyến",
+        "thuyền",
+        "khuỷu",  # nucleus uyu keeps its mark on y
+        "ngoẻo",
+        "quý",  # qu + vowel
+        "quỳ",
+        "quả",
+        "Chloé",  # foreign: initial "chl" is not Vietnamese
+        "Noé",  # foreign: "noe" is not a Vietnamese syllable
+        "café",
+        "Zoé",
+        "hòa",  # already old style
+        "thủy",
+        "khỏe",
+        "úy",
+        "hoà2",  # not a whole-letter token
+        "x_hoà",
+    ],
+)
+def test_canonical_tones_leaves_word_unchanged(word: str) -> None:
+    assert canonical_tones(word) == word
+
+
+@given(vietnamese_text)
+def test_canonical_tones_preserves_length(text: str) -> None:
+    assert len(canonical_tones(text)) == len(text)
+
+
+@given(vietnamese_text)
+def test_canonical_tones_is_idempotent(text: str) -> None:
+    once = canonical_tones(text)
+    assert canonical_tones(once) == once
+
+
+# --- matching_form --------------------------------------------------------------------------
+
+
+def test_matching_form_unifies_case_and_tone_style() -> None:
+    assert matching_form("Hoà Bình") == matching_form("hòa bình") == "hòa bình"
+
+
+def test_matching_form_keeps_character_whose_lower_case_is_longer() -> None:
+    assert matching_form("İSTANBUL") == "İstanbul"
+
+
+def test_matching_form_offsets_are_offsets_in_original() -> None:
+    original = "Công an tỉnh HOÀ BÌNH tổ chức"
+    start = matching_form(original).index("hòa bình")
+    assert original[start : start + len("hòa bình")] == "HOÀ BÌNH"
+
+
+@given(vietnamese_text)
+def test_matching_form_preserves_length(text: str) -> None:
+    assert len(matching_form(text)) == len(text)
+
+
+@given(st.text())
+def test_matching_form_preserves_length_of_any_normalized_text(text: str) -> None:
+    normalized = normalize_inline(text)
+    assert len(matching_form(normalized)) == len(normalized)
+
+
+# --- fold -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Thủ Đức", "thu duc"),
+        ("Đảng ủy", "dang uy"),
+        ("Đảng uỷ", "dang uy"),
+        ("dân vận khéo", "dan van kheo"),
+        ("Người Việt ƯỚC MƠ", "nguoi viet uoc mo"),
+    ],
+)
+def test_fold_strips_marks_and_d_stroke(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_turns_every_vietnamese_letter_into_ascii() -> None:
+    assert fold(VIETNAMESE_LETTERS).isascii()
+
+
+def test_fold_keeps_length_of_character_whose_lower_case_is_longer() -> None:
+    assert fold("İstanbul") == "Istanbul"
+
+
+@given(vietnamese_text)
+def test_fold_preserves_length(text: str) -> None:
+    assert len(fold(text)) == len(text)
+
+
+@given(st.text())
+def test_fold_preserves_length_of_any_normalized_text(text: str) -> None:
+    normalized = normalize_inline(text)
+    assert len(fold(normalized)) == len(normalized)
+
+
+@given(vietnamese_text)
+def test_fold_is_idempotent(text: str) -> None:
+    once = fold(text)
+    assert fold(once) == once
