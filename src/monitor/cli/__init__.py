@@ -1,0 +1,62 @@
+"""The ``monitor`` command: a thin shell over the library.
+
+Exit codes: 0 success; 1 the work failed (site unreachable, archive unwritable...);
+2 bad usage, configuration or input. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from monitor import __version__
+from monitor.cli.context import AppContext
+from monitor.cli.parse_command import parse_command
+from monitor.errors import ConfigError, InputError, MonitorError
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="MONITOR_CONFIG",
+    help="Config file overlaid on the shipped defaults (env: MONITOR_CONFIG).",
+)
+@click.version_option(__version__, prog_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Monitor congan.com.vn for dân vận articles: crawl, archive, match, alert.
+
+    \b
+    Examples:
+      monitor parse page.html --url https://congan.com.vn/tin-chinh/x_179591.html
+      monitor --config my.toml parse page.html --url URL
+    """
+    ctx.obj = AppContext(config_path)
+
+
+cli.add_command(parse_command)
+
+
+def main() -> None:
+    """Entry point: runs the command group and turns our errors into one-line messages."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("monitor: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except (ConfigError, InputError) as error:
+        click.echo(f"monitor: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except MonitorError as error:
+        click.echo(f"monitor: {error}", err=True)
+        sys.exit(EXIT_FAILURE)

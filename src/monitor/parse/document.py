@@ -1,0 +1,71 @@
+"""From bytes to a parsed HTML tree: charset decoding and the "is this HTML at all" check."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.html
+from lxml import etree
+
+from monitor.errors import ExtractionError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_HTML_TAG = re.compile(r"<\s*(html|head|body|div|p|article|h1|title|meta)\b", re.I)
+SNIFF_BYTES = 4096
+
+
+def declared_charset(data: bytes, content_type: str | None) -> str | None:
+    """The charset named by the HTTP header, else by a ``<meta>`` near the top, else None."""
+    for found in (
+        _HEADER_CHARSET.search(content_type or ""),
+        _META_CHARSET.search(data[:SNIFF_BYTES]),
+    ):
+        if found:
+            name = found.group(1)
+            charset = name.decode("ascii") if isinstance(name, bytes) else name
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                continue
+    return None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, list[str]]:
+    """The page's text and any decoding problems. Never decodes with replacement characters
+    unless every other reading failed, and then says so."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), []
+    charset = declared_charset(data, content_type)
+    if charset is not None:
+        try:
+            return data.decode(charset), []
+        except UnicodeDecodeError:
+            problem = f"declared charset {charset} does not decode the page; detected instead"
+            return _detect(data), [problem]
+    return _detect(data), []
+
+
+def _detect(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", "replace")
+
+
+def load_document(html: str, url: str) -> lxml.html.HtmlElement:
+    """The parsed tree, or ExtractionError for empty input or input that is not HTML."""
+    if not html.strip():
+        raise ExtractionError("empty page", url=url)
+    if "\x00" in html[:SNIFF_BYTES] or not _HTML_TAG.search(html[: SNIFF_BYTES * 16]):
+        raise ExtractionError("not an HTML page", url=url)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"cannot parse the HTML: {error}", url=url) from None
+    return root

@@ -1,0 +1,123 @@
+"""The metadata layer: JSON-LD, Open Graph and ``article:*`` meta tags, ``<link rel=canonical>``.
+
+Structured metadata is optional on the watched site; every field here may be None.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+
+from monitor.text import normalize_inline
+
+ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "BlogPosting",
+    "AnalysisNewsArticle",
+}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    canonical: str | None = None
+
+
+def read_metadata(root: lxml.html.HtmlElement) -> Metadata:
+    """What the page's structured metadata says; JSON-LD wins over meta tags."""
+    meta = _meta_tags(root)
+    ld = _json_ld_article(root)
+    title = _text(ld.get("headline")) or meta.get("og:title")
+    return Metadata(
+        title=title,
+        published=_text(ld.get("datePublished")) or meta.get("article:published_time"),
+        modified=_text(ld.get("dateModified")) or meta.get("article:modified_time"),
+        author=_author(ld.get("author")) or meta.get("author") or meta.get("article:author"),
+        tags=_keywords(ld.get("keywords")) or _meta_all(root, "article:tag"),
+        canonical=_canonical(root) or meta.get("og:url"),
+    )
+
+
+def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for element in root.iterfind(".//meta"):
+        name = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if name and content and name.lower() not in found:
+            found[name.lower()] = normalize_inline(content)
+    return found
+
+
+def _meta_all(root: lxml.html.HtmlElement, name: str) -> tuple[str, ...]:
+    values = (
+        normalize_inline(element.get("content") or "")
+        for element in root.iterfind(".//meta")
+        if (element.get("property") or element.get("name") or "").lower() == name
+    )
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def _canonical(root: lxml.html.HtmlElement) -> str | None:
+    for element in root.iterfind(".//link"):
+        if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
+            return str(element.get("href")).strip()
+    return None
+
+
+def _json_ld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    for script in root.iterfind(".//script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        article = _find_article(data)
+        if article is not None:
+            return article
+    return {}
+
+
+def _find_article(data: Any) -> dict[str, Any] | None:
+    if isinstance(data, list):
+        return next((found for item in data if (found := _find_article(item))), None)
+    if not isinstance(data, dict):
+        return None
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if any(kind in ARTICLE_TYPES for kind in kinds):
+        return data
+    return _find_article(data.get("@graph"))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return normalize_inline(value)
+    return None
+
+
+def _author(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [name for item in value if (name := _author(item))]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return ()
+    words = (normalize_inline(item) for item in value if isinstance(item, str))
+    return tuple(dict.fromkeys(word for word in words if word))
