@@ -89,12 +89,12 @@ def _choose_text_fields(
     profile: SiteProfile,
 ) -> None:
     generic_body = body_paragraphs(list(generic.paragraphs), profile) if generic else ()
-    chosen.choose(
-        "title",
-        (_without_suffix(metadata.title, profile), "metadata"),
-        (fields.title, "profile"),
-        (generic.title if generic else None, "generic"),
-    )
+    profile_title: tuple[object, Layer] = (fields.title, "profile")
+    generic_title: tuple[object, Layer] = (generic.title if generic else None, "generic")
+    # A page whose body the profile cannot find is not in the profile's shape: its broad
+    # title selectors are then less trustworthy than the generic extractor.
+    ranked = (profile_title, generic_title) if generic is None else (generic_title, profile_title)
+    chosen.choose("title", (_without_suffix(metadata.title, profile), "metadata"), *ranked)
     chosen.choose("lead", (fields.lead, "profile"))
     body = [p for p in fields.paragraphs if p != fields.lead] if fields.lead else fields.paragraphs
     chosen.choose("body", ("\n\n".join(body), "profile"), ("\n\n".join(generic_body), "generic"))

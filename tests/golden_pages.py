@@ -1,0 +1,41 @@
+"""The golden article pages and their expected records (tests/golden/pages)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PAGES_DIR = Path(__file__).resolve().parent / "golden" / "pages"
+BASELINE = Path(__file__).resolve().parent / "golden" / "baseline.json"
+
+# The record fields the quality gate scores, one accuracy figure each.
+SCORED_FIELDS = (
+    "canonical_url", "article_id", "section", "title", "lead", "body", "published_at",
+    "published_precision", "updated_at", "author", "tags", "images", "complete",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GoldenPage:
+    name: str
+    html: bytes
+    expected: dict[str, Any]
+
+
+def golden_pages() -> list[GoldenPage]:
+    pages = []
+    for html_path in sorted(PAGES_DIR.glob("*.html")):
+        expected = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append(GoldenPage(html_path.stem, html_path.read_bytes(), expected))
+    return pages
+
+
+def field_accuracy(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, float]:
+    """Per field: the share of (actual, expected) pairs where the field is exactly right."""
+    return {
+        name: sum(actual.get(name) == expected.get(name) for actual, expected in results)
+        / len(results)
+        for name in SCORED_FIELDS
+    }
