@@ -44,15 +44,16 @@ def theirs(page: GoldenPage) -> dict[str, Any]:
     )
     if doc is None:
         return {}
-    lines = [normalize_inline(line) for line in (doc.text or "").split("\n")]
+    doc = doc if isinstance(doc, dict) else doc.as_dict()
+    lines = [normalize_inline(line) for line in (doc.get("text") or "").split("\n")]
     return {
-        "title": doc.title,
-        "lead": doc.description,
+        "title": doc.get("title"),
+        "lead": doc.get("description"),
         "body": "\n\n".join(line for line in lines if line) or None,
-        "published_date": doc.date,
-        "author": doc.author,
-        "tags": list(doc.tags or []) or [],
-        "canonical_url": doc.url,
+        "published_date": doc.get("date"),
+        "author": doc.get("author"),
+        "tags": list(doc.get("tags") or []),
+        "canonical_url": doc.get("url"),
     }
 
 
