@@ -1,0 +1,46 @@
+"""The archive: the one package that touches the monitor's SQLite database.
+
+Everything else reads and writes through ``Archive``; every SQL string lives in this package.
+
+    archive.py      Archive: open/close, one transaction per method, errors → StorageError
+    connection.py   opening: file mode 0600, WAL, foreign keys, busy timeout, migrations
+    migrations.py   the numbered migrations and the schema drawing (PRAGMA user_version)
+    articles.py     articles, tags, images, history (article_versions), reads by id/date
+    quarantine.py   incomplete records, kept out of articles
+    raw.py          raw pages (zlib), for reparse without the network
+    fts.py          the two FTS5 tables (matching form, folded form) and search_ids
+    runs.py         crawl runs and their figures
+    state.py        HTTP validators and crawl state
+    timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
+    transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK
+
+Decisions a caller relies on:
+
+- **Timestamps** written by the archive are ISO 8601 at Vietnam time, ``+07:00``, to the
+  second; times handed in (``fetched_at``, ``since_iso``) may use any offset but must have one.
+- **Known** ids are those archived *or* quarantined: a quarantined page is kept as a raw page
+  and reparsed, not refetched.
+- **Transactions**: one per method call. ``store_article`` writes the raw page, the article
+  (or quarantine) row, tags, images, history, both FTS rows and the run's outcome figure
+  together, or nothing.
+"""
+
+from monitor.archive.archive import Archive
+from monitor.archive.articles import StoreOutcome, content_hash
+from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
+from monitor.archive.raw import RawPage
+from monitor.archive.runs import RUN_FIGURES, RunMode, RunOutcome
+from monitor.archive.timestamps import VN_TZ
+
+__all__ = [
+    "MIGRATIONS",
+    "RUN_FIGURES",
+    "SCHEMA_VERSION",
+    "VN_TZ",
+    "Archive",
+    "RawPage",
+    "RunMode",
+    "RunOutcome",
+    "StoreOutcome",
+    "content_hash",
+]

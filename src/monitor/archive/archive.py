@@ -1,0 +1,244 @@
+"""``Archive``: the one object through which the monitor reads and writes its database.
+
+Each method is one transaction: a write method opens ``BEGIN IMMEDIATE`` and commits only when
+everything it had to write is written (``store_article``: raw page, article or quarantine row,
+tags, images, history, both FTS rows and the run's figure), so a crash or an error leaves the
+database as it was before the call. Any SQLite failure becomes a ``StorageError`` naming the
+path and the operation. The SQL itself lives in the sibling modules, one per table family.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from monitor.archive import articles, fts, quarantine, raw, runs, state
+from monitor.archive.articles import StoreOutcome
+from monitor.archive.connection import open_database
+from monitor.archive.migrations import schema_version
+from monitor.archive.raw import RawPage
+from monitor.archive.runs import RunMode, RunOutcome
+from monitor.archive.timestamps import to_archive_time
+from monitor.archive.transaction import write_transaction
+from monitor.errors import StorageError
+from monitor.record import ArticleRecord
+
+
+class Archive:
+    """An open archive file. Create it with ``Archive.open``; use it as a context manager."""
+
+    def __init__(self, db: Database, path: Path, *, readonly: bool) -> None:
+        self._db = db
+        self.path = path
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Self:
+        """Open (creating and migrating unless ``readonly``) the archive at ``path``."""
+        path = Path(path)
+        return cls(open_database(path, readonly=readonly), path, readonly=readonly)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def settings(self) -> dict[str, Any]:
+        """The connection's settings: journal_mode, foreign_keys, busy_timeout, schema_version."""
+        with self._reading("read settings"):
+            pragma = {
+                name: self._db.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+            return {**pragma, "schema_version": schema_version(self._db)}
+
+    # --- articles -------------------------------------------------------------------------
+
+    def store_article(
+        self,
+        record: ArticleRecord,
+        raw_html: bytes,
+        *,
+        content_type: str | None,
+        http_status: int,
+        fetched_at: str,
+        run_id: int | None,
+        fetched_url: str | None = None,
+    ) -> StoreOutcome:
+        """Archive one fetched article page and its record, in one transaction.
+
+        The raw page is always kept. An incomplete record goes to quarantine ('quarantined')
+        and leaves any archived article of the same id untouched; a complete one is 'new',
+        'unchanged' or 'updated' (see ``articles``) and leaves quarantine. With a ``run_id``
+        the run's figure of that name is incremented in the same transaction: callers must
+        not add it themselves. ``fetched_at`` is any ISO 8601 time with an offset; it becomes
+        ``first_seen_at``/``last_seen_at`` at +07:00. ``fetched_url`` defaults to the
+        record's url.
+        """
+        seen_at = to_archive_time(fetched_at, name="fetched_at")
+        page = RawPage(record.article_id, record.url, seen_at, content_type, http_status, raw_html)
+        with self._writing(f"store article {record.article_id}"):
+            raw.write_raw_page(self._db, page)
+            outcome: StoreOutcome
+            if record.complete:
+                outcome = articles.store_complete(
+                    self._db, record, seen_at=seen_at, fetched_url=fetched_url or record.url
+                )
+            else:
+                quarantine.hold(self._db, record, seen_at=seen_at)
+                outcome = "quarantined"
+            if run_id is not None:
+                runs.add_figures(self._db, run_id, {outcome: 1})
+        return outcome
+
+    def delete_article(self, article_id: int) -> bool:
+        """Remove the article everywhere (row, history, FTS, quarantine, raw page)."""
+        with self._writing(f"delete article {article_id}"):
+            return articles.delete_article(self._db, article_id)
+
+    def set_on_topic(self, article_id: int, on_topic: bool) -> bool:
+        """Set the article's ``on_topic`` flag; returns whether the article exists."""
+        with self._writing(f"set on_topic of article {article_id}"):
+            return articles.set_on_topic(self._db, article_id, on_topic)
+
+    def get_article(self, article_id: int) -> dict[str, Any] | None:
+        """The archived article with ``tags`` and ``images`` lists, or ``None``."""
+        with self._reading(f"read article {article_id}"):
+            return articles.get_article(self._db, article_id)
+
+    def article_versions(self, article_id: int) -> list[dict[str, Any]]:
+        """The article's earlier versions, oldest first (empty when it never changed)."""
+        with self._reading(f"read versions of article {article_id}"):
+            return articles.get_versions(self._db, article_id)
+
+    def known_ids(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` archived *or quarantined*: both are reparsed, never refetched."""
+        with self._reading("look up known ids"):
+            return articles.known_ids(self._db, [int(article_id) for article_id in ids])
+
+    def max_article_id(self) -> int | None:
+        """The highest id archived or quarantined, ``None`` when there is none."""
+        with self._reading("read the highest article id"):
+            return articles.max_article_id(self._db)
+
+    def recent_article_ids(self, since_iso: str) -> list[int]:
+        """Ids of articles published at or after ``since_iso`` (any offset), newest first."""
+        since = to_archive_time(since_iso, name="since_iso")
+        with self._reading("read recent articles"):
+            return articles.recent_article_ids(self._db, since)
+
+    def raw_pages(self) -> Iterator[RawPage]:
+        """Every kept raw page, decompressed, in id order (writing between pages is fine)."""
+        pages = raw.iter_raw_pages(self._db)
+        while True:
+            with self._reading("read raw pages"):
+                page = next(pages, None)
+            if page is None:
+                return
+            yield page
+
+    def counts(self) -> dict[str, int]:
+        """Row counts: articles, quarantined, versions, runs, raw_pages."""
+        with self._reading("count rows"):
+            return articles.counts(self._db)
+
+    def search_ids(self, query_fts: str, *, folded: bool, limit: int) -> list[int]:
+        """Ids matching an FTS5 query in the exact or the folded table (see ``fts``)."""
+        with self._reading("search"):
+            return fts.search_ids(self._db, query_fts, folded=folded, limit=limit)
+
+    # --- HTTP cache and crawl state -------------------------------------------------------
+
+    def cached_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """``(etag, last_modified)`` last stored for ``url``, or ``None``."""
+        with self._reading(f"read HTTP validators of {url}"):
+            return state.cached_validators(self._db, url)
+
+    def store_validators(
+        self, url: str, etag: str | None, last_modified: str | None, status: int | None
+    ) -> None:
+        """Remember what ``url`` answered with, for the next conditional request."""
+        with self._writing(f"store HTTP validators of {url}"):
+            state.store_validators(self._db, url, etag, last_modified, status)
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        """The JSON value stored under ``key``, or ``default``."""
+        with self._reading(f"read crawl state {key!r}"):
+            return state.get_state(self._db, key, default)
+
+    def put_state(self, key: str, value: Any) -> None:
+        """Store a JSON value under ``key``."""
+        with self._writing(f"store crawl state {key!r}"):
+            state.put_state(self._db, key, value)
+
+    # --- crawl runs -----------------------------------------------------------------------
+
+    def start_run(self, mode: RunMode) -> int:
+        """Record a run as 'running'; returns its id."""
+        with self._writing(f"start a {mode} run"):
+            return runs.start_run(self._db, mode)
+
+    def finish_run(
+        self, run_id: int, outcome: RunOutcome, reason: str | None = None, **figures: int
+    ) -> None:
+        """Close the run: final ``outcome``, optional ``reason``; ``figures`` are set."""
+        with self._writing(f"finish run {run_id}"):
+            runs.finish_run(self._db, run_id, outcome, reason, figures)
+
+    def add_run_figures(self, run_id: int, **increments: int) -> None:
+        """Add to the run's figures (``requests=1, bytes=5120``…)."""
+        with self._writing(f"update run {run_id}"):
+            runs.add_figures(self._db, run_id, increments)
+
+    def last_runs(self, n: int) -> list[dict[str, Any]]:
+        """The ``n`` most recent runs, newest first."""
+        with self._reading("read runs"):
+            return runs.last_runs(self._db, n)
+
+    def mark_interrupted_runs(self) -> int:
+        """Mark runs left 'running' as 'interrupted'; returns how many.
+
+        Call it only when no other process can be crawling into this archive.
+        """
+        with self._writing("mark interrupted runs"):
+            return runs.mark_interrupted(self._db)
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        if self.readonly:
+            raise StorageError(
+                f"cannot {what}: archive {self.path} is open read-only", path=str(self.path)
+            )
+        try:
+            with write_transaction(self._db):
+                yield
+        except (sqlite3.Error, json.JSONDecodeError) as error:
+            raise self._error(what, error) from error
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, json.JSONDecodeError) as error:
+            raise self._error(what, error) from error
+
+    def _error(self, what: str, error: Exception) -> StorageError:
+        return StorageError(f"cannot {what} in archive {self.path}: {error}", path=str(self.path))

@@ -1,0 +1,239 @@
+"""Articles: the current content of each complete article, its tags, images and history.
+
+``store_complete`` decides between three outcomes by ``content_hash``, a sha256 over the
+canonical JSON of the content fields (``CONTENT_FIELDS``: title, lead, body, published_at,
+updated_at, author, tags, images — not extraction, problems or timestamps):
+
+- no row yet → **new**: version 1, ``first_seen_at = last_seen_at`` = the fetch time;
+- same hash → **unchanged**: only ``last_seen_at`` moves (to the later of the two times);
+- other hash → **updated**: the *old* content, tags and images are copied to
+  ``article_versions`` (its version number, ``captured_at`` = the fetch that replaced it),
+  then the row takes the new content and ``version + 1``. Nothing is overwritten silently:
+  version *k* was current from ``captured_at`` of version *k − 1* (or ``first_seen_at``)
+  to its own ``captured_at``.
+
+Tags, images and both FTS rows are rewritten with the article. Every function here runs inside
+the caller's transaction (see ``transaction``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from monitor.archive import fts, quarantine
+from monitor.record import ArticleRecord
+
+StoreOutcome = Literal["new", "updated", "unchanged", "quarantined"]
+
+CONTENT_FIELDS = ("title", "lead", "body", "published_at", "updated_at", "author")
+
+
+def content_of(record: ArticleRecord) -> dict[str, Any]:
+    """The fields that make up an article's content, as JSON-ready data."""
+    content: dict[str, Any] = {name: getattr(record, name) for name in CONTENT_FIELDS}
+    content["tags"] = list(record.tags)
+    content["images"] = [{"url": image.url, "caption": image.caption} for image in record.images]
+    return content
+
+
+def content_hash(record: ArticleRecord) -> str:
+    """sha256 (hex) of the canonical JSON of ``content_of(record)``."""
+    canonical = json.dumps(
+        content_of(record), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def store_complete(
+    db: Database, record: ArticleRecord, *, seen_at: str, fetched_url: str
+) -> StoreOutcome:
+    """Archive a complete record (see the module docstring for the outcomes)."""
+    quarantine.release(db, record.article_id)
+    digest = content_hash(record)
+    current = db.execute(
+        "SELECT content_hash, version FROM articles WHERE article_id = ?", (record.article_id,)
+    ).fetchone()
+    if current is None:
+        row = _article_row(record, digest, fetched_url)
+        row.update(first_seen_at=seen_at, last_seen_at=seen_at, version=1)
+        db.table("articles").insert(row)
+        _write_children(db, record)
+        return "new"
+    old_hash, old_version = current
+    if old_hash == digest:
+        _touch(db, record.article_id, seen_at)
+        return "unchanged"
+    _keep_version(db, record.article_id, captured_at=seen_at)
+    row = _article_row(record, digest, fetched_url)
+    row["version"] = old_version + 1
+    db.table("articles").update(record.article_id, row)
+    _touch(db, record.article_id, seen_at)
+    _write_children(db, record)
+    return "updated"
+
+
+def _article_row(record: ArticleRecord, digest: str, fetched_url: str) -> dict[str, Any]:
+    """The ``articles`` columns taken from the record (all but times, version, on_topic)."""
+    return {
+        "article_id": record.article_id,
+        "url": record.url,
+        "canonical_url": record.canonical_url,
+        "section": record.section,
+        **{name: getattr(record, name) for name in CONTENT_FIELDS},
+        "published_precision": record.published_precision,
+        "content_hash": digest,
+        "extraction": json.dumps(record.extraction, ensure_ascii=False),
+        "problems": json.dumps(list(record.problems), ensure_ascii=False),
+        "fetched_url": fetched_url,
+    }
+
+
+def _touch(db: Database, article_id: int, seen_at: str) -> None:
+    db.execute(
+        "UPDATE articles SET last_seen_at = MAX(last_seen_at, ?) WHERE article_id = ?",
+        (seen_at, article_id),
+    )
+
+
+def _write_children(db: Database, record: ArticleRecord) -> None:
+    """Replace the article's tags, images and FTS rows by the record's."""
+    article_id = record.article_id
+    db.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM article_images WHERE article_id = ?", (article_id,))
+    db.table("article_tags").insert_all(
+        {"article_id": article_id, "position": position, "tag": tag}
+        for position, tag in enumerate(record.tags)
+    )
+    db.table("article_images").insert_all(
+        {"article_id": article_id, "position": position, "url": image.url, "caption": image.caption}
+        for position, image in enumerate(record.images)
+    )
+    assert record.title is not None and record.body is not None  # a complete record
+    fts.index_article(db, article_id, record.title, record.lead, record.body)
+
+
+def _keep_version(db: Database, article_id: int, *, captured_at: str) -> None:
+    """Copy the article's current content, tags and images to ``article_versions``."""
+    current = get_article(db, article_id)
+    assert current is not None  # the caller has just read its row
+    version = {name: current[name] for name in (*CONTENT_FIELDS, "content_hash", "version")}
+    version.update(
+        article_id=article_id,
+        captured_at=captured_at,
+        tags=json.dumps(current["tags"], ensure_ascii=False),
+        images=json.dumps(current["images"], ensure_ascii=False),
+    )
+    db.table("article_versions").insert(version)
+
+
+def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
+    """The article's row with JSON decoded, ``on_topic`` as a bool, tags and images as lists."""
+    rows = list(db.query("SELECT * FROM articles WHERE article_id = ?", (article_id,)))
+    if not rows:
+        return None
+    article = rows[0]
+    article["extraction"] = json.loads(article["extraction"])
+    article["problems"] = json.loads(article["problems"])
+    article["on_topic"] = bool(article["on_topic"])
+    article["tags"] = [
+        tag
+        for (tag,) in db.execute(
+            "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY position", (article_id,)
+        )
+    ]
+    article["images"] = list(
+        db.query(
+            "SELECT url, caption FROM article_images WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+    )
+    return article
+
+
+def get_versions(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """The article's earlier versions, oldest first, tags and images decoded."""
+    versions = list(
+        db.query(
+            "SELECT version, captured_at, content_hash, title, lead, body, published_at,"
+            " updated_at, author, tags, images FROM article_versions"
+            " WHERE article_id = ? ORDER BY version",
+            (article_id,),
+        )
+    )
+    for version in versions:
+        version["tags"] = json.loads(version["tags"])
+        version["images"] = json.loads(version["images"])
+    return versions
+
+
+def delete_article(db: Database, article_id: int) -> bool:
+    """Remove every trace of the article (row, history, FTS, quarantine, raw page).
+
+    Returns whether there was anything to remove.
+    """
+    fts.unindex_article(db, article_id)
+    removed = 0
+    for table in ("articles", "quarantine", "raw_pages"):
+        removed += db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,)).rowcount
+    return removed > 0
+
+
+def set_on_topic(db: Database, article_id: int, on_topic: bool) -> bool:
+    """Set the article's ``on_topic`` flag; returns whether the article exists."""
+    cursor = db.execute(
+        "UPDATE articles SET on_topic = ? WHERE article_id = ?", (int(on_topic), article_id)
+    )
+    return cursor.rowcount > 0
+
+
+def known_ids(db: Database, ids: list[int]) -> set[int]:
+    """Those of ``ids`` that are archived or quarantined."""
+    rows = db.execute(
+        """
+        SELECT article_id FROM articles WHERE article_id IN (SELECT value FROM json_each(:ids))
+        UNION
+        SELECT article_id FROM quarantine WHERE article_id IN (SELECT value FROM json_each(:ids))
+        """,
+        {"ids": json.dumps(ids)},
+    )
+    return {article_id for (article_id,) in rows}
+
+
+def max_article_id(db: Database) -> int | None:
+    """The highest id archived or quarantined, ``None`` for an empty archive."""
+    row = db.execute(
+        "SELECT MAX(article_id) FROM"
+        " (SELECT MAX(article_id) AS article_id FROM articles"
+        "  UNION ALL SELECT MAX(article_id) FROM quarantine)"
+    ).fetchone()
+    highest: int | None = row[0]
+    return highest
+
+
+def recent_article_ids(db: Database, since: str) -> list[int]:
+    """Ids of articles published at or after ``since`` (archive form), newest first."""
+    rows = db.execute(
+        "SELECT article_id FROM articles WHERE published_at >= ?"
+        " ORDER BY published_at DESC, article_id DESC",
+        (since,),
+    )
+    return [article_id for (article_id,) in rows]
+
+
+def counts(db: Database) -> dict[str, int]:
+    """Row counts: articles, quarantined, versions, runs, raw_pages."""
+    tables = {
+        "articles": "articles",
+        "quarantined": "quarantine",
+        "versions": "article_versions",
+        "runs": "crawl_runs",
+        "raw_pages": "raw_pages",
+    }
+    return {
+        name: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for name, table in tables.items()
+    }

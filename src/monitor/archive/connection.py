@@ -1,0 +1,137 @@
+"""Opening the archive file: create it private, check it, configure the connection, migrate.
+
+Read-write (the default)::
+
+    a directory, or a non-empty file without SQLite's header? refuse
+    ─► parent directories created ─► file created with mode 0600 (if missing)
+    ─► connect ─► busy_timeout 10 s, foreign_keys ON ─► readable as SQLite? ─► journal_mode WAL
+    ─► schema newer than this code? refuse ─► pending migrations applied
+
+Read-only (``mode=ro``, plus ``query_only``): the file must exist and already be at the
+current schema version; nothing is created, migrated or written.
+
+Every failure is a ``StorageError`` whose one-line message names the path.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from monitor.archive.migrations import SCHEMA_VERSION, migrate, schema_version
+from monitor.errors import StorageError
+
+BUSY_TIMEOUT_MS = 10_000
+FILE_MODE = 0o600
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def open_database(path: Path, *, readonly: bool) -> Database:
+    """Return a configured, migrated connection to the archive at ``path``."""
+    _check_path(path, readonly=readonly)
+    if not readonly:
+        _create_file(path)
+    try:
+        connection = _connect(path, readonly=readonly)
+    except sqlite3.Error as error:
+        raise _open_error(path, str(error)) from None
+    db = Database(connection, execute_plugins=False)
+    try:
+        _configure(db, readonly=readonly)
+        _bring_up_to_date(db, path, readonly=readonly)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise _open_error(path, _describe(error)) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _open_error(path: Path, reason: str) -> StorageError:
+    return StorageError(f"cannot open archive {path}: {reason}", path=str(path))
+
+
+def _describe(error: sqlite3.DatabaseError) -> str:
+    if "not a database" in str(error):
+        return "not an SQLite database"
+    return str(error)
+
+
+def _check_path(path: Path, *, readonly: bool) -> None:
+    if path.is_dir():
+        raise _open_error(path, "it is a directory")
+    if readonly and not path.exists():
+        raise _open_error(path, "no such file (a read-only archive is never created)")
+    if path.is_file() and not _looks_like_sqlite(path):
+        raise _open_error(path, "not an SQLite database")
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    """Whether the file is empty or starts with SQLite's header.
+
+    SQLite itself would take a short file of any content (``notes.txt``) for an empty
+    database and overwrite it.
+    """
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise _open_error(path, error.strerror or str(error)) from None
+    return start in (b"", SQLITE_HEADER)
+
+
+def _create_file(path: Path) -> None:
+    """Create the parent directories and an empty file readable by its owner only."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _open_error(path, f"cannot create its directory: {error.strerror}") from None
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return  # an existing archive keeps its mode
+    except OSError as error:
+        raise _open_error(path, error.strerror or str(error)) from None
+    try:
+        os.fchmod(descriptor, FILE_MODE)  # exactly 0600, whatever the umask
+    finally:
+        os.close(descriptor)
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; the archive opens its own (transaction.py).
+    if readonly:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, isolation_level=None)
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _configure(db: Database, *, readonly: bool) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails unless SQLite
+    if readonly:
+        db.execute("PRAGMA query_only = ON")
+    else:
+        db.enable_wal()
+
+
+def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> None:
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise _open_error(
+            path, f"schema version {version} is newer than this program's ({SCHEMA_VERSION})"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if readonly:
+        raise _open_error(
+            path,
+            f"schema version {version}, {SCHEMA_VERSION} needed:"
+            " open it read-write once to migrate it",
+        )
+    migrate(db)

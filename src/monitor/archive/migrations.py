@@ -1,0 +1,214 @@
+"""The archive's schema, as numbered migrations; ``PRAGMA user_version`` is the number applied.
+
+Migration *n* takes a version *n − 1* database to version *n*. Each runs in its own
+transaction together with the ``user_version`` bump, so a crash leaves the database at the
+last fully applied version. Migrations are append-only: a shipped one is never edited, a
+change is a new one at the end.
+
+The schema after the last migration (→ foreign key, ⇢ same id without a key)::
+
+    articles ───────────────── one row per complete article, its current content
+      article_id INTEGER PK      (the number in the URL: …_141005.html)
+      url, canonical_url, fetched_url, section
+      title, lead, body          display form (monitor.text)
+      published_at, published_precision ('minute'|'day'), updated_at, author
+      first_seen_at, last_seen_at, content_hash (sha256), version (1 = first seen)
+      extraction JSON {field: layer}, problems JSON [..], on_topic 0|1
+    ├── article_tags     (article_id → articles, position) tag         index on tag
+    ├── article_images   (article_id → articles, position) url, caption
+    ├── article_versions id PK, article_id → articles, version, captured_at, content_hash,
+    │                    title, lead, body, published_at, updated_at, author,
+    │                    tags JSON, images JSON            the content each version had
+    ├── articles_fts          FTS5 rowid = article_id: matching_form(title, lead, body)
+    └── articles_fts_folded   FTS5 rowid = article_id: fold(title, lead, body)
+
+    raw_pages   article_id PK ⇢ articles|quarantine, url, fetched_at, content_type,
+                http_status, html BLOB (zlib), raw_size     every fetched article page
+    quarantine  article_id PK, url, first_seen_at, last_seen_at, reasons JSON, record JSON
+                incomplete records (title, body or published_at missing)
+
+    crawl_runs  run_id PK autoincrement, mode, started_at, finished_at, outcome, reason,
+                requests, bytes, listing_articles, new, updated, unchanged, quarantined,
+                http_errors, fetch_errors
+    http_cache  url PK, etag, last_modified, checked_at, status
+    crawl_state key PK, value JSON, updated_at
+
+Both FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the form
+searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from monitor.archive import fts
+from monitor.archive.transaction import write_transaction
+
+Migration = Callable[[Database], None]
+
+_ARCHIVE_TABLES = (
+    """
+    CREATE TABLE articles (
+        article_id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        canonical_url TEXT NOT NULL,
+        section TEXT NOT NULL,
+        title TEXT NOT NULL,
+        lead TEXT,
+        body TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        published_precision TEXT,
+        updated_at TEXT,
+        author TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        extraction TEXT NOT NULL DEFAULT '{}',
+        problems TEXT NOT NULL DEFAULT '[]',
+        on_topic INTEGER NOT NULL DEFAULT 0,
+        fetched_url TEXT
+    )
+    """,
+    "CREATE INDEX articles_published_at ON articles (published_at)",
+    """
+    CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (article_id, position)
+    )
+    """,
+    "CREATE INDEX article_tags_tag ON article_tags (tag)",
+    """
+    CREATE TABLE article_images (
+        article_id INTEGER NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        caption TEXT,
+        PRIMARY KEY (article_id, position)
+    )
+    """,
+    """
+    CREATE TABLE article_versions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        captured_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        title TEXT,
+        lead TEXT,
+        body TEXT,
+        published_at TEXT,
+        updated_at TEXT,
+        author TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        images TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (article_id, version)
+    )
+    """,
+    """
+    CREATE TABLE raw_pages (
+        article_id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        content_type TEXT,
+        http_status INTEGER NOT NULL,
+        html BLOB NOT NULL,
+        raw_size INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE quarantine (
+        article_id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        record TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE crawl_runs (
+        run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        mode TEXT NOT NULL CHECK (mode IN ('normal', 'backfill', 'reparse')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT NOT NULL DEFAULT 'running'
+            CHECK (outcome IN ('running', 'ok', 'failed', 'interrupted', 'timeout')),
+        reason TEXT,
+        requests INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        listing_articles INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        http_errors INTEGER NOT NULL DEFAULT 0,
+        fetch_errors INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at TEXT NOT NULL,
+        status INTEGER
+    )
+    """,
+    """
+    CREATE TABLE crawl_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+)
+
+
+def _v1_archive_tables(db: Database) -> None:
+    """Articles with their tags, images and history; raw pages; quarantine; crawl bookkeeping."""
+    for statement in _ARCHIVE_TABLES:
+        db.execute(statement)
+
+
+def _v2_full_text(db: Database) -> None:
+    """The two FTS5 tables, filled from the articles already archived."""
+    fts.create_tables(db)
+    fts.index_all(db)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_archive_tables,
+    _v2_full_text,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    """The number of migrations applied to ``db`` (0 for a new, empty database)."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(db: Database, *, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply the pending migrations up to ``target``, each in its own transaction.
+
+    The version is re-read inside each transaction, so two processes opening the same new
+    database apply each migration once. Returns the versions this call applied (empty when
+    the database was already at ``target``). The caller checks first that the database is
+    not newer than this code (see ``connection``).
+    """
+    applied: list[int] = []
+    while True:
+        with write_transaction(db):
+            version = schema_version(db) + 1
+            if version > target:
+                return applied
+            MIGRATIONS[version - 1](db)
+            # PRAGMA takes no parameters; ``version`` is an int computed above.
+            db.execute(f"PRAGMA user_version = {version:d}")
+        applied.append(version)

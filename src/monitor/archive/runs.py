@@ -1,0 +1,115 @@
+"""Crawl runs: one row per crawl (``normal``, ``backfill`` or ``reparse``) with its figures.
+
+Life of a run::
+
+    start_run(mode) ──► outcome 'running' ──► finish_run(outcome ∈ ok|failed|timeout)
+                            │   add_figures(…) any number of times; store_article bumps
+                            │   new / updated / unchanged / quarantined itself
+                            └── process dies ──► mark_interrupted() ──► 'interrupted'
+
+The figures (``RUN_FIGURES``) are integer columns that start at 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+
+from sqlite_utils import Database
+
+from monitor.archive.timestamps import now_iso
+from monitor.errors import StorageError
+
+RunMode = Literal["normal", "backfill", "reparse"]
+RunOutcome = Literal["running", "ok", "failed", "interrupted", "timeout"]
+
+RUN_FIGURES = (
+    "requests",  # HTTP requests made
+    "bytes",  # response bytes received
+    "listing_articles",  # article links seen on entry points (feeds, listings)
+    "new",
+    "updated",
+    "unchanged",
+    "quarantined",
+    "http_errors",  # responses with an error status
+    "fetch_errors",  # requests that got no response (DNS, timeout, reset)
+)
+FINAL_OUTCOMES = tuple(outcome for outcome in get_args(RunOutcome) if outcome != "running")
+INTERRUPTED_REASON = "the process ended before finishing the run"
+
+
+def start_run(db: Database, mode: RunMode) -> int:
+    """Record a new run as 'running' and return its id."""
+    if mode not in get_args(RunMode):
+        raise StorageError(f"unknown crawl run mode {mode!r}", mode=mode)
+    cursor = db.execute(
+        "INSERT INTO crawl_runs (mode, started_at) VALUES (?, ?)", (mode, now_iso())
+    )
+    run_id = cursor.lastrowid
+    assert run_id is not None  # an INSERT into a rowid table always sets it
+    return run_id
+
+
+def finish_run(
+    db: Database,
+    run_id: int,
+    outcome: RunOutcome,
+    reason: str | None,
+    figures: Mapping[str, int],
+) -> None:
+    """Close the run with a final outcome; ``figures`` set (not add to) those columns."""
+    if outcome not in FINAL_OUTCOMES:
+        raise StorageError(f"not a final run outcome: {outcome!r}", run_id=run_id)
+    names = _checked(figures)
+    assignments = "".join(f", {name} = ?" for name in names)
+    _update_run(
+        db,
+        run_id,
+        f"UPDATE crawl_runs SET finished_at = ?, outcome = ?, reason = ?{assignments}"
+        " WHERE run_id = ?",
+        (now_iso(), outcome, reason, *(figures[name] for name in names), run_id),
+    )
+
+
+def add_figures(db: Database, run_id: int, increments: Mapping[str, int]) -> None:
+    """Add ``increments`` to the run's figures."""
+    names = _checked(increments)
+    if not names:
+        return
+    assignments = ", ".join(f"{name} = {name} + ?" for name in names)
+    _update_run(
+        db,
+        run_id,
+        f"UPDATE crawl_runs SET {assignments} WHERE run_id = ?",
+        (*(increments[name] for name in names), run_id),
+    )
+
+
+def last_runs(db: Database, n: int) -> list[dict[str, Any]]:
+    """The ``n`` most recent runs, newest first."""
+    return list(db.query("SELECT * FROM crawl_runs ORDER BY run_id DESC LIMIT ?", (n,)))
+
+
+def mark_interrupted(db: Database) -> int:
+    """Turn every 'running' run into 'interrupted'; returns how many there were."""
+    cursor = db.execute(
+        "UPDATE crawl_runs SET outcome = 'interrupted', finished_at = ?,"
+        " reason = COALESCE(reason, ?) WHERE outcome = 'running'",
+        (now_iso(), INTERRUPTED_REASON),
+    )
+    return cursor.rowcount
+
+
+def _checked(figures: Mapping[str, int]) -> list[str]:
+    """The figure names, in ``RUN_FIGURES`` order, after checking each is one (and an int)."""
+    for name, value in figures.items():
+        if name not in RUN_FIGURES:
+            raise StorageError(f"unknown crawl run figure {name!r}", figure=name)
+        if not isinstance(value, int):
+            raise StorageError(f"crawl run figure {name} is not an integer: {value!r}")
+    return [name for name in RUN_FIGURES if name in figures]
+
+
+def _update_run(db: Database, run_id: int, sql: str, parameters: tuple[Any, ...]) -> None:
+    if db.execute(sql, parameters).rowcount != 1:
+        raise StorageError(f"no crawl run {run_id}", run_id=run_id)

@@ -1,0 +1,163 @@
+"""Opening the archive: file creation, connection settings, migrations, errors, read-only."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from test_archive_support import record, scalar, store
+
+from monitor.archive import SCHEMA_VERSION, Archive
+from monitor.archive.migrations import migrate
+from monitor.errors import StorageError
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "db" / "archive.db"
+
+
+def test_open_creates_parent_directories_and_file(path: Path) -> None:
+    Archive.open(path).close()
+    assert path.is_file()
+
+
+def test_new_file_is_readable_by_its_owner_only(path: Path) -> None:
+    Archive.open(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_wal_file_is_readable_by_its_owner_only(path: Path) -> None:
+    with Archive.open(path) as archive:
+        store(archive, record())
+        wal = path.with_name(path.name + "-wal")
+        assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+
+
+def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(path: Path) -> None:
+    with Archive.open(path) as archive:
+        settings = archive.settings()
+    assert settings["journal_mode"] == "wal"
+    assert settings["foreign_keys"] == 1
+    assert settings["busy_timeout"] == 10_000
+
+
+def test_new_archive_is_at_the_current_schema_version(path: Path) -> None:
+    Archive.open(path).close()
+    assert scalar(path, "PRAGMA user_version") == SCHEMA_VERSION
+
+
+def _version_1_database_with_an_article(path: Path) -> None:
+    """What an archive written before the FTS migration looks like."""
+    with closing(sqlite3.connect(path)) as connection:
+        migrate(Database(connection), target=1)
+        connection.execute(
+            "INSERT INTO articles (article_id, url, canonical_url, section, title, body,"
+            " published_at, first_seen_at, last_seen_at, content_hash)"
+            " VALUES (7, 'u', 'u', 'tin-chinh', 'Quận Thủ Đức', 'Thân', :t, :t, :t, 'x')",
+            {"t": "2020-01-01T00:00:00+07:00"},
+        )
+        connection.commit()
+
+
+def test_version_1_database_is_migrated_forward(path: Path) -> None:
+    path.parent.mkdir()
+    _version_1_database_with_an_article(path)
+    assert scalar(path, "PRAGMA user_version") == 1
+    with Archive.open(path) as archive:
+        assert archive.settings()["schema_version"] == SCHEMA_VERSION
+        assert archive.search_ids("thu duc", folded=True, limit=10) == [7]
+
+
+def test_reopening_an_up_to_date_archive_applies_no_migration(path: Path) -> None:
+    with Archive.open(path) as archive:
+        store(archive, record())
+    with Archive.open(path) as archive:
+        assert archive.counts()["articles"] == 1
+    with closing(sqlite3.connect(path)) as connection:
+        assert migrate(Database(connection)) == []
+
+
+def test_archive_from_a_newer_program_is_refused(path: Path) -> None:
+    Archive.open(path).close()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StorageError, match="newer than this program"):
+        Archive.open(path)
+
+
+def test_directory_path_is_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match=f"cannot open archive {tmp_path}: it is a directory"):
+        Archive.open(tmp_path)
+
+
+def test_garbage_file_is_a_storage_error_naming_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are not the pages you are looking for\n" * 100)
+    with pytest.raises(StorageError) as caught:
+        Archive.open(path)
+    assert str(caught.value) == f"cannot open archive {path}: not an SQLite database"
+
+
+def test_path_under_a_regular_file_is_a_storage_error(tmp_path: Path) -> None:
+    regular = tmp_path / "somefile"
+    regular.write_text("x")
+    with pytest.raises(StorageError, match=f"cannot open archive {regular}/x.db: ") as caught:
+        Archive.open(regular / "x.db")
+    assert "\n" not in str(caught.value)
+
+
+def test_readonly_open_of_a_missing_file_is_a_storage_error(path: Path) -> None:
+    with pytest.raises(StorageError, match="no such file"):
+        Archive.open(path, readonly=True)
+    assert not path.exists()
+
+
+def test_readonly_open_of_an_outdated_archive_is_a_storage_error(path: Path) -> None:
+    path.parent.mkdir()
+    _version_1_database_with_an_article(path)
+    with pytest.raises(StorageError, match="open it read-write once to migrate"):
+        Archive.open(path, readonly=True)
+    assert scalar(path, "PRAGMA user_version") == 1
+
+
+def test_readonly_archive_reads(path: Path) -> None:
+    with Archive.open(path) as archive:
+        store(archive, record(5))
+    with Archive.open(path, readonly=True) as archive:
+        assert archive.known_ids([5, 6]) == {5}
+
+
+def test_readonly_archive_refuses_writes(path: Path) -> None:
+    Archive.open(path).close()
+    with (
+        Archive.open(path, readonly=True) as archive,
+        pytest.raises(StorageError, match="open read-only"),
+    ):
+        store(archive, record())
+
+
+def test_closed_archive_raises_storage_error(path: Path) -> None:
+    with Archive.open(path) as archive:
+        pass
+    with pytest.raises(StorageError, match="cannot count rows"):
+        archive.counts()
+
+
+def test_short_text_file_is_refused_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("x")
+    with pytest.raises(StorageError, match="not an SQLite database"):
+        Archive.open(path)
+    assert path.read_text() == "x"
+
+
+def test_empty_file_becomes_an_archive(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with Archive.open(path) as archive:
+        assert archive.settings()["schema_version"] == SCHEMA_VERSION

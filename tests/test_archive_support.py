@@ -1,0 +1,64 @@
+"""Helpers shared by the ``test_archive*`` modules: a record factory and a store shortcut.
+
+(Named ``test_archive_*`` so that it belongs with the tests it serves; it holds no tests.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from monitor.archive import Archive, StoreOutcome
+from monitor.record import ArticleRecord, Image
+
+FETCHED_AT = "2025-03-19T11:47:05+07:00"
+LATER = "2025-03-20T08:00:00+07:00"
+
+
+def record(article_id: int = 141005, **changes: Any) -> ArticleRecord:
+    """A complete record; ``changes`` replace any field."""
+    base = ArticleRecord(
+        url=f"https://congan.com.vn/tin-chinh/bai-viet_{article_id}.html",
+        canonical_url=f"https://congan.com.vn/tin-chinh/bai-viet_{article_id}.html",
+        article_id=article_id,
+        section="tin-chinh",
+        title="Công tác dân vận ở Thủ Đức",
+        lead="Công an TP giữ vững an ninh.",
+        body="Lực lượng Công an phối hợp với Ban Dân vận.\n\nNhân dân đồng tình.",
+        published_at="2025-03-19T10:00:00+07:00",
+        published_precision="minute",
+        updated_at=None,
+        author="Mai Loan",
+        tags=("dân vận", "Thủ Đức"),
+        images=(Image("https://cdn.congan.com.vn/a.jpg", "Buổi gặp mặt"),),
+        extraction={"title": "metadata", "body": "profile"},
+    )
+    return replace(base, **changes)
+
+
+def store(
+    archive: Archive,
+    rec: ArticleRecord,
+    *,
+    html: bytes = b"<html><body>page</body></html>",
+    fetched_at: str = FETCHED_AT,
+    run_id: int | None = None,
+) -> StoreOutcome:
+    """Store ``rec`` as fetched with status 200."""
+    return archive.store_article(
+        rec,
+        html,
+        content_type="text/html; charset=utf-8",
+        http_status=200,
+        fetched_at=fetched_at,
+        run_id=run_id,
+    )
+
+
+def scalar(path: Path, sql: str, *parameters: Any) -> Any:
+    """One value read straight from the file, bypassing the archive (to inspect storage)."""
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute(sql, parameters).fetchone()[0]
