@@ -35,7 +35,9 @@ class ConfigError(MonitorError):
 
     def __init__(self, message: str, *, key: str | None = None, path: str | None = None) -> None:
         where = " ".join(part for part in (f"in {path}" if path else "", key or "") if part)
-        super().__init__(f"config error{' ' + where if where else ''}: {message}", key=key, path=path)
+        super().__init__(
+            f"config error{' ' + where if where else ''}: {message}", key=key, path=path
+        )
         self.key = key
         self.path = path
 

@@ -115,6 +115,13 @@ class CrawlConfig(Model):
     concurrent_requests: int = Field(ge=1, description="requests in flight at once")
     obey_robots: bool = Field(description="honour robots.txt")
     user_agent: str = Field(min_length=1, description="identifies the monitor, with a contact URL")
+    autothrottle: bool = Field(description="adapt the delay to the site's response times")
+    timeout: float = Field(gt=0, description="seconds before a request is abandoned")
+    retries: int = Field(ge=0, description="retries of a request on 5xx, 429 and timeouts")
+    backoff_base: float = Field(ge=0, description="first retry waits this long, doubling after")
+    backoff_max: float = Field(ge=0, description="longest wait between retries (Retry-After too)")
+    max_response_bytes: int = Field(ge=1024, description="larger responses are dropped")
+    recheck_days: int = Field(ge=0, description="refetch articles this recent for edits; 0 = never")
 
 
 class DatabaseConfig(Model):
