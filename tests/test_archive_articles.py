@@ -254,6 +254,14 @@ def test_known_ids_include_archived_and_quarantined(archive: Archive) -> None:
     assert archive.known_ids([1, 2, 3]) == {1, 2}
 
 
+def test_published_dates_cover_archived_articles_only(archive: Archive) -> None:
+    store(archive, record(1))
+    store(archive, record(2, title=None))
+    dates = archive.published_dates([1, 2, 3])
+    assert set(dates) == {1}
+    assert dates[1] == record(1).published_at
+
+
 def test_max_article_id_covers_quarantine(archive: Archive) -> None:
     store(archive, record(10))
     store(archive, record(20, title=None))

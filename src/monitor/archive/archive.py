@@ -132,6 +132,11 @@ class Archive:
         with self._reading("look up known ids"):
             return articles.known_ids(self._db, [int(article_id) for article_id in ids])
 
+    def published_dates(self, ids: Iterable[int]) -> dict[int, str]:
+        """``published_at`` of those of ``ids`` that are archived (for backfill's stop rule)."""
+        with self._reading("read publish dates"):
+            return articles.published_dates(self._db, [int(article_id) for article_id in ids])
+
     def max_article_id(self) -> int | None:
         """The highest id archived or quarantined, ``None`` when there is none."""
         with self._reading("read the highest article id"):

@@ -203,6 +203,16 @@ def known_ids(db: Database, ids: list[int]) -> set[int]:
     return {article_id for (article_id,) in rows}
 
 
+def published_dates(db: Database, ids: list[int]) -> dict[int, str]:
+    """``published_at`` of those of ``ids`` that are archived."""
+    rows = db.execute(
+        "SELECT article_id, published_at FROM articles"
+        " WHERE article_id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(ids)},
+    )
+    return {article_id: published for article_id, published in rows}
+
+
 def max_article_id(db: Database) -> int | None:
     """The highest id archived or quarantined, ``None`` for an empty archive."""
     row = db.execute(
