@@ -42,6 +42,11 @@ def test_without_a_known_container_every_article_link_counts(profile: SiteProfil
     assert result.scoped is False
 
 
+def test_an_empty_main_list_is_an_empty_listing(profile: SiteProfile) -> None:
+    page = listing("", sidebar=item(1) + item(2))
+    assert ids(page, profile) == []
+
+
 def test_off_site_and_non_article_links_are_ignored(profile: SiteProfile) -> None:
     main = (
         item(9)

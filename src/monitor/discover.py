@@ -46,13 +46,14 @@ def parse_listing(
     if root is None:
         return Listing((), None, scoped=False)
     container = select_first(root, profile.listing.container)
-    links = _item_links(container, profile) if container is not None else []
-    if not links:  # fallback: every article-shaped link on the page
+    if container is not None:
+        links = _item_links(container, profile)  # an empty main list is an empty listing
+    else:  # fallback: every article-shaped link on the page
         links = [link.get("href") or "" for link in root.iterfind(".//a")]
     articles = _articles(links, page_url, profile, hosts)
     root_path = listing_path or urlsplit(page_url).path
     next_page = _next_page(root, page_url, profile, _ListingScope(hosts, root_path))
-    return Listing(articles, next_page, scoped=container is not None and bool(articles))
+    return Listing(articles, next_page, scoped=container is not None)
 
 
 def _item_links(container: lxml.html.HtmlElement, profile: SiteProfile) -> list[str]:
