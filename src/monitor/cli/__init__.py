@@ -13,6 +13,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.context import AppContext
+from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.parse_command import parse_command
 from monitor.errors import ConfigError, InputError, MonitorError
 
@@ -35,13 +36,16 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
     \b
     Examples:
+      monitor crawl                         # one incremental crawl now
+      monitor crawl --since 2024-01-01      # backfill
       monitor parse page.html --url https://congan.com.vn/tin-chinh/x_179591.html
-      monitor --config my.toml parse page.html --url URL
     """
     ctx.obj = AppContext(config_path)
 
 
 cli.add_command(parse_command)
+cli.add_command(crawl_command)
+cli.add_command(reparse_command)
 
 
 def main() -> None:

@@ -1,0 +1,57 @@
+"""Retries with exponential back-off, honouring Retry-After (Scrapy retries immediately)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from typing import Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry decisions, with a wait before each retry: ``base * 2**n`` seconds, or the
+    server's Retry-After, capped at ``BACKOFF_MAX``."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("BACKOFF_MAX", 120.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result, response.headers.get("Retry-After")))
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result, None))
+        return result
+
+    def delay(self, retry: Request, retry_after: Any) -> float:
+        attempt = max(int(retry.meta.get("retry_times", 1)) - 1, 0)
+        wait = self.base * (2**attempt)
+        server = _retry_after_seconds(retry_after)
+        if server is not None:
+            wait = max(wait, server)
+        return float(min(wait, self.cap))
+
+
+def _retry_after_seconds(value: Any) -> float | None:
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if text.strip().isdigit():
+        return float(text.strip())
+    parsed = email.utils.parsedate_to_datetime(text) if "," in text else None
+    return max(parsed.timestamp() - time.time(), 0.0) if parsed else None

@@ -1,0 +1,152 @@
+"""One crawl run in this process: ``python -m scrapers.run [--config PATH] [--since DATE]``.
+
+Run by ``monitor crawl`` (and the daemon) as a child process, because a Twisted reactor cannot
+be restarted. It holds the archive's crawl lock, records the run in ``crawl_runs``, and exits
+0 when the run ended ``ok``, 1 when it failed, 3 when another crawl holds the lock, 130 when
+it was interrupted. With ``--events`` it prints progress as JSON lines on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.statscollectors import StatsCollector
+
+from monitor.archive import Archive
+from monitor.config import Config, load_config
+from monitor.errors import MonitorError
+from scrapers.context import CrawlContext, Mode
+from scrapers.settings import scrapy_settings
+from scrapers.spiders.congan import ConganSpider
+
+EXIT_OK, EXIT_FAILED, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    try:
+        config = load_config(args.config)
+        with crawl_lock(Path(config.database.path)) as locked:
+            if not locked:
+                print("another crawl is running on this archive", file=sys.stderr)
+                return EXIT_LOCKED
+            return _crawl(config, args)
+    except MonitorError as error:
+        print(f"crawl: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scrapers.run", description=__doc__)
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--since", type=date.fromisoformat, default=None)
+    parser.add_argument("--events", action="store_true")
+    parser.add_argument("--log-level", default="WARNING")
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def crawl_lock(database: Path) -> Iterator[bool]:
+    """An exclusive, non-blocking lock beside the archive; released when the process ends."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with open(database.with_name(database.name + ".crawl.lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def _crawl(config: Config, args: argparse.Namespace) -> int:
+    mode: Mode = "backfill" if args.since else "normal"
+    with Archive.open(config.database.path) as archive:
+        archive.mark_interrupted_runs()  # we hold the lock: no other crawl is running
+        run_id = archive.start_run(mode)
+        context = CrawlContext(config, archive, run_id, mode, args.since, args.events)
+        context.event("start", run_id=run_id, mode=mode)
+        process = CrawlerProcess(settings=scrapy_settings(config, log_level=args.log_level))
+        _one_line_logging(args.log_level)
+        crawler = process.create_crawler(ConganSpider)
+        outcome: dict[str, Any] = {}
+
+        def closed(spider: ConganSpider, reason: str) -> None:
+            outcome.update(_finish(context, spider, crawler.stats, reason))
+
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+        process.crawl(crawler, context=context)
+        process.start()
+        context.event("end", run_id=run_id, **outcome)
+    return {"ok": EXIT_OK, "interrupted": EXIT_INTERRUPTED}.get(
+        outcome.get("outcome", ""), EXIT_FAILED
+    )
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log records as single lines: the crawl's outcome says what failed, not a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_info = record.exc_text = None
+        record.stack_info = None
+        return super().format(record).splitlines()[0]
+
+
+def _one_line_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)  # Scrapy sets its own loggers to DEBUG
+    handler.setFormatter(_OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+def _finish(
+    context: CrawlContext, spider: ConganSpider, stats: StatsCollector | None, reason: str
+) -> dict[str, Any]:
+    """Close the run in the archive with its figures, and commit validators if it was clean."""
+    figures = _figures(stats.get_stats() if stats else {}, context)
+    outcome, why = _outcome(spider, reason)
+    if outcome == "ok" and spider.failed_articles == 0:
+        for url, (etag, modified, status) in context.pending_validators.items():
+            context.archive.store_validators(url, etag, modified, status)
+        spider.save_walks()
+    context.archive.add_run_figures(context.run_id, **figures)
+    context.archive.finish_run(context.run_id, outcome, why)
+    return {"outcome": outcome, "reason": why, **figures}
+
+
+def _outcome(spider: ConganSpider, reason: str) -> tuple[Any, str | None]:
+    if reason in ("shutdown", "cancelled"):
+        return "interrupted", "stopped by a signal"
+    if spider.entries_ok == 0 and spider.entry_errors:
+        return "failed", "site unreachable: " + spider.entry_errors[0]
+    if reason != "finished":
+        return "failed", reason
+    return "ok", None
+
+
+def _figures(stats: dict[str, Any], context: CrawlContext) -> dict[str, int]:
+    errors = sum(
+        int(count)
+        for key, count in stats.items()
+        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400
+    )
+    return {
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "bytes": int(stats.get("downloader/response_bytes", 0)),
+        "listing_articles": context.tally["listing_articles"],
+        "http_errors": errors,
+        "fetch_errors": int(stats.get("downloader/exception_count", 0)),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

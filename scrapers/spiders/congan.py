@@ -1,0 +1,260 @@
+"""The congan.com.vn spider: entry points → new article ids → article pages.
+
+A normal run fetches the entry points (feeds, listings, tag pages) with conditional requests,
+fetches only articles whose id the archive does not know, and walks each listing back only as
+far as its high-water mark (``scrapers.walks``), at most ``site.max_listing_pages`` pages. A
+backfill run walks listings back until a page's articles are all older than ``--since``, saving
+where it got to after each page so an interrupted backfill resumes there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from monitor.discover import Listing, parse_feed, parse_listing
+from monitor.ingest import FetchedPage
+from monitor.urls import ArticleUrl, tag_path
+from scrapers.backfill import BackfillPage, backfill_key
+from scrapers.context import CrawlContext, now_iso
+from scrapers.walks import EntryWalk
+
+ARTICLE_PRIORITY = 10  # finish a page's articles before walking on
+
+
+class ConganSpider(Spider):
+    name = "congan"
+
+    def __init__(self, context: CrawlContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+        self.allowed_domains = context.domains
+        self.scheduled: set[int] = set()
+        self.fetched: dict[str, int] = {}  # response URL → article id
+        self.walks: dict[str, EntryWalk] = {}
+        self.pages: dict[int, BackfillPage] = {}  # article id → its backfill page
+        self.entries_ok = 0
+        self.entry_errors: list[str] = []
+        self.failed_articles = 0
+
+    # --- entry points -------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        site = self.context.config.site
+        for path in site.feeds:
+            yield self._entry(path, self.parse_feed)
+        for path in (*site.listings, *(tag_path(tag) for tag in site.tags)):
+            for request in self._listing_starts(path):
+                yield request
+
+    def _listing_starts(self, path: str) -> Iterable[Request]:
+        if self.context.mode == "backfill":
+            yield self._entry(path, self.parse_listing, url=self._backfill_resume(path))
+            return
+        walk = EntryWalk.from_state(path, self.context.archive.get_state(walk_key(path)))
+        self.walks[path] = walk
+        yield self._entry(path, self.parse_listing, chain="main")
+        for index, url in enumerate(walk.resume):
+            yield self._entry(path, self.parse_listing, url=url, chain=f"resume-{index}")
+
+    def _entry(
+        self, path: str, callback: Any, url: str | None = None, chain: str = "main"
+    ) -> Request:
+        conditional = url is None and self.context.mode == "normal"
+        url = url or self.context.entry_url(path)
+        return Request(
+            url,
+            callback=callback,
+            errback=self.entry_failed,
+            headers=self._conditional_headers(url) if conditional else {},
+            meta={"entry": path, "page": 1, "chain": chain, "handle_httpstatus_list": [304]},
+            dont_filter=True,
+        )
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        cached = self.context.archive.cached_validators(url)
+        etag, modified = cached if cached else (None, None)
+        headers = {"If-None-Match": etag} if etag else {}
+        return headers | ({"If-Modified-Since": modified} if modified else {})
+
+    def _note_entry(self, response: Response) -> bool:
+        """Count the entry page and keep its validators; False when it is unchanged (304)."""
+        self.entries_ok += 1
+        self.context.count("entry_pages")
+        if response.status == 304:
+            self.context.count("not_modified")
+            return False
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.context.pending_validators[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+                response.status,
+            )
+        return True
+
+    def entry_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.entry_errors.append(f"{request.url}: {failure.getErrorMessage()}")
+        self.context.count("entry_errors")
+        walk = self.walks.get(request.meta.get("entry", ""))
+        if walk is not None:
+            walk.end(request.meta["chain"], "failed")
+
+    # --- feeds and listings -------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        if not self._note_entry(response):
+            return
+        context = self.context
+        items = parse_feed(response.body, response.url, context.config.profile, context.hosts)
+        context.count("listing_articles", len(items))
+        yield from self._article_requests([item.article for item in items])
+
+    def parse_listing(self, response: Response) -> Iterable[Request]:
+        entry, number, chain = response.meta["entry"], response.meta["page"], response.meta["chain"]
+        if not self._note_entry(response):
+            if entry in self.walks:
+                self.walks[entry].end(chain, "reached")
+            return
+        listing = self._listing(response, entry)
+        requests = list(self._article_requests(listing.articles))
+        self.context.count("listing_articles", len(listing.articles))
+        self.context.event(
+            "page", entry=entry, page=number, found=len(listing.articles), new=len(requests)
+        )
+        yield from requests
+        if self.context.mode == "backfill":
+            page = BackfillPage.of(entry, number, listing, requests)
+            yield from self._backfill_page(page)
+        else:
+            yield from self._walk(self.walks[entry], chain, number, listing)
+
+    def _listing(self, response: Response, entry: str) -> Listing:
+        context = self.context
+        return parse_listing(
+            response.body,
+            response.url,
+            context.config.profile,
+            context.hosts,
+            listing_path=urlsplit(context.entry_url(entry)).path,
+        )
+
+    def _walk(
+        self, walk: EntryWalk, chain: str, number: int, listing: Listing
+    ) -> Iterable[Request]:
+        ids = [article.article_id for article in listing.articles]
+        walk.observe(ids)
+        if not walk.walk_on(ids[-1] if ids else None):
+            walk.end(chain, "reached")
+        elif listing.next_page is None:
+            walk.end(chain, "end")
+        elif number >= self.context.config.site.max_listing_pages:
+            walk.end(chain, "cap", listing.next_page)
+        else:
+            yield self._next_page(walk.entry, number, listing.next_page, chain)
+
+    def _next_page(self, entry: str, number: int, url: str, chain: str = "main") -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.entry_failed,
+            meta={"entry": entry, "page": number + 1, "chain": chain},
+        )
+
+    # --- articles -----------------------------------------------------------------------
+
+    def _article_requests(self, articles: Iterable[ArticleUrl]) -> Iterable[Request]:
+        candidates = [a for a in articles if a.article_id not in self.scheduled]
+        known = self.context.archive.known_ids(a.article_id for a in candidates)
+        for article in candidates:
+            if article.article_id in known:
+                continue
+            self.scheduled.add(article.article_id)
+            yield Request(
+                article.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                priority=ARTICLE_PRIORITY,
+                meta={"article_id": article.article_id},
+            )
+
+    def parse_article(self, response: Response) -> Iterable[FetchedPage]:
+        self.fetched[response.url] = int(response.meta["article_id"])
+        content_type = response.headers.get("Content-Type")
+        yield FetchedPage(
+            url=response.url,
+            body=response.body,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            status=response.status,
+            fetched_at=now_iso(),
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.logger.warning("article %s failed: %s", request.url, failure.getErrorMessage())
+        self.failed_articles += 1
+        self.article_done(int(request.meta["article_id"]))
+
+    def stored(self, page: FetchedPage) -> None:
+        """The pipeline archived ``page``."""
+        self.article_done(self.fetched.pop(page.url, -1))
+
+    def article_done(self, article_id: int) -> None:
+        """Called once per scheduled article, stored or failed."""
+        page = self.pages.pop(article_id, None)
+        if page is None:
+            return
+        page.pending.discard(article_id)
+        if not page.pending:
+            for request in self._backfill_decision(page):
+                assert self.crawler.engine is not None
+                self.crawler.engine.crawl(request)
+
+    # --- backfill -----------------------------------------------------------------------
+
+    def _backfill_page(self, page: BackfillPage) -> Iterable[Request]:
+        self.pages.update({article_id: page for article_id in page.pending})
+        if not page.pending:
+            yield from self._backfill_decision(page)
+
+    def _backfill_decision(self, page: BackfillPage) -> Iterable[Request]:
+        """Walk on unless this page's articles are all older than ``since``."""
+        dates = self.context.archive.published_dates(page.article_ids)
+        oldest = min(dates.values(), default=None)
+        since = self.context.since
+        self.context.event("backfill", entry=page.entry, page=page.number, oldest=oldest)
+        reached = (
+            since is not None and oldest is not None and date.fromisoformat(oldest[:10]) < since
+        )
+        if reached or page.next_page is None or not page.article_ids:
+            self.context.archive.put_state(backfill_key(page.entry), None)
+            return
+        resume = {"since": str(since), "url": page.next_page}
+        self.context.archive.put_state(backfill_key(page.entry), resume)
+        yield self._next_page(page.entry, page.number, page.next_page)
+
+    def _backfill_resume(self, entry: str) -> str | None:
+        saved = self.context.archive.get_state(backfill_key(entry))
+        if isinstance(saved, dict) and saved.get("since") == str(self.context.since):
+            self.context.event("resume", entry=entry, url=saved.get("url"))
+            return str(saved["url"])
+        return None
+
+    # --- end of run ---------------------------------------------------------------------
+
+    def save_walks(self) -> None:
+        """After a clean run: each entry's high-water mark and resume points."""
+        for entry, walk in self.walks.items():
+            self.context.archive.put_state(walk_key(entry), walk.state_after_clean_run())
+
+
+def walk_key(entry: str) -> str:
+    return f"walk:{entry}"

@@ -1,0 +1,56 @@
+"""Listing walks of a normal run, and the per-entry high-water mark that bounds them.
+
+Listings are newest first and ids rise over time. An entry's *high-water mark* is the newest id
+up to which a clean run has seen everything on that listing. A walk goes on to the next page
+while the page's oldest id is above the mark; so a run with k new articles reads about one page
+per entry, and a run after a crash (which never advances the mark) walks back as far as needed.
+A walk stopped by ``max_listing_pages`` before reaching the mark leaves a resume point, and the
+next run continues from it; the mark advances once the gap is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Ending = Literal["reached", "end", "cap", "failed"]
+
+
+@dataclass
+class EntryWalk:
+    entry: str
+    mark: int | None = None  # high-water mark from earlier clean runs
+    pending_mark: int | None = None  # the mark to take once the resumed gap is closed
+    resume: tuple[str, ...] = ()  # where capped walks stopped (each resumed as its own chain)
+    newest: int | None = None  # newest id seen on the entry this run
+    endings: dict[str, tuple[Ending, str | None]] = field(default_factory=dict)  # chain → end
+
+    @classmethod
+    def from_state(cls, entry: str, state: Any) -> EntryWalk:
+        state = state if isinstance(state, dict) else {}
+        resume = state.get("resume") or []
+        return cls(entry, state.get("mark"), state.get("pending_mark"), tuple(resume))
+
+    def observe(self, ids: list[int]) -> None:
+        if ids:
+            self.newest = max(self.newest or 0, *ids)
+
+    def walk_on(self, oldest_id: int | None) -> bool:
+        """Is there more to see behind a page whose oldest article has ``oldest_id``?"""
+        return oldest_id is not None and (self.mark is None or oldest_id > self.mark)
+
+    def end(self, chain: str, ending: Ending, next_page: str | None = None) -> None:
+        self.endings[chain] = (ending, next_page)
+
+    def state_after_clean_run(self) -> dict[str, Any]:
+        """The entry's state once the run ended cleanly with every article stored."""
+        if any(ending == "failed" for ending, _ in self.endings.values()):
+            return self._unchanged()
+        capped = [page for ending, page in self.endings.values() if ending == "cap"]
+        target = max(filter(None, (self.mark, self.pending_mark, self.newest)), default=None)
+        if capped:  # gaps remain behind the resume points: the mark waits
+            return {"mark": self.mark, "pending_mark": target, "resume": capped}
+        return {"mark": target, "pending_mark": None, "resume": []}
+
+    def _unchanged(self) -> dict[str, Any]:
+        return {"mark": self.mark, "pending_mark": self.pending_mark, "resume": list(self.resume)}

@@ -1,0 +1,114 @@
+"""``monitor crawl`` and ``monitor reparse``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+
+import click
+
+from monitor.archive import Archive
+from monitor.cli.context import AppContext
+from monitor.crawl import CrawlResult, Event, run_crawl, summary
+from monitor.errors import FetchError, InputError
+from monitor.reparse import reparse_archive
+
+
+@click.command("crawl")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Backfill: walk listings back until articles are older than DATE (YYYY-MM-DD). "
+    "An interrupted backfill resumes where it stopped.",
+)
+@click.pass_obj
+def crawl_command(app: AppContext, since: str | None) -> None:
+    """Crawl once now: new articles from the feeds, listings and tag pages into the archive.
+
+    \b
+    Examples:
+      monitor crawl                      # one incremental run
+      monitor crawl --since 2024-01-01   # backfill, with progress; Ctrl-C and rerun to resume
+    """
+    since_date = _date(since) if since else None
+    progress = BackfillProgress(since_date) if since_date else None
+    result = run_crawl(
+        app.config, app.config_path, since=since_date, on_event=progress or (lambda e: None)
+    )
+    if progress:
+        progress.close()
+    click.echo(summary(result))
+    _exit_for(result)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--since: not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _exit_for(result: CrawlResult) -> None:
+    if result.outcome == "interrupted":
+        sys.exit(130)
+    if not result.ok:
+        raise FetchError(f"crawl {result.outcome}: {result.reason or 'see the log above'}")
+
+
+class BackfillProgress:
+    """A one-line progress bar on stderr: how far back the walk has come towards ``since``."""
+
+    WIDTH = 30
+
+    def __init__(self, since: date) -> None:
+        self.since = since
+        self.newest: date | None = None
+        self.pages = 0
+        self.new = 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, event: Event) -> None:
+        if event.get("event") == "page":
+            self.pages += 1
+            self.new += int(event.get("new", 0))
+        elif event.get("event") == "backfill" and event.get("oldest"):
+            self._show(datetime.fromisoformat(str(event["oldest"])).date())
+        elif event.get("event") == "resume":
+            click.echo(f"resuming {event.get('entry')} at {event.get('url')}", err=True)
+
+    def _show(self, oldest: date) -> None:
+        self.newest = max(self.newest or oldest, oldest)
+        span = (self.newest - self.since).days or 1
+        done = min(max((self.newest - oldest).days / span, 0.0), 1.0)
+        bar = "#" * int(done * self.WIDTH)
+        line = (
+            f"[{bar:<{self.WIDTH}}] {done:4.0%}  back to {oldest}  "
+            f"{self.pages} pages, {self.new} new articles"
+        )
+        click.echo(("\r" + line) if self.tty else line, err=True, nl=not self.tty)
+
+    def close(self) -> None:
+        if self.tty:
+            click.echo("", err=True)
+
+
+@click.command("reparse")
+@click.pass_obj
+def reparse_command(app: AppContext) -> None:
+    """Rebuild every record from the archived raw pages with the current site profile.
+
+    No network is used. Run it after fixing a selector in the site profile: quarantined pages
+    that now parse completely enter the archive; changed records keep their history.
+
+    \b
+    Example:
+      monitor --config fixed-profile.toml reparse
+    """
+    with Archive.open(app.config.database.path) as archive:
+        total = archive.counts()["raw_pages"]
+        with click.progressbar(length=total, label="reparsing", file=sys.stderr) as bar:
+            outcomes = reparse_archive(
+                archive, app.config.profile, on_page=lambda done: bar.update(1)
+            )
+    shown = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
+    click.echo(f"reparsed {sum(outcomes.values())} pages: {shown or 'nothing to do'}")

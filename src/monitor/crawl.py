@@ -1,0 +1,128 @@
+"""Running one crawl: the Scrapy spider in a child process, its progress relayed here.
+
+A Twisted reactor cannot be restarted, so every crawl runs in its own process
+(``python -m scrapers.run``); a crash or a hang there never takes the caller down. The child
+records the run in the archive; this side reads the outcome back from the archive, so even a
+child that died without a word leaves a recorded result.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from monitor.archive import Archive
+from monitor.config import Config
+from monitor.errors import FetchError, MonitorError
+
+EXIT_LOCKED = 3
+Event = dict[str, Any]
+
+
+class CrawlLockedError(MonitorError):
+    """Another crawl is already running on this archive."""
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    run_id: int | None
+    outcome: str
+    reason: str | None
+    figures: dict[str, int]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+def crawl_command(config_path: Path | None, since: date | None) -> list[str]:
+    command = [sys.executable, "-m", "scrapers.run", "--events"]
+    command += ["--config", str(config_path)] if config_path else []
+    return command + (["--since", since.isoformat()] if since else [])
+
+
+def run_crawl(
+    config: Config,
+    config_path: Path | None,
+    *,
+    since: date | None = None,
+    on_event: Callable[[Event], None] = lambda event: None,
+    timeout: float | None = None,
+) -> CrawlResult:
+    """One crawl, start to finish; a child outliving ``timeout`` seconds is killed and its run
+    recorded as 'timeout'. Raises CrawlLockedError if another crawl holds the archive."""
+    started = time.monotonic()
+    child = subprocess.Popen(crawl_command(config_path, since), stdout=subprocess.PIPE, text=True)
+    killer = threading.Timer(timeout, child.kill) if timeout else None
+    if killer is not None:
+        killer.start()
+    try:
+        run_id = _relay_events(child, on_event)
+        code = child.wait()
+    finally:
+        if killer is not None:
+            killer.cancel()
+    if code == EXIT_LOCKED:
+        raise CrawlLockedError("another crawl is running on this archive")
+    return _result(config, run_id, started, timed_out=code == -signal.SIGKILL)
+
+
+def _relay_events(child: subprocess.Popen[str], on_event: Callable[[Event], None]) -> int | None:
+    run_id = None
+    assert child.stdout is not None
+    for line in child.stdout:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        run_id = event.get("run_id", run_id)
+        on_event(event)
+    return run_id
+
+
+def _result(config: Config, run_id: int | None, started: float, *, timed_out: bool) -> CrawlResult:
+    seconds = time.monotonic() - started
+    with Archive.open(config.database.path) as archive:
+        if timed_out:
+            archive.mark_interrupted_runs()
+        run = _find_run(archive, run_id)
+        if run is None:
+            raise FetchError("the crawl process ended before recording a run")
+        if timed_out:
+            archive.finish_run(run["run_id"], "timeout", f"killed after {seconds:.0f} s")
+            run = _find_run(archive, run["run_id"]) or run
+    figures = {name: int(run.get(name) or 0) for name in _FIGURES}
+    return CrawlResult(run["run_id"], run["outcome"], run.get("reason"), figures, seconds)
+
+
+_FIGURES = (
+    "requests", "bytes", "listing_articles", "new", "updated", "unchanged", "quarantined",
+    "http_errors", "fetch_errors",
+)  # fmt: skip
+
+
+def _find_run(archive: Archive, run_id: int | None) -> dict[str, Any] | None:
+    runs = archive.last_runs(20)
+    if run_id is None:
+        return runs[0] if runs else None
+    return next((run for run in runs if run["run_id"] == run_id), None)
+
+
+def summary(result: CrawlResult) -> str:
+    f = result.figures
+    text = (
+        f"crawl {result.outcome} in {result.seconds:.1f} s: {f['requests']} requests, "
+        f"{f['new']} new, {f['updated']} updated, {f['quarantined']} quarantined, "
+        f"{f['http_errors']} HTTP errors"
+    )
+    return text + (f" ({result.reason})" if result.reason else "")

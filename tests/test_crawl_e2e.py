@@ -1,0 +1,168 @@
+"""End to end: ``monitor crawl`` (the real Scrapy spider, in its own process) against the site
+replica on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.replica.server import ReplicaServer
+
+from crawl_support import (
+    archive_content,
+    archived_ids,
+    article_requests,
+    database_of,
+    last_run,
+    monitor,
+    write_config,
+)
+
+pytestmark = pytest.mark.e2e
+ENTRY_POINTS = 2 + 3 + 2  # feeds, listings, tag pages (the defaults' feeds and tags)
+
+
+@pytest.fixture
+def server() -> Iterator[ReplicaServer]:
+    with ReplicaServer() as running:
+        yield running
+
+
+@pytest.fixture
+def config(tmp_path: Path, server: ReplicaServer) -> Path:
+    return write_config(tmp_path, server.base_url)
+
+
+def published_ids(server: ReplicaServer) -> set[int]:
+    return {entry.id for entry in server.site.entries}
+
+
+def test_first_run_archives_every_listed_article(server: ReplicaServer, config: Path) -> None:
+    result = monitor(config, "crawl")
+    assert result.returncode == 0, result.stderr
+    assert archived_ids(config) == published_ids(server)
+    assert "crawl ok" in result.stdout
+
+
+def test_second_run_with_nothing_new_fetches_no_article(
+    server: ReplicaServer, config: Path
+) -> None:
+    monitor(config, "crawl")
+    server.clear_requests()
+    result = monitor(config, "crawl")
+    assert result.returncode == 0, result.stderr
+    assert article_requests(server) == []
+    entries = [r for r in server.requests if r.path != "/robots.txt"]
+    assert len(entries) == ENTRY_POINTS
+    assert all(r.status == 304 for r in entries)
+
+
+def test_new_article_is_fetched_and_no_other(server: ReplicaServer, config: Path) -> None:
+    monitor(config, "crawl")
+    published = server.publish("danvan")
+    server.clear_requests()
+    result = monitor(config, "crawl")
+    assert result.returncode == 0, result.stderr
+    assert [r.path for r in article_requests(server)] == [published["path"]]
+    assert published["id"] in archived_ids(config)
+    assert len([r for r in server.requests if r.path != "/robots.txt"]) == ENTRY_POINTS + 1
+
+
+def test_summary_reports_the_run(server: ReplicaServer, config: Path) -> None:
+    result = monitor(config, "crawl")
+    run = last_run(config)
+    assert run["outcome"] == "ok"
+    assert run["new"] == len(published_ids(server))
+    assert f"{run['requests']} requests, {run['new']} new" in result.stdout
+
+
+def test_killed_run_then_normal_run_equals_an_uninterrupted_run(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    reference = write_config(tmp_path, server.base_url, name="reference")
+    assert monitor(reference, "crawl").returncode == 0
+    killed = write_config(tmp_path, server.base_url, name="killed", download_delay=0.05)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scrapers.run", "--config", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_articles(killed, at_least=15)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert 0 < len(archived_ids(killed)) < len(published_ids(server))
+    assert monitor(killed, "crawl").returncode == 0
+    assert archive_content(killed) == archive_content(reference)
+
+
+def _wait_for_articles(config: Path, at_least: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if database_of(config).exists():
+            try:
+                if len(archived_ids(config)) >= at_least:
+                    return
+            except Exception:
+                pass
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {at_least} articles after {timeout} s")
+
+
+def test_backfill_stops_at_the_date(tmp_path: Path, server: ReplicaServer) -> None:
+    since = date(2025, 4, 10)
+    config = write_config(tmp_path, server.base_url, max_listing_pages=1, listings=["/tin-chinh"])
+    result = monitor(config, "crawl", "--since", since.isoformat())
+    assert result.returncode == 0, result.stderr
+    wanted = {
+        e.id for e in server.site.entries if e.section == "tin-chinh" and e.when.date() >= since
+    }
+    assert wanted <= archived_ids(config)
+    pages = [r.path for r in server.requests if r.path.startswith("/tin-chinh/trang-")]
+    oldest = [min(_published(config, i) for i in _ids_on_page(server, p)) for p in pages]
+    assert all(day >= since for day in oldest[:-1])  # every page but the last was all recent
+    assert oldest[-1] < since  # the walk stopped at the first page reaching past the date
+
+
+def _ids_on_page(server: ReplicaServer, path: str) -> list[int]:
+    number = int(path.rsplit("-", 1)[1].split(".", maxsplit=1)[0])
+    entries = [e for e in server.site.entries if e.section == "tin-chinh"]
+    return [e.id for e in entries[(number - 1) * 10 : number * 10]]
+
+
+def _published(config: Path, article_id: int) -> date:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(database_of(config))) as db:
+        (value,) = db.execute(
+            "SELECT published_at FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+    return datetime.fromisoformat(value).date()
+
+
+def test_failed_article_is_fetched_again_next_run(server: ReplicaServer, config: Path) -> None:
+    target = server.site.entries[0]
+    server.fail(target.path, "500")
+    first = monitor(config, "crawl")
+    assert first.returncode == 0, first.stderr
+    assert target.id not in archived_ids(config)
+    server.heal()
+    assert monitor(config, "crawl").returncode == 0
+    assert target.id in archived_ids(config)
+
+
+def test_unreachable_site_is_a_one_line_error(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9")  # discard port: nothing listens
+    result = monitor(config, "crawl")
+    assert result.returncode == 1
+    assert "site unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert last_run(config)["outcome"] == "failed"
