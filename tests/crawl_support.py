@@ -32,6 +32,7 @@ def write_config(tmp: Path, base_url: str, name: str = "monitor", **site: Any) -
         "backoff_base = 0.05",
         "backoff_max = 0.2",
         "timeout = 5.0",
+        f"recheck_days = {site.pop('recheck_days', 0)}",
         "[database]",
         f'path = "{database}"',
     ]

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from monitor.replica.server import ReplicaServer
+from monitor.replica.site import ReplicaSite
 
 from crawl_support import (
     archive_content,
@@ -138,9 +141,6 @@ def _ids_on_page(server: ReplicaServer, path: str) -> list[int]:
 
 
 def _published(config: Path, article_id: int) -> date:
-    import sqlite3
-    from contextlib import closing
-
     with closing(sqlite3.connect(database_of(config))) as db:
         (value,) = db.execute(
             "SELECT published_at FROM articles WHERE article_id = ?", (article_id,)
@@ -166,3 +166,82 @@ def test_unreachable_site_is_a_one_line_error(tmp_path: Path) -> None:
     assert "site unreachable" in result.stderr
     assert "Traceback" not in result.stderr
     assert last_run(config)["outcome"] == "failed"
+
+
+def test_unwritable_database_is_a_one_line_error(tmp_path: Path, server: ReplicaServer) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    config = write_config(tmp_path, server.base_url)
+    text = config.read_text(encoding="utf-8").replace(
+        str(database_of(config)), str(blocker / "monitor.db")
+    )
+    config.write_text(text, encoding="utf-8")
+    result = monitor(config, "crawl")
+    assert result.returncode == 1
+    assert str(blocker) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert server.requests == []
+
+
+def test_robots_txt_disallowing_a_listing_is_obeyed(tmp_path: Path) -> None:
+    with ReplicaServer(ReplicaSite(disallow=["/quoc-te"])) as server:
+        config = write_config(tmp_path, server.base_url)
+        assert monitor(config, "crawl").returncode == 0
+        assert not [r for r in server.requests if r.path.startswith("/quoc-te")]
+        assert [r for r in server.requests if r.path == "/robots.txt"]
+
+
+def test_interrupted_backfill_resumes_where_it_stopped(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = write_config(tmp_path, server.base_url, listings=["/tin-chinh"], download_delay=0.05)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scrapers.run", "--config", str(config), "--since", "2025-01-01"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_articles(config, at_least=25)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    server.clear_requests()
+    result = monitor(config, "crawl", "--since", "2025-01-01")
+    assert result.returncode == 0, result.stderr
+    assert "resuming /tin-chinh" in result.stderr
+    first_listing = [r.path for r in server.requests if r.path.startswith("/tin-chinh/trang-")]
+    assert first_listing and first_listing[0] != "/tin-chinh/trang-2.html"
+    wanted = {e.id for e in server.site.entries if e.section == "tin-chinh"}
+    assert wanted <= archived_ids(config)
+
+
+def test_recheck_finds_an_edit_and_keeps_the_history(tmp_path: Path, server: ReplicaServer) -> None:
+    config = write_config(tmp_path, server.base_url, recheck_days=36500)
+    assert monitor(config, "crawl").returncode == 0
+    target = server.site.entries[3]
+    server.edit(target.id, "Cập nhật: bài viết đã được bổ sung thông tin.")
+    server.clear_requests()
+    assert monitor(config, "crawl").returncode == 0
+    rechecks = article_requests(server)
+    assert len(rechecks) == len(published_ids(server))
+    assert all(r.if_none_match for r in rechecks)
+    assert {r.path for r in rechecks if r.status == 200} == {target.path}
+    run = last_run(config)
+    assert (run["updated"], run["new"]) == (1, 0)
+    with closing(sqlite3.connect(database_of(config))) as db:
+        (versions,) = db.execute(
+            "SELECT COUNT(*) FROM article_versions WHERE article_id = ?", (target.id,)
+        ).fetchone()
+        (body,) = db.execute(
+            "SELECT body FROM articles WHERE article_id = ?", (target.id,)
+        ).fetchone()
+    assert versions == 1
+    assert body.endswith("Cập nhật: bài viết đã được bổ sung thông tin.")
+
+
+def test_reparse_rebuilds_from_raw_pages_offline(server: ReplicaServer, config: Path) -> None:
+    assert monitor(config, "crawl").returncode == 0
+    count = len(archived_ids(config))
+    server.clear_requests()
+    result = monitor(config, "reparse")
+    assert result.returncode == 0, result.stderr
+    assert f"reparsed {count} pages: {count} unchanged" in result.stdout
+    assert server.requests == []

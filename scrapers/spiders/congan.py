@@ -10,7 +10,7 @@ where it got to after each page so an interrupted backfill resumes there.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from monitor.archive import VN_TZ
 from monitor.discover import Listing, parse_feed, parse_listing
 from monitor.ingest import FetchedPage
 from monitor.urls import ArticleUrl, tag_path
@@ -37,6 +38,7 @@ class ConganSpider(Spider):
         self.allowed_domains = context.domains
         self.scheduled: set[int] = set()
         self.fetched: dict[str, int] = {}  # response URL → article id
+        self.article_validators: dict[str, tuple[str | None, str | None]] = {}
         self.walks: dict[str, EntryWalk] = {}
         self.pages: dict[int, BackfillPage] = {}  # article id → its backfill page
         self.entries_ok = 0
@@ -52,6 +54,28 @@ class ConganSpider(Spider):
         for path in (*site.listings, *(tag_path(tag) for tag in site.tags)):
             for request in self._listing_starts(path):
                 yield request
+        for request in self._rechecks():
+            yield request
+
+    def _rechecks(self) -> Iterable[Request]:
+        """Recent articles again, conditionally, to catch edits (``crawl.recheck_days``)."""
+        days = self.context.config.crawl.recheck_days
+        if self.context.mode != "normal" or days == 0:
+            return
+        since = (datetime.now(VN_TZ) - timedelta(days=days)).isoformat(timespec="seconds")
+        for article_id in self.context.archive.recent_article_ids(since):
+            stored = self.context.archive.get_article(article_id)
+            if stored is None:
+                continue
+            self.scheduled.add(article_id)
+            url = stored["fetched_url"] or stored["url"]
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                headers=self._conditional_headers(url),
+                meta={"article_id": article_id, "handle_httpstatus_list": [304]},
+            )
 
     def _listing_starts(self, path: str) -> Iterable[Request]:
         if self.context.mode == "backfill":
@@ -187,7 +211,11 @@ class ConganSpider(Spider):
             )
 
     def parse_article(self, response: Response) -> Iterable[FetchedPage]:
+        if response.status == 304:  # a recheck found the article unchanged
+            self.context.count("rechecked_unchanged")
+            return
         self.fetched[response.url] = int(response.meta["article_id"])
+        self._keep_validators(response)
         content_type = response.headers.get("Content-Type")
         yield FetchedPage(
             url=response.url,
@@ -197,6 +225,14 @@ class ConganSpider(Spider):
             fetched_at=now_iso(),
         )
 
+    def _keep_validators(self, response: Response) -> None:
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        if etag or modified:
+            self.article_validators[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         self.logger.warning("article %s failed: %s", request.url, failure.getErrorMessage())
@@ -204,7 +240,10 @@ class ConganSpider(Spider):
         self.article_done(int(request.meta["article_id"]))
 
     def stored(self, page: FetchedPage) -> None:
-        """The pipeline archived ``page``."""
+        """The pipeline archived ``page``: keep its validators for later rechecks."""
+        validators = self.article_validators.pop(page.url, None)
+        if validators is not None:
+            self.context.archive.store_validators(page.url, *validators, page.status)
         self.article_done(self.fetched.pop(page.url, -1))
 
     def article_done(self, article_id: int) -> None:

@@ -61,6 +61,7 @@ def run_crawl(
 ) -> CrawlResult:
     """One crawl, start to finish; a child outliving ``timeout`` seconds is killed and its run
     recorded as 'timeout'. Raises CrawlLockedError if another crawl holds the archive."""
+    Archive.open(config.database.path).close()  # an unusable archive is one clear error, now
     started = time.monotonic()
     child = subprocess.Popen(crawl_command(config_path, since), stdout=subprocess.PIPE, text=True)
     killer = threading.Timer(timeout, child.kill) if timeout else None

@@ -187,6 +187,11 @@ class ReplicaServer:
         with self._lock:
             self._failures.clear()
 
+    def edit(self, article_id: int, paragraph: str) -> None:
+        """Append ``paragraph`` to a published article's body (a correction, an update)."""
+        with self._lock:
+            self.site.edit(article_id, paragraph)
+
     def set_layout(self, layout: str) -> None:
         """ "changed": article pages in a template the site profile does not know."""
         with self._lock:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -270,6 +270,19 @@ class ReplicaSite:
         self._now += timedelta(minutes=1)
         self._cache.clear()
         return entry
+
+    def edit(self, article_id: int, paragraph: str) -> Entry:
+        """Edit a published article in place: ``paragraph`` is appended to its body (its page,
+        ETag and Last-Modified change; its publish date does not)."""
+        index = next((i for i, e in enumerate(self._entries) if e.id == article_id), None)
+        if index is None:
+            raise KeyError(f"no published article {article_id}")
+        entry = self._entries[index]
+        article = dict(entry.article)
+        article["paragraphs_raw"] = [*article["paragraphs_raw"], paragraph]
+        self._entries[index] = replace(entry, article=article)
+        self._cache.clear()
+        return self._entries[index]
 
     def _take_extra(self, kind: str | int) -> Mapping[str, Any]:
         wanted = str(kind)
