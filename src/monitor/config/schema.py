@@ -1,16 +1,31 @@
 """The configuration's shape: frozen models, validated once at load.
 
 Every value's default lives in the shipped files under ``config/`` (one source of truth); the
-models here say what each key means and what values it accepts. Unknown keys are errors.
+models here say what each key means and what values it accepts. Unknown keys are errors. The one
+exception is a ``[[rules]]`` table's optional keys: rules are an array the user writes, so their
+defaults can only live in ``Rule``. A rule's errors name the rule as well as the key.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from cssselect import GenericTranslator, SelectorError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+
+from monitor.text import normalize_inline
 
 _TRANSLATOR = GenericTranslator()
 
@@ -31,9 +46,16 @@ def _check_regex(pattern: str) -> str:
     return pattern
 
 
+def _check_keyword(keyword: str) -> str:
+    if not any(char.isalnum() for char in normalize_inline(keyword)):
+        raise ValueError(f"keyword {keyword!r} has no letter or digit once normalised")
+    return keyword
+
+
 Selector = Annotated[str, AfterValidator(_check_selector)]
 Selectors = tuple[Selector, ...]
 Regex = Annotated[str, AfterValidator(_check_regex)]
+Keyword = Annotated[str, AfterValidator(_check_keyword)]
 
 
 class Model(BaseModel):
@@ -130,6 +152,57 @@ class DatabaseConfig(Model):
     path: str = Field(min_length=1, description="SQLite file, relative to the working directory")
 
 
+def _escape(message: str) -> str:
+    """Escape braces: a ``PydanticCustomError`` message is a format template."""
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _named_error(detail: ErrorDetails, rule: str) -> InitErrorDetails:
+    """The same error at the same location, its message prefixed with the rule's name."""
+    if detail["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(detail["loc"][-1]), list(Rule.model_fields), n=1)
+        message = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
+    elif detail["type"] == "missing":
+        message = "required key is missing"
+    else:
+        message = detail["msg"].removeprefix("Value error, ")
+    error = PydanticCustomError(f"rule_{detail['type']}", _escape(f"rule {rule}: {message}"))
+    return InitErrorDetails(type=error, loc=detail["loc"], input=detail["input"])
+
+
+class Rule(Model):
+    """A keyword rule: which articles match, and where the alerts go (see monitor.match)."""
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="unique name, used in alerts and in the archive",
+    )
+    keywords: tuple[Keyword, ...] = Field(min_length=1, description="any of them matches")
+    all: tuple[Keyword, ...] = Field(default=(), description="every one must also appear")
+    exclude: tuple[Keyword, ...] = Field(default=(), description="none of them may appear")
+    fields: tuple[Literal["title", "lead", "body"], ...] = Field(
+        default=("title", "lead", "body"), min_length=1, description="where to look"
+    )
+    sections: tuple[str, ...] = Field(default=(), description="only these sections; empty = all")
+    accents: Literal["exact", "fold"] = Field(
+        default="exact", description="'exact' marks, or 'fold' (diacritic-insensitive)"
+    )
+    channels: tuple[str, ...] = Field(
+        default=("default",), description="alert channels; empty = recorded, never alerted"
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_name_the_rule(cls, data: Any, handler: ModelWrapValidatorHandler[Rule]) -> Rule:
+        try:
+            return handler(data)
+        except ValidationError as error:
+            name = data.get("name") if isinstance(data, dict) else None
+            rule = repr(name) if isinstance(name, str) and name else "(unnamed)"
+            details = [_named_error(detail, rule) for detail in error.errors()]
+            raise ValidationError.from_exception_data(error.title, details) from None
+
+
 class Config(Model):
     """The whole configuration, as loaded and validated once."""
 
@@ -137,3 +210,17 @@ class Config(Model):
     crawl: CrawlConfig
     database: DatabaseConfig
     profile: SiteProfile
+    rules: tuple[Rule, ...] = Field(default=(), description="keyword rules ([[rules]] tables)")
+
+    @field_validator("rules")
+    @classmethod
+    def _rule_names_are_unique(cls, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        seen: set[str] = set()
+        for index, rule in enumerate(rules):
+            if rule.name in seen:
+                message = _escape(f"rule {rule.name!r}: another rule has this name")
+                error = PydanticCustomError("rule_name_taken", message)
+                details = [InitErrorDetails(type=error, loc=(index, "name"), input=rule.name)]
+                raise ValidationError.from_exception_data("Config", details)
+            seen.add(rule.name)
+        return rules

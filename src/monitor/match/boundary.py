@@ -1,0 +1,114 @@
+"""Whether a candidate hit is a real one: the word-boundary decision.
+
+A candidate is a run of whole syllables equal to a keyword. Vietnamese words span several
+syllables, so a candidate may still straddle a word boundary ("nhân dân | vận dụng" holds the
+syllables "dân vận" but not the word). The decision, in order (LANGUAGE.md's measured rule,
+with the per-keyword contexts of ``monitor.match.contexts``):
+
+1. **accept** when the hit lies inside an allow-listed compound ("Dân vận khéo") — unless a
+   deny context reaches past that compound too ("dân vận khéo | léo" holds no "Dân vận khéo");
+2. **reject** when a deny context reaches past the hit ("nhân dân | vận", "dân | vận dụng");
+3. otherwise segment the hit's sentence and **reject only when a word of the keyword is cut**:
+   each word of the keyword (as the segmenter splits the matched text on its own: "công tác
+   dân vận" → "công tác", "dân vận") must lie inside one word of the sentence, or inside an
+   allow-listed compound found there. A keyword inside a longer word ("ban_dân_vận") is kept.
+
+Only sentences with a candidate are segmented, each once (a bounded cache, by text).
+"""
+
+from __future__ import annotations
+
+from monitor.match.contexts import Placement
+from monitor.match.fieldtext import Paragraph
+from monitor.match.segment import Segmenter
+from monitor.match.sentences import around
+from monitor.match.terms import Term
+
+__all__ = ["BoundaryJudge"]
+
+Span = tuple[int, int]
+
+
+class _Cache:
+    """A dict that forgets its oldest entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: dict[str, list[Span]] = {}
+
+    def get(self, key: str) -> list[Span] | None:
+        return self.items.get(key)
+
+    def put(self, key: str, value: list[Span]) -> None:
+        if len(self.items) >= self.size:
+            del self.items[next(iter(self.items))]
+        self.items[key] = value
+
+
+class BoundaryJudge:
+    """Decides candidates, segmenting through the injected ``Segmenter``."""
+
+    def __init__(self, segmenter: Segmenter, cache_size: int = 4096) -> None:
+        self._segmenter = segmenter
+        self._sentences = _Cache(cache_size)
+        self._keywords = _Cache(cache_size)
+
+    def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
+        """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
+        found = [p for p in term.deny if _found(paragraph, term.kind, first, p)]
+        denials = [p for p in found if p.overhangs(term.length)]
+        compounds = [
+            placement
+            for placement in term.allow
+            if _found(paragraph, term.kind, first, placement)
+            and not any(denial.reaches_past(placement) for denial in denials)
+        ]
+        if any(compound.covers(term.length) for compound in compounds):
+            return True
+        if denials:
+            return False
+        spans = [_span(paragraph, first - p.lead, p.length) for p in compounds]
+        return self._words_whole(paragraph, first, term.length, spans)
+
+    def _words_whole(
+        self, paragraph: Paragraph, first: int, length: int, compounds: list[Span]
+    ) -> bool:
+        """Whether each multi-syllable word of the hit lies inside a word of its sentence."""
+        start, end = _span(paragraph, first, length)
+        joints = paragraph.ends[first : first + length - 1]  # syllable ends inside the hit
+        keyword_words = self._words(self._keywords, paragraph.form[start:end], start)
+        joined = [w for w in keyword_words if any(w[0] < joint < w[1] for joint in joints)]
+        if not joined:
+            return True
+        sentence_start, sentence_end = _sentence(paragraph, start, end)
+        sentence = paragraph.form[sentence_start:sentence_end]
+        words = self._words(self._sentences, sentence, sentence_start) + compounds
+        return all(_inside(word, words) for word in joined)
+
+    def _words(self, cache: _Cache, text: str, offset: int) -> list[Span]:
+        """The segmenter's words of ``text`` (cached), shifted by ``offset``."""
+        words = cache.get(text)
+        if words is None:
+            words = self._segmenter.words(text)
+            cache.put(text, words)
+        return [(offset + start, offset + end) for start, end in words]
+
+
+def _found(paragraph: Paragraph, kind: str, first: int, placement: Placement) -> bool:
+    """Whether ``placement``'s phrase is in ``paragraph``, lined up on the hit at ``first``."""
+    text = paragraph.phrase(kind, first - placement.lead, placement.length)
+    return text == placement.phrase
+
+
+def _span(paragraph: Paragraph, first: int, count: int) -> Span:
+    """Character span of ``count`` syllables from syllable ``first``."""
+    return paragraph.starts[first], paragraph.ends[first + count - 1]
+
+
+def _sentence(paragraph: Paragraph, start: int, end: int) -> Span:
+    """The sentence, or run of sentences, holding ``[start, end)``."""
+    return around(paragraph.sentences, start, end, len(paragraph.text))
+
+
+def _inside(span: Span, words: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in words)

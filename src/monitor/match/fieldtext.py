@@ -1,0 +1,140 @@
+"""A field's text made ready for matching, with the way back to offsets in the text given.
+
+``split_field`` cuts a field into paragraphs at blank lines (the archive joins body paragraphs
+with ``"\\n\\n"``) and puts each paragraph in display form exactly as ``monitor.text.
+normalize_inline`` does: NFC, format characters removed, whitespace (single line breaks, nbsp…)
+collapsed to one space. Text that is already in display form, as the archive stores it, is
+used as it is; for anything else each display character remembers the span of the given text
+it came from, so a hit can be reported at offsets in the text the caller passed in.
+
+Each ``Paragraph`` also holds its matching form (``monitor.text.matching_form``: lower-cased,
+one tone-mark style) and, on demand, its folded form (``monitor.text.fold``). Both keep the
+display form's length, so one list of syllable spans serves all three. A syllable is a maximal
+run of letters and digits, which gives syllable boundaries for Vietnamese and word boundaries
+for other scripts: no ``an`` inside ``anh``, no ``dân`` inside ``dânvận``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cached_property
+
+from monitor.match.sentences import sentence_spans
+from monitor.text import fold, matching_form, normalize_inline
+
+__all__ = ["Paragraph", "split_field"]
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SYLLABLE = re.compile(r"[^\W_]+")
+_LOOK_ALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}  # Ð/ð → Đ/đ, as normalize_inline does
+# Hangul vowel and final jamo compose with what precedes them although they are not marks.
+_CONJOINING_JAMO = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
+
+
+class Paragraph:
+    """One paragraph of a field: display, matching and folded forms, syllables, source map."""
+
+    def __init__(self, text: str, origin: int, source: list[tuple[int, int]] | None) -> None:
+        self.text = text  # display form
+        self.origin = origin  # where the paragraph starts in the text given
+        self._source = source  # per display character, its span in the given paragraph
+        self.form = matching_form(text)
+        spans = [match.span() for match in _SYLLABLE.finditer(self.form)]
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.text)
+
+    def form_of(self, kind: str) -> str:
+        """The matching form (``"exact"``) or the folded form (``"fold"``)."""
+        return self.folded if kind == "fold" else self.form
+
+    def syllables(self, kind: str) -> list[str]:
+        """Every syllable, in the matching or the folded form."""
+        form = self.form_of(kind)
+        return [form[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
+
+    def phrase(self, kind: str, first: int, count: int) -> str | None:
+        """The text of ``count`` syllables from syllable ``first``, or None past either end."""
+        if first < 0 or count < 1 or first + count > len(self.starts):
+            return None
+        return self.form_of(kind)[self.starts[first] : self.ends[first + count - 1]]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the text given of the display-form span ``[start, end)``."""
+        if self._source is None:
+            return self.origin + start, self.origin + end
+        return self.origin + self._source[start][0], self.origin + self._source[end - 1][1]
+
+
+def split_field(text: str) -> list[Paragraph]:
+    """The non-empty paragraphs of a field's text, in display form."""
+    paragraphs = []
+    position = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        paragraphs.append(_paragraph(text[position : match.start()], position))
+        position = match.end()
+    paragraphs.append(_paragraph(text[position:], position))
+    return [paragraph for paragraph in paragraphs if paragraph.text]
+
+
+def _paragraph(raw: str, origin: int) -> Paragraph:
+    display = normalize_inline(raw)
+    if display == raw:
+        return Paragraph(display, origin, None)
+    text, source = display_with_source(raw)
+    return Paragraph(text, origin, source)
+
+
+def display_with_source(raw: str) -> tuple[str, list[tuple[int, int]]]:
+    """``normalize_inline(raw)`` and, per character of it, the span of ``raw`` it came from.
+
+    Works one cluster at a time (a character with the marks and format characters after it),
+    so composition never crosses a cluster and every output character has one source span.
+    """
+    chars: list[str] = []
+    source: list[tuple[int, int]] = []
+    space: tuple[int, int] | None = None
+    for start, end, cluster in _clusters(raw):
+        if cluster.isspace():
+            space = space or (start, end)
+            continue
+        if space is not None and chars:
+            chars.append(" ")
+            source.append(space)
+        space = None
+        chars.extend(cluster)
+        source.extend([(start, end)] * len(cluster))
+    return "".join(chars), source
+
+
+def _clusters(raw: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, composed)`` for each cluster; format characters vanish, spaces stand alone."""
+    index = 0
+    while index < len(raw):
+        if unicodedata.category(raw[index]) == "Cf":
+            index += 1
+            continue
+        end = index + 1
+        if not raw[index].isspace():
+            while end < len(raw) and _joins_previous(raw[end]):
+                end += 1
+        kept = "".join(char for char in raw[index:end] if unicodedata.category(char) != "Cf")
+        yield index, end, unicodedata.normalize("NFC", kept.translate(_LOOK_ALIKES))
+        index = end
+
+
+def _joins_previous(char: str) -> bool:
+    category = unicodedata.category(char)
+    if category == "Cf" or category.startswith("M"):
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CONJOINING_JAMO)

@@ -1,0 +1,73 @@
+"""Sentences of a display-form paragraph, and the snippet shown for a hit.
+
+A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets after it)
+followed by a space and a capital letter, a digit or an opening quote — unless the word before
+the full stop is a common abbreviation (``TP. Hồ Chí Minh``, ``Q. 1``, ``TS. …``). Splitting
+too little only makes the segmented context and the snippet longer; it never loses a hit.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SNIPPET_CHARS", "around", "sentence_spans", "snippet"]
+
+SNIPPET_CHARS = 300
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*( +)(?=[\"'“‘«(\[]*[^\W_])")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.$")
+_ABBREVIATIONS = frozenset(
+    ["tp", "tx", "tt", "q", "p", "h", "x", "ts", "ths", "pgs", "gs", "bs", "ks", "ls", "st", "mr"]
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, in order; only spaces lie between them."""
+    spans = []
+    start = 0
+    for match in _END.finditer(text):
+        following = text[match.end() :].lstrip("\"'“‘«([")
+        if not (following[:1].isupper() or following[:1].isdigit()):
+            continue
+        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        if before and before[1].lower() in _ABBREVIATIONS:
+            continue
+        spans.append((start, match.start(1)))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def around(spans: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:
+    """The span of the sentence, or run of sentences, holding ``[start, end)``."""
+    first = max((s for s, _ in spans if s <= start), default=0)
+    last = min((e for _, e in spans if e >= end), default=length)
+    return first, last
+
+
+def snippet(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None) -> str:
+    """The sentence(s) around ``text[start:end]``, cut to about 300 characters around it.
+
+    ``spans`` are ``text``'s sentence spans, when already known.
+    """
+    limit = SNIPPET_CHARS
+    first, last = around(sentence_spans(text) if spans is None else spans, start, end, len(text))
+    sentence = text[first:last].strip()
+    if len(sentence) <= limit:
+        return sentence
+    return _window(text, max(start, first), min(end, last), first, last, limit)
+
+
+def _window(text: str, start: int, end: int, first: int, last: int, limit: int) -> str:
+    """About ``limit`` characters of ``text[first:last]`` centred on the hit, cut at spaces."""
+    side = max(limit - (end - start), 0) // 2
+    left = max(first, start - side)
+    right = min(last, end + side)
+    if left > first:
+        space = text.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < last:
+        space = text.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    prefix = "… " if left > first else ""
+    suffix = " …" if right < last else ""
+    return f"{prefix}{text[left:right].strip()}{suffix}"
