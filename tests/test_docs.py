@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import BaseModel
@@ -13,21 +14,26 @@ from monitor.config import Config
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
+def _model_of(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds: itself, or the items of a ``tuple[Model, ...]``."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
 def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
     keys = []
     for name, field in model.model_fields.items():
-        annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            keys += _keys(annotation, f"{prefix}{name}.")
-        else:
-            keys.append(f"{prefix}{name}")
+        inner = _model_of(field.annotation)
+        keys += _keys(inner, f"{prefix}{name}.") if inner else [f"{prefix}{name}"]
     return keys
 
 
 @pytest.mark.parametrize("key", _keys(Config))
 def test_config_key_is_documented(key: str) -> None:
     # a key is written out whole, or as one of a group: "`profile.article.title` / `date`"
-    parent, name = key.rsplit(".", 1)
+    parent, _, name = key.rpartition(".")
     grouped = f"`{parent}." in README and f"/ `{name}`" in README
     assert f"`{key}`" in README or grouped, f"{key} is not in README.md"
 
