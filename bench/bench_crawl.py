@@ -29,7 +29,7 @@ from monitor.parse import parse_article  # noqa: E402
 from monitor.replica.server import ReplicaServer  # noqa: E402
 
 from crawl_support import archived_ids, last_run, monitor, write_config  # noqa: E402
-from golden_pages import golden_pages  # noqa: E402
+from golden_pages import GoldenPage, golden_pages  # noqa: E402
 
 ENTRY_POINTS = 2 + 3 + 2  # default feeds, the three listings used here, default tags
 
@@ -96,7 +96,7 @@ def pipeline_rate(tmp: Path, total: int = 1000) -> tuple[float, float]:
     return stored, parse_only
 
 
-def _cycle(total: int) -> list[tuple[int, object]]:
+def _cycle(total: int) -> list[tuple[int, GoldenPage]]:
     goldens = [g for g in golden_pages() if not g.name.endswith("-generic")]
     return [(n, goldens[n % len(goldens)]) for n in range(total)]
 

@@ -269,11 +269,12 @@ class ConganSpider(Spider):
         dates = self.context.archive.published_dates(page.article_ids)
         oldest = min(dates.values(), default=None)
         since = self.context.since
-        self.context.event("backfill", entry=page.entry, page=page.number, oldest=oldest)
         reached = (
             since is not None and oldest is not None and date.fromisoformat(oldest[:10]) < since
         )
-        if reached or page.next_page is None or not page.article_ids:
+        done = reached or page.next_page is None or not page.article_ids
+        self.context.event("backfill", entry=page.entry, page=page.number, oldest=oldest, done=done)
+        if done or page.next_page is None:
             self.context.archive.put_state(backfill_key(page.entry), None)
             return
         resume = {"since": str(since), "url": page.next_page}

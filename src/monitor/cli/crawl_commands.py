@@ -56,34 +56,45 @@ def _exit_for(result: CrawlResult) -> None:
 
 
 class BackfillProgress:
-    """A one-line progress bar on stderr: how far back the walk has come towards ``since``."""
+    """A one-line progress bar on stderr: how far back the slowest entry point has walked
+    towards ``since`` (entry points that reached it count as done)."""
 
     WIDTH = 30
 
     def __init__(self, since: date) -> None:
         self.since = since
         self.newest: date | None = None
+        self.entries: dict[str, tuple[date, bool]] = {}
         self.pages = 0
         self.new = 0
         self.tty = sys.stderr.isatty()
 
     def __call__(self, event: Event) -> None:
-        if event.get("event") == "page":
+        kind = event.get("event")
+        if kind == "page":
             self.pages += 1
             self.new += int(event.get("new", 0))
-        elif event.get("event") == "backfill" and event.get("oldest"):
-            self._show(datetime.fromisoformat(str(event["oldest"])).date())
-        elif event.get("event") == "resume":
+        elif kind == "backfill" and event.get("oldest"):
+            oldest = datetime.fromisoformat(str(event["oldest"])).date()
+            self.newest = max(self.newest or oldest, oldest)
+            self.entries[str(event["entry"])] = (oldest, bool(event.get("done")))
+            self._show()
+        elif kind == "resume":
             click.echo(f"resuming {event.get('entry')} at {event.get('url')}", err=True)
 
-    def _show(self, oldest: date) -> None:
-        self.newest = max(self.newest or oldest, oldest)
-        span = (self.newest - self.since).days or 1
-        done = min(max((self.newest - oldest).days / span, 0.0), 1.0)
-        bar = "#" * int(done * self.WIDTH)
+    def fraction(self, oldest: date, done: bool) -> float:
+        if done or self.newest is None:
+            return 1.0
+        span = max((self.newest - self.since).days, 1)
+        return min(max((self.newest - oldest).days / span, 0.0), 1.0)
+
+    def _show(self) -> None:
+        entry, (oldest, done) = min(self.entries.items(), key=lambda item: self.fraction(*item[1]))
+        share = self.fraction(oldest, done)
+        bar = "#" * int(share * self.WIDTH)
         line = (
-            f"[{bar:<{self.WIDTH}}] {done:4.0%}  back to {oldest}  "
-            f"{self.pages} pages, {self.new} new articles"
+            f"[{bar:<{self.WIDTH}}] {share:4.0%}  {entry} back to {oldest}  "
+            f"({self.pages} pages, {self.new} new articles)"
         )
         click.echo(("\r" + line) if self.tty else line, err=True, nl=not self.tty)
 
