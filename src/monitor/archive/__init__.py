@@ -9,6 +9,7 @@ Everything else reads and writes through ``Archive``; every SQL string lives in 
     quarantine.py   incomplete records, kept out of articles
     raw.py          raw pages (zlib), for reparse without the network
     fts.py          the two FTS5 tables (matching form, folded form) and search_ids
+    alerts.py       matches and the alert outbox
     runs.py         crawl runs and their figures
     state.py        HTTP validators and crawl state
     timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
@@ -25,6 +26,7 @@ Decisions a caller relies on:
   together, or nothing.
 """
 
+from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.archive import Archive
 from monitor.archive.articles import StoreOutcome, content_hash
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -37,7 +39,9 @@ __all__ = [
     "RUN_FIGURES",
     "SCHEMA_VERSION",
     "VN_TZ",
+    "AlertStatus",
     "Archive",
+    "MatchRow",
     "RawPage",
     "RunMode",
     "RunOutcome",

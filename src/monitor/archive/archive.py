@@ -19,13 +19,14 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from monitor.archive import articles, fts, quarantine, raw, runs, state
+from monitor.archive import alerts, articles, fts, quarantine, raw, runs, state
+from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.articles import StoreOutcome
 from monitor.archive.connection import open_database
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RunMode, RunOutcome
-from monitor.archive.timestamps import to_archive_time
+from monitor.archive.timestamps import now_iso, to_archive_time
 from monitor.archive.transaction import write_transaction
 from monitor.errors import StorageError
 from monitor.record import ArticleRecord
@@ -191,6 +192,83 @@ class Archive:
         """Store a JSON value under ``key``."""
         with self._writing(f"store crawl state {key!r}"):
             state.put_state(self._db, key, value)
+
+    # --- matches and alerts -----------------------------------------------------------------
+
+    def unmatched_articles(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Articles whose current content was not matched yet (new or edited), oldest first."""
+        with self._reading("read unmatched articles"):
+            return alerts.unmatched_articles(self._db, limit)
+
+    def record_matches(
+        self,
+        article_id: int,
+        content_hash: str,
+        matches: Iterable[MatchRow],
+        new_alerts: Iterable[tuple[str, str]],
+        *,
+        on_topic: bool,
+    ) -> int:
+        """One article's match result in one transaction: its matches (replacing older ones),
+        the (rule, channel) alerts not queued before, on_topic; returns the alerts queued."""
+        with self._writing(f"record matches of article {article_id}"):
+            return alerts.record_matches(
+                self._db, article_id, content_hash, matches, new_alerts,
+                on_topic=on_topic, now=now_iso(),
+            )  # fmt: skip
+
+    def forget_matched(self, since_iso: str | None = None) -> int:
+        """Make articles (published since ``since_iso``, or all) due for matching again."""
+        since = to_archive_time(since_iso, name="since_iso") if since_iso else None
+        with self._writing("reset matching"):
+            return alerts.forget_matched(self._db, since)
+
+    def articles_since(self, since_iso: str) -> Iterator[dict[str, Any]]:
+        """Articles published at or after ``since_iso``: id, section, title, lead, body."""
+        since = to_archive_time(since_iso, name="since_iso")
+        for article_id in reversed(self.recent_article_ids(since)):
+            article = self.get_article(article_id)
+            if article is not None:
+                yield article
+
+    def due_alerts(
+        self, channel: str, *, now: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        """Pending alerts of ``channel`` due now, with their article and first match."""
+        with self._reading(f"read alerts due on {channel}"):
+            return alerts.due_alerts(self._db, channel, now or now_iso(), limit)
+
+    def list_alerts(
+        self, status: AlertStatus | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        with self._reading("list alerts"):
+            return alerts.list_alerts(self._db, status, limit)
+
+    def mark_alerts_sent(self, alert_ids: Iterable[int]) -> None:
+        """The channel accepted these alerts."""
+        with self._writing("mark alerts sent"):
+            alerts.mark_sent(self._db, list(alert_ids), now_iso())
+
+    def mark_alerts_attempt_failed(
+        self, alert_ids: Iterable[int], error: str, next_attempt_at: str | None
+    ) -> None:
+        """A failed delivery: retry at ``next_attempt_at``, or give up when it is None."""
+        with self._writing("record a failed delivery"):
+            alerts.mark_failed_attempt(self._db, list(alert_ids), error, next_attempt_at)
+
+    def retry_failed_alerts(self, alert_ids: Iterable[int] | None = None) -> int:
+        """Failed alerts back to pending, due now; returns how many."""
+        ids = None if alert_ids is None else list(alert_ids)
+        with self._writing("retry failed alerts"):
+            return alerts.retry_failed(self._db, now_iso(), ids)
+
+    def alert_counts(self) -> dict[str, int]:
+        with self._reading("count alerts"):
+            return alerts.alert_counts(self._db)
+
+    def matches_of(self, article_id: int) -> list[dict[str, Any]]:
+        with self._reading(f"read matches of article {article_id}"):
+            return alerts.matches_of(self._db, article_id)
 
     # --- crawl runs -----------------------------------------------------------------------
 

@@ -14,11 +14,17 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
       published_at, published_precision ('minute'|'day'), updated_at, author
       first_seen_at, last_seen_at, content_hash (sha256), version (1 = first seen)
       extraction JSON {field: layer}, problems JSON [..], on_topic 0|1
+      matched_hash               content_hash when last matched (NULL: not yet)
     ├── article_tags     (article_id → articles, position) tag         index on tag
     ├── article_images   (article_id → articles, position) url, caption
     ├── article_versions id PK, article_id → articles, version, captured_at, content_hash,
     │                    title, lead, body, published_at, updated_at, author,
     │                    tags JSON, images JSON            the content each version had
+    ├── matches          id PK, article_id → articles, rule, keyword, field, start, end,
+    │                    snippet, content_hash, matched_at   (one per hit of the current content)
+    ├── alerts           id PK, article_id → articles, rule, channel, status
+    │                    ('pending'|'sent'|'failed'), attempts, created_at, next_attempt_at,
+    │                    sent_at, last_error; UNIQUE (article_id, rule, channel): the outbox
     ├── articles_fts          FTS5 rowid = article_id: matching_form(title, lead, body)
     └── articles_fts_folded   FTS5 rowid = article_id: fold(title, lead, body)
 
@@ -43,7 +49,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from monitor.archive import fts
+from monitor.archive import alerts, fts
 from monitor.archive.transaction import write_transaction
 
 Migration = Callable[[Database], None]
@@ -181,9 +187,15 @@ def _v2_full_text(db: Database) -> None:
     fts.index_all(db)
 
 
+def _v3_matches_and_alerts(db: Database) -> None:
+    """Matches, the alert outbox, and articles.matched_hash (content matched last)."""
+    alerts.create_tables(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
+    _v3_matches_and_alerts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
