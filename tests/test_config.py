@@ -103,3 +103,55 @@ def test_include_cycle_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path, 'include = ["my.toml"]\n')
     with pytest.raises(ConfigError, match="nest too deeply"):
         load_config(path)
+
+
+def test_default_channel_is_the_console(config: Config) -> None:
+    assert config.channels["default"].type == "console"
+    assert all("default" in rule.channels for rule in config.rules)
+
+
+def test_shipped_danvan_rules_mark_articles_on_topic(config: Config) -> None:
+    assert [rule.on_topic for rule in config.rules] == [True] * len(config.rules)
+
+
+def test_user_channels_are_added_beside_the_default(tmp_path: Path) -> None:
+    path = write(tmp_path, '[channels.log]\ntype = "file"\npath = "alerts.jsonl"\n')
+    assert set(load_config(path).channels) == {"default", "log"}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "says"),
+    [
+        (
+            '[[rules]]\nname = "x"\nkeywords = ["dân vận"]\nchannels = ["mail"]\n',
+            "rules.0.channels",
+            "no channel named 'mail'",
+        ),
+        ('[channels.mail]\ntype = "apprise"\n', "channels.mail", "needs a url"),
+        ('[channels.log]\ntype = "file"\n', "channels.log", "needs a path"),
+        (
+            '[channels.log]\ntype = "file"\npath = "a"\nbody_template = "{oops}"\n',
+            "channels.log.body_template",
+            "unknown fields ['oops']",
+        ),
+        ('[channels.mail]\ntype = "sms"\n', "channels.mail.type", "console"),
+    ],
+)
+def test_bad_channel_names_its_key(tmp_path: Path, text: str, key: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key
+    assert says in str(caught.value)
+
+
+def test_password_in_a_url_is_refused_and_never_echoed(tmp_path: Path) -> None:
+    text = '[channels.mail]\ntype = "apprise"\nurl = "mailtos://me:hunter2@smtp.example.org"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert "ENV_VAR" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_password_as_an_environment_reference_is_accepted(tmp_path: Path) -> None:
+    text = '[channels.mail]\ntype = "apprise"\nurl = "mailtos://me:${SMTP_PASSWORD}@smtp.example.org"\n'
+    assert load_config(write(tmp_path, text)).channels["mail"].url is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
+from typing import get_args, get_origin
 
 import pytest
 from pydantic import BaseModel
@@ -26,7 +26,8 @@ def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
     keys = []
     for name, field in model.model_fields.items():
         inner = _model_of(field.annotation)
-        keys += _keys(inner, f"{prefix}{name}.") if inner else [f"{prefix}{name}"]
+        table = f"{name}.NAME" if get_origin(field.annotation) is dict else name  # [channels.X]
+        keys += _keys(inner, f"{prefix}{table}.") if inner else [f"{prefix}{name}"]
     return keys
 
 

@@ -32,9 +32,24 @@ def load_config(path: Path | None = None) -> Config:
     if path is not None:
         data = merge(data, read_config_file(path))
     try:
-        return Config.model_validate(_arrays_as_tuples(data))
+        config = Config.model_validate(_arrays_as_tuples(data))
     except ValidationError as error:
         raise _to_config_error(error, path) from None
+    _check_rule_channels(config, path)
+    return config
+
+
+def _check_rule_channels(config: Config, path: Path | None) -> None:
+    """Every channel a rule names must be configured."""
+    for index, rule in enumerate(config.rules):
+        for name in rule.channels:
+            if name not in config.channels:
+                known = ", ".join(sorted(config.channels)) or "none"
+                raise ConfigError(
+                    f"rule {rule.name!r}: no channel named {name!r} (configured: {known})",
+                    key=f"rules.{index}.channels",
+                    path=str(path) if path else None,
+                )
 
 
 def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
@@ -109,9 +124,17 @@ def _value_message(detail: ErrorDetails) -> str:
     if detail["type"] == "missing":
         return "required key is missing"
     shown = detail["input"]
-    if isinstance(shown, dict | tuple | list):
+    if isinstance(shown, dict | tuple | list) or _may_hold_a_secret(detail):
         return message
     return f"{message} (got {shown!r})"[:300]
+
+
+SECRET_KEYS = frozenset({"url", "password", "token", "secret"})
+
+
+def _may_hold_a_secret(detail: ErrorDetails) -> bool:
+    """Values of keys like ``url`` are never echoed: they may carry a password."""
+    return any(str(part) in SECRET_KEYS for part in detail["loc"])
 
 
 def _known_keys(parents: list[str]) -> list[str]:

@@ -15,8 +15,6 @@ from typing import Annotated, Any, Literal
 from cssselect import GenericTranslator, SelectorError
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     ValidationError,
@@ -25,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from monitor.config.alerting import AlertsConfig, Channel
+from monitor.config.schema_base import Model
 from monitor.text import normalize_inline
 
 _TRANSLATOR = GenericTranslator()
@@ -56,10 +56,6 @@ Selector = Annotated[str, AfterValidator(_check_selector)]
 Selectors = tuple[Selector, ...]
 Regex = Annotated[str, AfterValidator(_check_regex)]
 Keyword = Annotated[str, AfterValidator(_check_keyword)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class ArticleSelectors(Model):
@@ -190,6 +186,7 @@ class Rule(Model):
     channels: tuple[str, ...] = Field(
         default=("default",), description="alert channels; empty = recorded, never alerted"
     )
+    on_topic: bool = Field(default=False, description="a match marks the article on-topic")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -211,6 +208,8 @@ class Config(Model):
     database: DatabaseConfig
     profile: SiteProfile
     rules: tuple[Rule, ...] = Field(default=(), description="keyword rules ([[rules]] tables)")
+    channels: dict[str, Channel] = Field(description="alert channels by name ([channels.NAME])")
+    alerts: AlertsConfig
 
     @field_validator("rules")
     @classmethod
