@@ -14,6 +14,7 @@ import click
 from monitor import __version__
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
+from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.errors import ConfigError, InputError, MonitorError
 
@@ -46,6 +47,8 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 cli.add_command(parse_command)
 cli.add_command(crawl_command)
 cli.add_command(reparse_command)
+cli.add_command(match_command)
+cli.add_command(rules_group)
 
 
 def main() -> None:

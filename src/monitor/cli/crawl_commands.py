@@ -11,6 +11,8 @@ from monitor.archive import Archive
 from monitor.cli.context import AppContext
 from monitor.crawl import CrawlResult, Event, run_crawl, summary
 from monitor.errors import FetchError, InputError
+from monitor.match import Matcher
+from monitor.match.apply import match_new_articles
 from monitor.reparse import reparse_archive
 
 
@@ -23,7 +25,8 @@ from monitor.reparse import reparse_archive
 )
 @click.pass_obj
 def crawl_command(app: AppContext, since: str | None) -> None:
-    """Crawl once now: new articles from the feeds, listings and tag pages into the archive.
+    """Crawl once now: new articles from the feeds, listings and tag pages into the archive,
+    then match them against the rules.
 
     \b
     Examples:
@@ -38,7 +41,19 @@ def crawl_command(app: AppContext, since: str | None) -> None:
     if progress:
         progress.close()
     click.echo(summary(result))
+    _match_after(app)
     _exit_for(result)
+
+
+def _match_after(app: AppContext) -> None:
+    """Match what the crawl stored (even a failed crawl may have stored some articles)."""
+    with Archive.open(app.config.database.path) as archive:
+        found = match_new_articles(archive, app.config.rules, Matcher(app.config.rules))
+    if found.articles:
+        click.echo(
+            f"matched {found.articles} articles: {found.matched} match a rule, "
+            f"{found.alerts} alerts queued"
+        )
 
 
 def _date(text: str) -> date:

@@ -1,0 +1,77 @@
+"""monitor.match.apply: matching runs over new articles, queues alerts once, and never
+re-alerts old articles unless asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor.archive import Archive
+from monitor.config import Config
+from monitor.config.schema import Rule
+from monitor.ingest import FetchedPage, ingest_page
+from monitor.match import Matcher
+from monitor.match.apply import backtest, match_new_articles, rematch_since
+
+from golden_pages import golden_pages
+
+WHEN = "2025-06-23T12:00:00+07:00"
+# By reading the texts: "dân vận" (incl. "Ban Tuyên giáo và Dân vận") in seven, and
+# "vận động quần chúng" in 179591.
+DANVAN_IDS = {141005, 175365, 176390, 179527, 179530, 179532, 179541, 179591}
+
+
+@pytest.fixture
+def archive(tmp_path: Path, config: Config) -> Iterator[Archive]:
+    with Archive.open(tmp_path / "a.db") as opened:
+        for page in golden_pages():
+            fetched = FetchedPage(page.expected["url"], page.html, "text/html", 200, WHEN)
+            ingest_page(opened, config.profile, fetched)
+        yield opened
+
+
+def run(archive: Archive, rules: tuple[Rule, ...]) -> tuple[int, int, int]:
+    summary = match_new_articles(archive, rules, Matcher(rules))
+    return summary.articles, summary.matched, summary.alerts
+
+
+def test_dan_van_articles_are_matched_on_topic_and_alerted(
+    archive: Archive, config: Config
+) -> None:
+    articles, _, alerts = run(archive, config.rules)
+    assert articles == archive.counts()["articles"]
+    on_topic = {a["article_id"] for a in archive.list_alerts(limit=1000) if a["rule"] == "dan-van"}
+    assert on_topic == DANVAN_IDS
+    assert all((archive.get_article(i) or {}).get("on_topic") for i in DANVAN_IDS)
+    assert alerts == archive.alert_counts()["pending"]
+
+
+def test_second_pass_finds_nothing_new(archive: Archive, config: Config) -> None:
+    run(archive, config.rules)
+    assert run(archive, config.rules) == (0, 0, 0)
+
+
+def test_a_new_rule_does_not_realert_old_articles(archive: Archive, config: Config) -> None:
+    run(archive, config.rules)
+    extra = Rule(name="bao-chi", keywords=("báo chí",))
+    assert run(archive, (*config.rules, extra)) == (0, 0, 0)
+
+
+def test_asking_applies_a_new_rule_to_old_articles_once(archive: Archive, config: Config) -> None:
+    run(archive, config.rules)
+    before = archive.alert_counts()["pending"]
+    extra = Rule(name="bao-chi", keywords=("báo chí",))
+    rematch_since(archive, None)
+    _, _, alerts = run(archive, (*config.rules, extra))
+    assert alerts > 0
+    assert archive.alert_counts()["pending"] == before + alerts
+    rematch_since(archive, None)
+    assert run(archive, (*config.rules, extra))[2] == 0
+
+
+def test_backtest_reports_without_writing(archive: Archive, config: Config) -> None:
+    found = backtest(archive, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
+    assert {article["article_id"] for article, _ in found} >= DANVAN_IDS - {141005}
+    assert archive.alert_counts()["pending"] == 0
