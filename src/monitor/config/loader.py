@@ -36,7 +36,18 @@ def load_config(path: Path | None = None) -> Config:
     except ValidationError as error:
         raise _to_config_error(error, path) from None
     _check_rule_channels(config, path)
+    _check_health_channel(config, path)
     return config
+
+
+def _check_health_channel(config: Config, path: Path | None) -> None:
+    if config.health.channel not in config.channels:
+        known = ", ".join(sorted(config.channels)) or "none"
+        raise ConfigError(
+            f"no channel named {config.health.channel!r} (configured: {known})",
+            key="health.channel",
+            path=str(path) if path else None,
+        )
 
 
 def _check_rule_channels(config: Config, path: Path | None) -> None:

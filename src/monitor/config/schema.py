@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from monitor.config.alerting import AlertsConfig, Channel
+from monitor.config.daemon import HealthConfig, ScheduleConfig
 from monitor.config.schema_base import Model
 from monitor.text import normalize_inline
 
@@ -210,6 +211,8 @@ class Config(Model):
     rules: tuple[Rule, ...] = Field(default=(), description="keyword rules ([[rules]] tables)")
     channels: dict[str, Channel] = Field(description="alert channels by name ([channels.NAME])")
     alerts: AlertsConfig
+    schedule: ScheduleConfig
+    health: HealthConfig
 
     @field_validator("rules")
     @classmethod
