@@ -143,6 +143,8 @@ def _figures(stats: dict[str, Any], context: CrawlContext) -> dict[str, int]:
         "requests": int(stats.get("downloader/request_count", 0)),
         "bytes": int(stats.get("downloader/response_bytes", 0)),
         "listing_articles": context.tally["listing_articles"],
+        "entry_pages": context.tally["entry_pages"],
+        "not_modified": context.tally["not_modified"],
         "http_errors": errors,
         "fetch_errors": int(stats.get("downloader/exception_count", 0)),
     }

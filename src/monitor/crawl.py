@@ -58,12 +58,23 @@ def run_crawl(
     since: date | None = None,
     on_event: Callable[[Event], None] = lambda event: None,
     timeout: float | None = None,
+    on_start: Callable[[subprocess.Popen[str]], None] = lambda child: None,
+    own_session: bool = False,
 ) -> CrawlResult:
     """One crawl, start to finish; a child outliving ``timeout`` seconds is killed and its run
-    recorded as 'timeout'. Raises CrawlLockedError if another crawl holds the archive."""
+    recorded as 'timeout'. Raises CrawlLockedError if another crawl holds the archive.
+
+    ``on_start`` receives the child (the daemon keeps it to stop it on shutdown);
+    ``own_session`` keeps terminal signals (Ctrl-C) away from it, for callers that relay them."""
     Archive.open(config.database.path).close()  # an unusable archive is one clear error, now
     started = time.monotonic()
-    child = subprocess.Popen(crawl_command(config_path, since), stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        crawl_command(config_path, since),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=own_session,
+    )
+    on_start(child)
     killer = threading.Timer(timeout, child.kill) if timeout else None
     if killer is not None:
         killer.start()
@@ -108,7 +119,7 @@ def _result(config: Config, run_id: int | None, started: float, *, timed_out: bo
 
 _FIGURES = (
     "requests", "bytes", "listing_articles", "new", "updated", "unchanged", "quarantined",
-    "http_errors", "fetch_errors",
+    "http_errors", "fetch_errors", "entry_pages", "not_modified",
 )  # fmt: skip
 
 

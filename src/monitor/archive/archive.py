@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, articles, fts, quarantine, raw, runs, state
+from monitor.archive import alerts, articles, fts, health, quarantine, raw, runs, state
 from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.articles import StoreOutcome
 from monitor.archive.connection import open_database
@@ -269,6 +269,34 @@ class Archive:
     def matches_of(self, article_id: int) -> list[dict[str, Any]]:
         with self._reading(f"read matches of article {article_id}"):
             return alerts.matches_of(self._db, article_id)
+
+    # --- health and maintenance ---------------------------------------------------------------
+
+    def stored_between(self, started_iso: str, finished_iso: str) -> dict[str, int]:
+        """What was stored in a time span: articles, profile misses, quarantined pages."""
+        started = to_archive_time(started_iso, name="started")
+        finished = to_archive_time(finished_iso, name="finished")
+        with self._reading("read what a run stored"):
+            return health.stored_between(self._db, started, finished)
+
+    def latest_first_seen(self) -> str | None:
+        """When the newest article was first stored (None for an empty archive)."""
+        with self._reading("read the newest article's time"):
+            return health.latest_first_seen(self._db)
+
+    def runs_since(self, since_iso: str) -> list[dict[str, Any]]:
+        """Crawl runs started since ``since_iso``, oldest first."""
+        since = to_archive_time(since_iso, name="since_iso")
+        with self._reading("read recent runs"):
+            return health.runs_since(self._db, since)
+
+    def maintain(self) -> None:
+        """Optimize both FTS indexes, let SQLite refresh its statistics, and VACUUM."""
+        with self._writing("optimize the search indexes"):
+            fts.optimize(self._db)
+        with self._reading("vacuum the archive"):
+            self._db.execute("PRAGMA optimize")
+            self._db.execute("VACUUM")
 
     # --- crawl runs -----------------------------------------------------------------------
 

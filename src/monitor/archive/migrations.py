@@ -35,7 +35,7 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
 
     crawl_runs  run_id PK autoincrement, mode, started_at, finished_at, outcome, reason,
                 requests, bytes, listing_articles, new, updated, unchanged, quarantined,
-                http_errors, fetch_errors
+                http_errors, fetch_errors, entry_pages, not_modified
     http_cache  url PK, etag, last_modified, checked_at, status
     crawl_state key PK, value JSON, updated_at
 
@@ -49,7 +49,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, fts
+from monitor.archive import alerts, fts, runs
 from monitor.archive.transaction import write_transaction
 
 Migration = Callable[[Database], None]
@@ -192,10 +192,16 @@ def _v3_matches_and_alerts(db: Database) -> None:
     alerts.create_tables(db)
 
 
+def _v4_entry_figures(db: Database) -> None:
+    """crawl_runs.entry_pages and not_modified."""
+    runs.add_entry_figures(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
     _v3_matches_and_alerts,
+    _v4_entry_figures,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

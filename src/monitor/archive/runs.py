@@ -33,9 +33,18 @@ RUN_FIGURES = (
     "quarantined",
     "http_errors",  # responses with an error status
     "fetch_errors",  # requests that got no response (DNS, timeout, reset)
+    "entry_pages",  # entry-point pages answered (feeds, listings, tag pages), 304s included
+    "not_modified",  # of those, answered 304 Not Modified
 )
 FINAL_OUTCOMES = tuple(outcome for outcome in get_args(RunOutcome) if outcome != "running")
 INTERRUPTED_REASON = "the process ended before finishing the run"
+
+
+def add_entry_figures(db: Database) -> None:
+    """Migration 4: the entry-page figures, so health checks can tell "nothing listed" from
+    "nothing changed" (a 304 lists nothing and is fine)."""
+    for name in ("entry_pages", "not_modified"):
+        db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
 
 
 def start_run(db: Database, mode: RunMode) -> int:

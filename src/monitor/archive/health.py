@@ -1,0 +1,39 @@
+"""Reads for the daemon's health checks: what a run stored, and when something was last new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def stored_between(db: Database, started: str, finished: str) -> dict[str, int]:
+    """Articles first stored in [started, finished], quarantined pages seen then, and how many
+    of the stored articles' bodies did not come from the site profile (generic fallback)."""
+    (stored, profile_misses) = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(json_extract(extraction, '$.body') != 'profile'), 0)"
+        " FROM articles WHERE first_seen_at BETWEEN ? AND ?",
+        (started, finished),
+    ).fetchone()
+    (quarantined,) = db.execute(
+        "SELECT COUNT(*) FROM quarantine WHERE last_seen_at BETWEEN ? AND ?",
+        (started, finished),
+    ).fetchone()
+    return {"stored": stored, "profile_misses": profile_misses, "quarantined": quarantined}
+
+
+def latest_first_seen(db: Database) -> str | None:
+    """When the newest article was first stored."""
+    (value,) = db.execute("SELECT MAX(first_seen_at) FROM articles").fetchone()
+    latest: str | None = value
+    return latest
+
+
+def runs_since(db: Database, since: str) -> list[dict[str, Any]]:
+    """Crawl runs (not reparse) started at or after ``since``, oldest first."""
+    cursor = db.execute(
+        "SELECT * FROM crawl_runs WHERE started_at >= ? AND mode != 'reparse' ORDER BY run_id",
+        (since,),
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
