@@ -75,7 +75,8 @@ def create_tables(db: Database) -> None:
 def unmatched_articles(db: Database, limit: int) -> list[dict[str, Any]]:
     """Articles whose current content has not been matched yet, oldest id first."""
     rows = db.execute(
-        "SELECT article_id, section, title, lead, body, content_hash FROM articles"
+        "SELECT article_id, section, title, lead, body, content_hash, published_at,"
+        " first_seen_at FROM articles"
         " WHERE matched_hash IS NULL OR matched_hash != content_hash"
         " ORDER BY article_id LIMIT ?",
         (limit,),
@@ -83,7 +84,10 @@ def unmatched_articles(db: Database, limit: int) -> list[dict[str, Any]]:
     return [dict(zip(_MATCH_INPUT, row, strict=True)) for row in rows]
 
 
-_MATCH_INPUT = ("article_id", "section", "title", "lead", "body", "content_hash")
+_MATCH_INPUT = (
+    "article_id", "section", "title", "lead", "body", "content_hash", "published_at",
+    "first_seen_at",
+)  # fmt: skip
 
 
 def record_matches(

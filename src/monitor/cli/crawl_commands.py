@@ -48,7 +48,10 @@ def crawl_command(app: AppContext, since: str | None) -> None:
 def _match_after(app: AppContext) -> None:
     """Match what the crawl stored (even a failed crawl may have stored some articles)."""
     with Archive.open(app.config.database.path) as archive:
-        found = match_new_articles(archive, app.config.rules, Matcher(app.config.rules))
+        rules = app.config.rules
+        found = match_new_articles(
+            archive, rules, Matcher(rules), max_age_days=app.config.alerts.max_age_days
+        )
     if found.articles:
         click.echo(
             f"matched {found.articles} articles: {found.matched} match a rule, "

@@ -44,7 +44,9 @@ def match_command(app: AppContext, since: str | None, everything: bool) -> None:
     with Archive.open(config.database.path) as archive:
         if since or everything:
             rematch_since(archive, _since_iso(since, "--since") if since else None)
-        summary = match_new_articles(archive, config.rules, Matcher(config.rules))
+        summary = match_new_articles(
+            archive, config.rules, Matcher(config.rules), max_age_days=config.alerts.max_age_days
+        )
     click.echo(
         f"matched {summary.articles} articles: {summary.matched} match a rule, "
         f"{summary.alerts} alerts queued"

@@ -78,3 +78,6 @@ class AlertsConfig(Model):
     retry_max: float = Field(ge=0, description="longest wait between two attempts")
     retry_window: float = Field(gt=0, description="give up on an alert older than this (s)")
     timeout: float = Field(gt=0, description="seconds a channel may take to answer")
+    max_age_days: float = Field(
+        ge=0, description="articles published this long before first seen do not alert"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from monitor.archive import Archive, MatchRow
@@ -34,26 +35,43 @@ def match_new_articles(
     rules: Sequence[Rule],
     matcher: Matcher,
     *,
+    max_age_days: float | None = None,
     on_article: Callable[[int, list[Hit]], None] = lambda article_id, hits: None,
 ) -> MatchSummary:
-    """Match every article not matched in its current form; queue the alerts its rules ask for."""
+    """Match every article not matched in its current form; queue the alerts its rules ask
+    for — unless the article was published more than ``max_age_days`` before it was first
+    seen (a first crawl or a backfill finds old articles: recorded and marked, not alerted)."""
     by_name = {rule.name: rule for rule in rules}
     articles = matched = alerts = 0
     while batch := archive.unmatched_articles(BATCH):
         for article in batch:
             hits = matcher.match(article_fields(article), section=article["section"])
-            alerts += _record(archive, article, hits, by_name)
+            fresh = max_age_days is None or is_fresh(article, max_age_days)
+            alerts += _record(archive, article, hits, by_name, alert=fresh)
             articles += 1
             matched += bool(hits)
             on_article(article["article_id"], hits)
     return MatchSummary(articles, matched, alerts)
 
 
+def is_fresh(article: Mapping[str, Any], max_age_days: float) -> bool:
+    """Was the article published at most ``max_age_days`` before it was first seen?"""
+    published = datetime.fromisoformat(article["published_at"])
+    first_seen = datetime.fromisoformat(article["first_seen_at"])
+    return first_seen - published <= timedelta(days=max_age_days)
+
+
 def _record(
-    archive: Archive, article: Mapping[str, Any], hits: list[Hit], rules: Mapping[str, Rule]
+    archive: Archive,
+    article: Mapping[str, Any],
+    hits: list[Hit],
+    rules: Mapping[str, Rule],
+    *,
+    alert: bool,
 ) -> int:
     names = sorted({hit.rule for hit in hits})
     wanted = [(name, channel) for name in names for channel in rules[name].channels]
+    wanted = wanted if alert else []
     rows = [MatchRow(h.rule, h.keyword, h.field, h.start, h.end, h.snippet) for h in hits]
     on_topic = any(rules[name].on_topic for name in names)
     return archive.record_matches(
