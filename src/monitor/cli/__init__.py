@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from monitor import __version__
+from monitor.cli.alert_commands import alerts_group
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.match_commands import match_command, rules_group
@@ -49,6 +50,7 @@ cli.add_command(crawl_command)
 cli.add_command(reparse_command)
 cli.add_command(match_command)
 cli.add_command(rules_group)
+cli.add_command(alerts_group)
 
 
 def main() -> None:

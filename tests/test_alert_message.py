@@ -1,0 +1,109 @@
+"""``monitor.alert.message``: an alert row → a plain-text message, keyword marked «so»."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from monitor.alert.message import mark_keyword, render_alert, render_digest
+from monitor.config.alerting import TEMPLATE_FIELDS, Channel
+
+CONSOLE = Channel(type="console")
+
+
+def alert(alert_id: int = 7, rule: str = "dan-van", **changes: Any) -> dict[str, Any]:
+    """A row as ``Archive.due_alerts`` returns it."""
+    row: dict[str, Any] = {
+        "id": alert_id,
+        "article_id": 141005,
+        "rule": rule,
+        "channel": "email",
+        "status": "pending",
+        "attempts": 0,
+        "created_at": "2025-03-19T11:47:05+07:00",
+        "next_attempt_at": "2025-03-19T11:47:05+07:00",
+        "sent_at": None,
+        "last_error": None,
+        "title": "Công tác dân vận ở Thủ Đức",
+        "section": "tin-chinh",
+        "published_at": "2025-03-19T10:00:00+07:00",
+        "url": "https://congan.com.vn/tin-chinh/bai-viet_141005.html",
+        "lead": "Công an TP giữ vững an ninh.",
+        "match": {
+            "keyword": "dân vận",
+            "field": "body",
+            "start": 35,
+            "end": 42,
+            "snippet": "Lực lượng Công an phối hợp với Ban Dân vận.",
+        },
+    }
+    return {**row, **changes}
+
+
+def test_default_templates_give_rule_title_link_and_marked_snippet() -> None:
+    message = render_alert(alert(), "email", CONSOLE)
+    assert message.title == "[dan-van] Công tác dân vận ở Thủ Đức"
+    assert message.body == (
+        "Công tác dân vận ở Thủ Đức\n"
+        "tin-chinh · 2025-03-19T10:00:00+07:00\n"
+        "https://congan.com.vn/tin-chinh/bai-viet_141005.html\n\n"
+        "Rule dan-van: Lực lượng Công an phối hợp với Ban «Dân vận»."
+    )
+    assert (message.channel, message.alert_ids) == ("email", (7,))
+
+
+def test_every_template_field_is_filled() -> None:
+    template = "|".join(f"{{{name}}}" for name in TEMPLATE_FIELDS)
+    channel = Channel(type="console", title_template="{keyword}", body_template=template)
+    message = render_alert(alert(), "email", channel)
+    assert message.title == "dân vận"
+    assert message.body.split("|") == [
+        "Công tác dân vận ở Thủ Đức",
+        "tin-chinh",
+        "2025-03-19T10:00:00+07:00",
+        "https://congan.com.vn/tin-chinh/bai-viet_141005.html",
+        "dan-van",
+        "dân vận",
+        "Lực lượng Công an phối hợp với Ban «Dân vận».",
+        "Công an TP giữ vững an ninh.",
+        "email",
+    ]
+
+
+def test_html_looking_site_text_stays_literal() -> None:
+    title = "<b>Dân vận</b> & <script>alert(1)</script> &amp; {rule}"
+    message = render_alert(alert(title=title), "email", CONSOLE)
+    assert message.title == f"[dan-van] {title}"
+    assert message.body.startswith(title + "\n")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "keyword", "marked"),
+    [
+        ("Ban DÂN VẬN huyện", "dân vận", "Ban «DÂN VẬN» huyện"),
+        ("công tác hoà giải ở cơ sở", "hòa giải", "công tác «hoà giải» ở cơ sở"),  # tone style
+        ("Phong trào Dân vận khéo", "dan van", "Phong trào «Dân vận» khéo"),  # accents = fold
+        ("Thanh niên cùng Công an", "an", "Thanh niên cùng Công «an»"),  # whole word first
+        ("Không có từ khóa", "dân vận", "Không có từ khóa"),
+    ],
+)
+def test_keyword_is_marked_in_the_snippet(snippet: str, keyword: str, marked: str) -> None:
+    assert mark_keyword(snippet, keyword) == marked
+
+
+def test_alert_without_a_match_renders_an_empty_snippet() -> None:
+    message = render_alert(alert(match=None, lead=None), "email", CONSOLE)
+    assert message.body.endswith("Rule dan-van: ")
+
+
+def test_digest_is_one_message_grouped_by_rule() -> None:
+    rows = [alert(1), alert(2, rule="toan-dan", title="Toàn dân"), alert(3, title="Bài ba")]
+    message = render_digest(rows, "email", CONSOLE, date(2025, 3, 19))
+    assert message.title == "Digest 2025-03-19: 3 alerts"
+    assert message.alert_ids == (1, 3, 2)
+    body = message.body
+    assert body.index("== Rule dan-van (2) ==") < body.index("Bài ba")
+    assert body.index("Bài ba") < body.index("== Rule toan-dan (1) ==") < body.index("Toàn dân")
+    assert body.count("«Dân vận»") == 3
