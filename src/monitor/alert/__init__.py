@@ -11,6 +11,8 @@ Decisions a caller relies on:
   refuses outright (connection refused, an error status) never gets a duplicate.
 - **Secrets** come from the environment (``${ENV_VAR}`` in a channel URL) at send time and are
   redacted from every error, hence from the archive's ``last_error`` and from the logs.
+- **One sender at a time**: ``deliver_locked`` holds the archive's delivery lock, so a daemon
+  and ``monitor alerts deliver`` never send the same due alert concurrently.
 - **The seam** is the ``{channel: Sender}`` mapping that ``deliver_due`` takes;
   ``build_senders`` makes the real ones from the configuration.
 """
@@ -22,7 +24,7 @@ from monitor.alert.channels import (
     Sender,
     build_senders,
 )
-from monitor.alert.deliver import DeliverySummary, deliver_due, send_test
+from monitor.alert.deliver import DeliverySummary, deliver_due, deliver_locked, send_test
 from monitor.alert.message import AlertMessage, render_alert, render_digest
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Sender",
     "build_senders",
     "deliver_due",
+    "deliver_locked",
     "render_alert",
     "render_digest",
     "send_test",

@@ -33,6 +33,7 @@ from monitor.archive import VN_TZ, Archive
 from monitor.config import Config
 from monitor.config.alerting import AlertsConfig, Channel
 from monitor.errors import DeliveryError, InputError
+from monitor.locks import companion, exclusive
 
 BATCH = 200  # alerts read from the outbox at a time
 DIGEST_LIMIT = 1000  # alerts in one digest; any more wait for the next day's
@@ -210,3 +211,13 @@ def _age(alert: Mapping[str, Any], moment: datetime) -> float:
 def archive_time(moment: datetime) -> str:
     """``moment`` in the archive's timestamp form (Vietnam time, to the second)."""
     return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def deliver_locked(
+    config: Config, senders: Mapping[str, Sender], *, now: datetime | None = None
+) -> DeliverySummary:
+    """``deliver_due`` under the archive's delivery lock, so that a daemon and a command (or
+    two commands) never send the same due alert at the same time."""
+    database = config.database.path
+    with exclusive(companion(database, "deliver"), wait=True), Archive.open(database) as archive:
+        return deliver_due(archive, config, senders, now=now)

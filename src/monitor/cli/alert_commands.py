@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from monitor.alert import DeliverySummary, Sender, build_senders, deliver_due, send_test
+from monitor.alert import DeliverySummary, Sender, build_senders, deliver_locked, send_test
 from monitor.archive import AlertStatus, Archive
 from monitor.cli.context import AppContext
 from monitor.errors import InputError
@@ -74,9 +74,7 @@ def deliver_command(app: AppContext) -> None:
     Example:
       monitor alerts deliver
     """
-    with Archive.open(app.config.database.path) as archive:
-        summary = deliver_due(archive, app.config, _senders(app))
-    _echo_summary(summary)
+    _echo_summary(deliver_locked(app.config, _senders(app)))
 
 
 @alerts_group.command("retry")
@@ -94,10 +92,9 @@ def retry_command(app: AppContext, ids: tuple[int, ...]) -> None:
     """
     with Archive.open(app.config.database.path) as archive:
         count = archive.retry_failed_alerts(ids or None)
-        out_of = f" of {len(ids)}" if ids else ""
-        click.echo(f"{count}{out_of} failed alerts back to pending")
-        summary = deliver_due(archive, app.config, _senders(app))
-    _echo_summary(summary)
+    out_of = f" of {len(ids)}" if ids else ""
+    click.echo(f"{count}{out_of} failed alerts back to pending")
+    _echo_summary(deliver_locked(app.config, _senders(app)))
 
 
 @alerts_group.command("test")
