@@ -9,7 +9,6 @@ child that died without a word leaves a recorded result.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from monitor.archive import Archive
+from monitor.archive import Archive, RunOutcome
 from monitor.config import Config
 from monitor.errors import FetchError, MonitorError
 
@@ -75,7 +74,8 @@ def run_crawl(
         start_new_session=own_session,
     )
     on_start(child)
-    killer = threading.Timer(timeout, child.kill) if timeout else None
+    timed_out = threading.Event()
+    killer = threading.Timer(timeout, _kill, (child, timed_out)) if timeout else None
     if killer is not None:
         killer.start()
     try:
@@ -86,7 +86,14 @@ def run_crawl(
             killer.cancel()
     if code == EXIT_LOCKED:
         raise CrawlLockedError("another crawl is running on this archive")
-    return _result(config, run_id, started, timed_out=code == -signal.SIGKILL)
+    if run_id is None:
+        raise FetchError(f"the crawl process exited (code {code}) before starting a run")
+    return _result(config, run_id, started, timed_out=timed_out.is_set())
+
+
+def _kill(child: subprocess.Popen[str], timed_out: threading.Event) -> None:
+    timed_out.set()
+    child.kill()
 
 
 def _relay_events(child: subprocess.Popen[str], on_event: Callable[[Event], None]) -> int | None:
@@ -102,16 +109,18 @@ def _relay_events(child: subprocess.Popen[str], on_event: Callable[[Event], None
     return run_id
 
 
-def _result(config: Config, run_id: int | None, started: float, *, timed_out: bool) -> CrawlResult:
+def _result(config: Config, run_id: int, started: float, *, timed_out: bool) -> CrawlResult:
+    """The run as the child recorded it; a child that died mid-run (killed at the timeout, or
+    by anything else) left it 'running': it is closed as 'timeout' or 'interrupted'."""
     seconds = time.monotonic() - started
     with Archive.open(config.database.path) as archive:
-        if timed_out:
-            archive.mark_interrupted_runs()
         run = _find_run(archive, run_id)
         if run is None:
             raise FetchError("the crawl process ended before recording a run")
-        if timed_out:
-            archive.finish_run(run["run_id"], "timeout", f"killed after {seconds:.0f} s")
+        if run["outcome"] == "running":
+            outcome: RunOutcome = "timeout" if timed_out else "interrupted"
+            reason = f"killed after {seconds:.0f} s" if timed_out else "the crawl process died"
+            archive.finish_run(run["run_id"], outcome, reason)
             run = _find_run(archive, run["run_id"]) or run
     figures = {name: int(run.get(name) or 0) for name in _FIGURES}
     return CrawlResult(run["run_id"], run["outcome"], run.get("reason"), figures, seconds)
@@ -123,11 +132,8 @@ _FIGURES = (
 )  # fmt: skip
 
 
-def _find_run(archive: Archive, run_id: int | None) -> dict[str, Any] | None:
-    runs = archive.last_runs(20)
-    if run_id is None:
-        return runs[0] if runs else None
-    return next((run for run in runs if run["run_id"] == run_id), None)
+def _find_run(archive: Archive, run_id: int) -> dict[str, Any] | None:
+    return next((run for run in archive.last_runs(20) if run["run_id"] == run_id), None)
 
 
 def summary(result: CrawlResult) -> str:
