@@ -17,7 +17,7 @@ setup: $(STAMP)
 
 ## run: set up, then run the monitor with the shipped defaults (archive in db/)
 run: $(STAMP)
-	$(BIN)/monitor $(or $(ARGS),--help)
+	$(BIN)/monitor run
 
 ## test: set up, then run the whole test suite (pytest exit 5, "no tests", counts as failure)
 test: $(STAMP)

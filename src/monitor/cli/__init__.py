@@ -15,6 +15,7 @@ from monitor import __version__
 from monitor.cli.alert_commands import alerts_group
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
+from monitor.cli.daemon_commands import demo_command, run_command, status_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.errors import ConfigError, InputError, MonitorError
@@ -45,6 +46,9 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = AppContext(config_path)
 
 
+cli.add_command(run_command)
+cli.add_command(status_command)
+cli.add_command(demo_command)
 cli.add_command(parse_command)
 cli.add_command(crawl_command)
 cli.add_command(reparse_command)

@@ -1,0 +1,167 @@
+"""Health checks: is extraction working, is the site reachable, is anything new appearing?
+
+Each check is a small state machine kept in the archive (crawl state ``health``): it turns
+*broken* when its condition holds and *ok* when it stops holding, and each turn sends one
+operator alert through ``health.channel`` — one when it starts, one when it recovers, no
+storms. A turn whose alert could not be sent is retried at the next evaluation.
+
+    extraction   a run's fetched articles mostly quarantined, or their bodies mostly not where
+                 the site profile says (the generic extractor had to step in): layout changed
+    listings     entry points answered (not 304) yet yielded no article links, N runs in a row
+    reachable    every run failing with "site unreachable" for longer than a threshold
+    fresh        no new article for N daytime hours
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from monitor.archive import VN_TZ, Archive
+from monitor.config import Config
+
+log = logging.getLogger("monitor.health")
+STATE_KEY = "health"
+Notify = Callable[[str, str], None]  # (title, body); raises on failure
+
+
+@dataclass(frozen=True)
+class Verdict:
+    check: str
+    broken: bool | None  # None: not enough evidence this time, keep the current state
+    detail: str
+
+
+def after_crawl(
+    archive: Archive, config: Config, run: Mapping[str, Any], now: datetime
+) -> list[Verdict]:
+    return [
+        _extraction(archive, config, run),
+        _listings(archive, config),
+        _reachable(archive, config, now),
+    ]
+
+
+def periodic(archive: Archive, config: Config, now: datetime) -> list[Verdict]:
+    return [_fresh(archive, config, now)]
+
+
+def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: datetime) -> list[str]:
+    """Record the verdicts; alert on every change of state (and on changes not yet alerted)."""
+    state: dict[str, Any] = archive.get_state(STATE_KEY) or {}
+    sent = []
+    for verdict in verdicts:
+        stamp = now.isoformat(timespec="seconds")
+        current = state.get(verdict.check) or {"broken": False, "notified": True, "since": stamp}
+        if verdict.broken is not None and verdict.broken != current["broken"]:
+            current = {"broken": verdict.broken, "since": stamp, "notified": False}
+        current["detail"] = verdict.detail  # the latest evidence, shown by `monitor status`
+        if not current["notified"]:
+            current["notified"] = _notify(notify, verdict.check, current)
+            sent += [verdict.check] if current["notified"] else []
+        state[verdict.check] = current
+    archive.put_state(STATE_KEY, state)
+    return sent
+
+
+def _notify(notify: Notify, check: str, current: Mapping[str, Any]) -> bool:
+    word = "BROKEN" if current["broken"] else "recovered"
+    title = f"[congan-monitor] {check} {word}"
+    body = f"{check} {word} since {current['since']}: {current['detail']}"
+    try:
+        notify(title, body)
+    except Exception as error:  # any channel failure: retried at the next evaluation
+        log.warning("operator alert %r not sent: %s", title, error)
+        return False
+    log.warning("operator alert sent: %s", title, extra={"detail": current["detail"]})
+    return True
+
+
+def state(archive: Archive) -> dict[str, Any]:
+    found = archive.get_state(STATE_KEY)
+    return found if isinstance(found, dict) else {}
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def _extraction(archive: Archive, config: Config, run: Mapping[str, Any]) -> Verdict:
+    if not run.get("finished_at"):
+        return Verdict("extraction", None, "run did not finish")
+    stored = archive.stored_between(run["started_at"], run["finished_at"])
+    fetched = stored["stored"] + stored["quarantined"]
+    if fetched < config.health.min_fetched:
+        return Verdict("extraction", None, f"only {fetched} articles fetched")
+    quarantined = stored["quarantined"] / fetched
+    missed = stored["profile_misses"] / max(stored["stored"], 1)
+    detail = (
+        f"run {run['run_id']}: {stored['quarantined']} of {fetched} articles quarantined, "
+        f"{stored['profile_misses']} of {stored['stored']} bodies not found by the site profile"
+    )
+    broken = quarantined > config.health.quarantine_rate or missed > config.health.profile_miss_rate
+    return Verdict("extraction", broken, detail)
+
+
+def _listings(archive: Archive, config: Config) -> Verdict:
+    answered = [run for run in archive.last_runs(50) if _answered(run)]
+    recent = answered[: config.health.empty_listing_runs]
+    if len(recent) < config.health.empty_listing_runs:
+        return Verdict("listings", None, "not enough runs yet")
+    empty = all(run["listing_articles"] == 0 for run in recent)
+    links = sum(run["listing_articles"] for run in recent)
+    detail = f"the last {len(recent)} answered runs found {links} article links"
+    return Verdict("listings", empty, detail)
+
+
+def _answered(run: Mapping[str, Any]) -> bool:
+    return bool(run["mode"] == "normal" and run["entry_pages"] - run["not_modified"] > 0)
+
+
+def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
+    runs = [run for run in archive.last_runs(200) if run["mode"] == "normal" and run["finished_at"]]
+    if not runs:
+        return Verdict("reachable", None, "no runs yet")
+    if not str(runs[0].get("reason") or "").startswith("site unreachable"):
+        return Verdict("reachable", False, "the last run reached the site")
+    last_ok = next((run for run in runs if run["outcome"] == "ok"), None)
+    since = datetime.fromisoformat((last_ok or runs[-1])["finished_at"])
+    minutes = (now - since).total_seconds() / 60
+    detail = f"unreachable for {minutes:.0f} minutes: {runs[0]['reason']}"
+    return Verdict("reachable", minutes > config.health.unreachable_minutes, detail)
+
+
+def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:
+    latest = archive.latest_first_seen()
+    if latest is None:
+        return Verdict("fresh", None, "no article yet")
+    hours = daytime_hours_between(
+        datetime.fromisoformat(latest), now, config.schedule.daytime_hours
+    )
+    detail = f"no new article for {hours:.1f} daytime hours (last {latest})"
+    return Verdict("fresh", hours > config.health.quiet_daytime_hours, detail)
+
+
+def daytime_hours_between(start: datetime, end: datetime, span: str) -> float:
+    """Hours of [start, end] that fall in the daily ``HH:MM-HH:MM`` span, Vietnam time."""
+    begin_text, finish_text = span.split("-")
+    begin, finish = _clock(begin_text), _clock(finish_text)
+    start, end = start.astimezone(VN_TZ), end.astimezone(VN_TZ)
+    total = 0.0
+    day = start.date()
+    while day <= end.date():
+        window_start = datetime.combine(day, begin, VN_TZ)
+        window_end = datetime.combine(day, finish, VN_TZ) if finish != time(0) else window_start
+        if finish_text == "24:00":
+            window_end = datetime.combine(day + timedelta(days=1), time(0), VN_TZ)
+        overlap = min(end, window_end) - max(start, window_start)
+        total += max(overlap.total_seconds(), 0) / 3600
+        day += timedelta(days=1)
+    return total
+
+
+def _clock(text: str) -> time:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(0) if hours == 24 else time(hours, minutes)

@@ -1,0 +1,157 @@
+"""The daemon's jobs. Each opens the archive for itself (jobs run on scheduler threads).
+
+crawl        the spider in a child process (killed at ``crawl_timeout``), then match what
+             it stored, check health, and deliver instant alerts
+deliver      due alerts: retries and digests
+health       the periodic checks (a site with nothing new for too long)
+maintenance  optimize the FTS indexes and VACUUM
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from monitor.alert.channels import Sender
+from monitor.alert.deliver import deliver_locked
+from monitor.alert.message import AlertMessage
+from monitor.archive import VN_TZ, Archive
+from monitor.config import Config
+from monitor.crawl import CrawlLockedError, CrawlResult, run_crawl
+from monitor.daemon import health
+from monitor.errors import DeliveryError, MonitorError
+from monitor.match import Matcher
+from monitor.match.apply import match_new_articles
+
+log = logging.getLogger("monitor.daemon")
+Job = TypeVar("Job", bound=Callable[..., None])
+
+
+def guarded(job: Job) -> Job:
+    """Our own errors (site, archive, channel) end a job run with one log line; the next run
+    comes on schedule. Anything else propagates, and the scheduler logs it with a traceback."""
+
+    @functools.wraps(job)
+    def run(self: Jobs, *args: Any, **kwargs: Any) -> None:
+        try:
+            job(self, *args, **kwargs)
+        except MonitorError as error:
+            quiet = self.stopping.is_set()
+            (log.info if quiet else log.error)("%s: %s", job.__name__, error)
+
+    return cast(Job, run)
+
+
+class Jobs:
+    def __init__(
+        self, config: Config, config_path: Path | None, senders: dict[str, Sender]
+    ) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.senders = senders
+        self.matcher = Matcher(config.rules)
+        self.stopping = threading.Event()
+        self._child: subprocess.Popen[str] | None = None
+        self._child_lock = threading.Lock()
+
+    # --- crawl ----------------------------------------------------------------------------
+
+    @guarded
+    def crawl(self) -> None:
+        if self.stopping.is_set():
+            return
+        try:
+            result = run_crawl(
+                self.config,
+                self.config_path,
+                timeout=self.config.schedule.crawl_timeout,
+                on_start=self._track,
+                own_session=True,
+            )
+        except CrawlLockedError:
+            log.warning("crawl skipped: another crawl is running on this archive")
+            return
+        finally:
+            self._track(None)
+        log.info("crawl %s", result.outcome, extra={"figures": _figures(result)})
+        self._after_crawl(result)
+
+    def _after_crawl(self, result: CrawlResult) -> None:
+        with Archive.open(self.config.database.path) as archive:
+            found = match_new_articles(
+                archive,
+                self.config.rules,
+                self.matcher,
+                max_age_days=self.config.alerts.max_age_days,
+            )
+            if found.articles:
+                figures = {"matched": found.matched, "alerts": found.alerts}
+                log.info("matched %d articles", found.articles, extra={"figures": figures})
+            run = next((r for r in archive.last_runs(5) if r["run_id"] == result.run_id), None)
+            if run is not None:
+                verdicts = health.after_crawl(archive, self.config, run, _now())
+                health.apply(archive, verdicts, self._notify_operator, _now())
+        self.deliver()
+
+    def _track(self, child: subprocess.Popen[str] | None) -> None:
+        with self._child_lock:
+            self._child = child
+
+    def stop_crawl(self, grace: float) -> None:
+        """Ask the running crawl to stop (SIGTERM: Scrapy closes cleanly), kill it after
+        ``grace`` seconds. The archive stays consistent either way: one transaction per article."""
+        with self._child_lock:
+            child = self._child
+        if child is None or child.poll() is not None:
+            return
+        log.info("stopping the running crawl (up to %.0f s)", grace)
+        os.kill(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            log.warning("the crawl did not stop in time: killed")
+            child.kill()
+
+    # --- delivery, health, maintenance --------------------------------------------------------
+
+    @guarded
+    def deliver(self) -> None:
+        summary = deliver_locked(self.config, self.senders)  # the lock also serialises threads
+        if any(vars(summary).values()):
+            log.info("alerts delivered", extra={"figures": vars(summary)})
+
+    @guarded
+    def health(self) -> None:
+        with Archive.open(self.config.database.path) as archive:
+            verdicts = health.periodic(archive, self.config, _now())
+            health.apply(archive, verdicts, self._notify_operator, _now())
+
+    @guarded
+    def maintain(self) -> None:
+        with Archive.open(self.config.database.path) as archive:
+            archive.maintain()
+        log.info("archive maintained: FTS optimized, vacuumed")
+
+    def _notify_operator(self, title: str, body: str) -> None:
+        name = self.config.health.channel
+        sender = self.senders.get(name)
+        if sender is None:
+            raise DeliveryError(f"no channel named {name!r}")
+        sender.send(AlertMessage(channel=name, title=title, body=body, alert_ids=()))
+
+
+def _figures(result: CrawlResult) -> dict[str, Any]:
+    return {"run_id": result.run_id, "seconds": round(result.seconds, 1), **result.figures,
+            **({"reason": result.reason} if result.reason else {})}  # fmt: skip
+
+
+def _now() -> datetime:
+    return datetime.now(VN_TZ)

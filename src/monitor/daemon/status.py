@@ -1,0 +1,98 @@
+"""``monitor status``: the daemon, its jobs, the last run, the archive, alerts, health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from monitor.archive import VN_TZ, Archive
+from monitor.config import Config
+from monitor.daemon import health, schedule
+from monitor.daemon.lock import read_holder
+
+JOBS = (schedule.CRAWL, schedule.DELIVER, schedule.HEALTH, schedule.MAINTENANCE)
+
+
+def gather(config: Config) -> dict[str, Any]:
+    database = config.database.path
+    status: dict[str, Any] = {"archive": database, "daemon": _daemon(database)}
+    if not Path(database).exists():
+        return status | {"note": "no archive yet: run `monitor crawl` or `monitor run`"}
+    with Archive.open(database, readonly=True) as archive:
+        runs = archive.last_runs(1)
+        status |= {
+            "jobs": {job: schedule.job_state(archive, job) for job in JOBS},
+            "last_run": runs[0] if runs else None,
+            "counts": archive.counts(),
+            "alerts": archive.alert_counts(),
+            "health": health.state(archive),
+        }
+    return status
+
+
+def _daemon(database: str) -> dict[str, Any]:
+    holder = read_holder(database)
+    if holder is None:
+        return {"running": False}
+    started = holder.get("started_at")
+    uptime = (
+        (datetime.now(VN_TZ) - datetime.fromisoformat(started)).total_seconds() if started else None
+    )
+    return {"running": True, "pid": holder.get("pid"), "started_at": started, "uptime_s": uptime}
+
+
+def render(status: dict[str, Any]) -> list[str]:
+    """The status as lines for a terminal."""
+    lines = [f"archive: {status['archive']}", _daemon_line(status["daemon"])]
+    if "note" in status:
+        return [*lines, status["note"]]
+    lines += [_job_line(job, state) for job, state in status["jobs"].items() if state]
+    lines += _last_run(status["last_run"])
+    counts, alerts = status["counts"], status["alerts"]
+    lines.append(
+        f"archive: {counts['articles']} articles, {counts['quarantined']} quarantined, "
+        f"{counts['versions']} earlier versions"
+    )
+    lines.append(
+        f"alerts: {alerts['pending']} pending, {alerts['failed']} failed, {alerts['sent']} sent"
+    )
+    checks = [_health_line(check, state) for check, state in status["health"].items()]
+    return lines + (checks or ["health: no checks yet"])
+
+
+def _daemon_line(daemon: dict[str, Any]) -> str:
+    if not daemon["running"]:
+        return "daemon: not running"
+    return f"daemon: running, pid {daemon['pid']}, up {_duration(daemon['uptime_s'])}"
+
+
+def _job_line(job: str, state: dict[str, Any]) -> str:
+    last, outcome, following = state.get("last_run"), state.get("outcome"), state.get("next_run")
+    return f"job {job}: last {last} ({outcome}), next {following}"
+
+
+def _last_run(run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return ["last run: none yet"]
+    when = run["finished_at"] or run["started_at"]
+    reason = f" ({run['reason']})" if run["reason"] else ""
+    return [
+        f"last run #{run['run_id']} ({run['mode']}): {run['outcome']} at {when}{reason}",
+        f"  {run['requests']} requests, {run['new']} new, {run['updated']} updated, "
+        f"{run['quarantined']} quarantined, {run['http_errors']} HTTP errors",
+    ]
+
+
+def _health_line(check: str, state: dict[str, Any]) -> str:
+    word = "BROKEN" if state.get("broken") else "ok"
+    return f"health {check}: {word} since {state.get('since', '?')} — {state.get('detail', '')}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m {secs}s"

@@ -1,0 +1,98 @@
+"""Running the real daemon (``monitor run``) as a process against the replica."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+MONITOR = str(Path(sys.executable).parent / "monitor")
+
+
+def daemon_config(tmp: Path, base_url: str, **schedule: float) -> Path:
+    """File channels for users (alerts.jsonl) and the operator (ops.jsonl); a fast schedule."""
+    timing = {"crawl_interval": 2.0, "jitter": 0.0, "deliver_interval": 1.0,
+              "crawl_timeout": 60.0, "shutdown_grace": 10.0, "health_interval": 3600.0,
+              **schedule}  # fmt: skip
+    lines = [
+        "[site]", f'base_url = "{base_url}"',
+        'listings = ["/tin-chinh", "/quoc-te", "/doi-song"]', "max_listing_pages = 10",
+        "[crawl]", "download_delay = 0.0", "autothrottle = false", "retries = 0", "timeout = 30.0",
+        "[database]", f'path = "{tmp / "monitor.db"}"',
+        "[schedule]", *(f"{key} = {value}" for key, value in timing.items()),
+        "[health]", 'channel = "ops"', "min_fetched = 1",
+        "[channels.default]", 'type = "file"', f'path = "{tmp / "alerts.jsonl"}"',
+        "[channels.ops]", 'type = "file"', f'path = "{tmp / "ops.jsonl"}"',
+    ]  # fmt: skip
+    path = tmp / "monitor.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class Daemon:
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        self.log = config.with_name(f"daemon-{time.monotonic_ns()}.log")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [MONITOR, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def signal(self, number: int = signal.SIGTERM) -> None:
+        self.process.send_signal(number)
+
+    def wait(self, timeout: float = 60) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.signal()
+        return self.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+
+
+def query(config: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    database = config.with_name("monitor.db")
+    if not database.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(database, timeout=10)) as db:
+            return list(db.execute(sql, args))
+    except sqlite3.OperationalError:  # not created yet
+        return []
+
+
+def count(config: Path, sql: str, *args: Any) -> int:
+    rows = query(config, sql, *args)
+    return int(rows[0][0]) if rows else 0
+
+
+def alert_lines(config: Path, channel: str = "alerts") -> list[dict[str, Any]]:
+    path = config.with_name(f"{channel}.jsonl")
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def replica_now() -> str:
+    """The replica's clock set to now, so articles published in a test are new."""
+    return datetime.now().replace(microsecond=0).isoformat()

@@ -1,0 +1,214 @@
+"""The daemon as a real process with real signals, against the site replica on 127.0.0.1."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor.replica.server import ReplicaServer
+
+from daemon_support import (
+    MONITOR,
+    Daemon,
+    alert_lines,
+    count,
+    daemon_config,
+    query,
+    replica_now,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+ARTICLES = "SELECT COUNT(*) FROM articles"
+
+
+@pytest.fixture
+def server() -> Iterator[ReplicaServer]:
+    with ReplicaServer() as running:
+        running.set_clock(replica_now())
+        yield running
+
+
+def published(server: ReplicaServer) -> int:
+    return len(server.site.entries)
+
+
+def alerts_for(config: Path, article_id: int) -> list[dict[str, object]]:
+    return [line for line in alert_lines(config) if str(article_id) in str(line.get("body"))]
+
+
+def test_archives_then_alerts_a_new_article_exactly_once(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) == published(server), what="the first crawl")
+        assert alert_lines(config) == []  # old articles are archived, not alerted
+        new = server.publish("danvan")
+        wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
+        time.sleep(5)  # more crawls and deliveries: still one alert per rule
+        rules = [line["title"].split("]")[0] for line in alerts_for(config, new["id"])]
+        assert sorted(rules) == sorted(set(rules))
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_lookalike_article_is_archived_but_not_alerted(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) == published(server))
+        lookalike = server.publish("lookalike")
+        wait_until(lambda: count(config, ARTICLES + " WHERE article_id = ?", lookalike["id"]) == 1)
+        time.sleep(3)
+        assert alerts_for(config, lookalike["id"]) == []
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_sigterm_mid_crawl_exits_zero_and_a_restart_catches_up(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url, shutdown_grace=5.0)
+    server.fail("/tin-chinh/", "slow", delay=0.3)  # a crawl that takes a while
+    daemon = Daemon(config)
+    wait_until(lambda: count(config, ARTICLES) >= 3, what="a crawl under way")
+    started = time.monotonic()
+    daemon.signal(signal.SIGTERM)
+    assert daemon.wait(timeout=30) == 0
+    assert time.monotonic() - started < 20
+    assert query(config, "PRAGMA integrity_check") == [("ok",)]
+    server.heal()
+    new = server.publish("danvan")
+    again = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) == published(server), what="catching up")
+        wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
+        time.sleep(3)
+        assert len(alerts_for(config, new["id"])) == len(
+            {line["title"] for line in alerts_for(config, new["id"])}
+        )
+    finally:
+        assert again.stop() == 0
+
+
+def test_second_signal_exits_at_once(tmp_path: Path, server: ReplicaServer) -> None:
+    config = daemon_config(tmp_path, server.base_url, shutdown_grace=30.0)
+    server.fail("/tin-chinh/", "slow", delay=0.5)
+    daemon = Daemon(config)
+    wait_until(lambda: count(config, ARTICLES) >= 2, what="a crawl under way")
+    daemon.signal(signal.SIGTERM)
+    time.sleep(0.5)
+    daemon.signal(signal.SIGTERM)
+    assert daemon.wait(timeout=10) != 0
+    assert query(config, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_hanging_crawl_is_killed_at_its_timeout_and_the_next_runs(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url, crawl_timeout=4.0)
+    server.fail("/rss/home.rss", "hang")
+    daemon = Daemon(config)
+    try:
+        wait_until(
+            lambda: count(config, "SELECT COUNT(*) FROM crawl_runs WHERE outcome = 'timeout'") >= 1,
+            what="a crawl killed at its timeout",
+        )
+        server.heal()
+        wait_until(
+            lambda: count(config, "SELECT COUNT(*) FROM crawl_runs WHERE outcome = 'ok'") >= 1,
+            what="the next crawl",
+        )
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_crashed_crawl_is_recorded_and_the_daemon_goes_on(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)
+    server.fail("/tin-chinh/", "slow", delay=0.3)
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) >= 2, what="a crawl under way")
+        subprocess.run(["pkill", "-KILL", "-f", f"scrapers.run.*{config}"], check=False)
+        wait_until(
+            lambda: (
+                count(config, "SELECT COUNT(*) FROM crawl_runs WHERE outcome = 'interrupted'") >= 1
+            ),
+            what="the crash recorded",
+        )
+        server.heal()
+        wait_until(lambda: count(config, ARTICLES) == published(server), what="the next crawls")
+        assert daemon.process.poll() is None
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_layout_change_alerts_the_operator_once_and_recovery_once(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) == published(server))
+        server.set_layout("changed")
+        server.publish("ordinary")
+        wait_until(lambda: alert_lines(config, "ops"), what="the operator alert")
+        server.publish("lookalike")
+        time.sleep(5)
+        server.set_layout("normal")
+        server.publish("lookalike")
+        wait_until(lambda: len(alert_lines(config, "ops")) >= 2, what="the recovery alert")
+        time.sleep(4)
+        titles = [line["title"] for line in alert_lines(config, "ops")]
+        assert titles == [
+            "[congan-monitor] extraction BROKEN",
+            "[congan-monitor] extraction recovered",
+        ]
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_second_daemon_on_the_same_archive_is_refused(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: count(config, ARTICLES) > 0)
+        second = subprocess.run(
+            [MONITOR, "--config", str(config), "run"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 1
+        assert "another monitor daemon" in second.stderr
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_the_schedule_survives_a_restart(tmp_path: Path, server: ReplicaServer) -> None:
+    config = daemon_config(tmp_path, server.base_url, crawl_interval=60.0)
+    runs = "SELECT COUNT(*) FROM crawl_runs"
+    daemon = Daemon(config)
+    wait_until(lambda: count(config, runs) == 1 and count(config, ARTICLES) == published(server))
+    time.sleep(1)
+    assert daemon.stop() == 0
+    again = Daemon(config)
+    try:
+        time.sleep(6)  # the remembered next crawl is a minute after the first: not now
+        assert count(config, runs) == 1
+    finally:
+        assert again.stop() == 0
