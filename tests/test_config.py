@@ -155,3 +155,11 @@ def test_password_in_a_url_is_refused_and_never_echoed(tmp_path: Path) -> None:
 def test_password_as_an_environment_reference_is_accepted(tmp_path: Path) -> None:
     text = '[channels.mail]\ntype = "apprise"\nurl = "mailtos://me:${SMTP_PASSWORD}@smtp.example.org"\n'
     assert load_config(write(tmp_path, text)).channels["mail"].url is not None
+
+
+def test_an_address_in_the_query_is_not_a_password(tmp_path: Path) -> None:
+    text = (
+        '[channels.mail]\ntype = "apprise"\n'
+        'url = "mailto://127.0.0.1:2525?from=monitor@example.org&to=analyst@example.org"\n'
+    )
+    assert load_config(write(tmp_path, text)).channels["mail"].url is not None

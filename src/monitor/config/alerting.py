@@ -20,7 +20,7 @@ TEMPLATE_FIELDS = (
 DEFAULT_TITLE = "[{rule}] {title}"
 DEFAULT_BODY = "{title}\n{section} · {published_at}\n{url}\n\nRule {rule}: {snippet}"
 _ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
-_USERINFO = re.compile(r"^[a-z0-9+.-]+://([^/@]*)@", re.I)
+_USERINFO = re.compile(r"^[a-z0-9+.-]+://([^/?#@]*)@", re.I)  # userinfo ends at / ? #
 
 
 def check_template(template: str) -> str:
