@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 
 import click
 
+from monitor.alert import build_senders, deliver_locked
 from monitor.archive import Archive
 from monitor.cli.context import AppContext
 from monitor.crawl import CrawlResult, Event, run_crawl, summary
@@ -26,7 +28,7 @@ from monitor.reparse import reparse_archive
 @click.pass_obj
 def crawl_command(app: AppContext, since: str | None) -> None:
     """Crawl once now: new articles from the feeds, listings and tag pages into the archive,
-    then match them against the rules.
+    then match them against the rules and deliver the alerts.
 
     \b
     Examples:
@@ -46,7 +48,8 @@ def crawl_command(app: AppContext, since: str | None) -> None:
 
 
 def _match_after(app: AppContext) -> None:
-    """Match what the crawl stored (even a failed crawl may have stored some articles)."""
+    """Match what the crawl stored (even a failed crawl may have stored some articles), then
+    deliver the alerts that are due."""
     with Archive.open(app.config.database.path) as archive:
         rules = app.config.rules
         found = match_new_articles(
@@ -57,6 +60,13 @@ def _match_after(app: AppContext) -> None:
             f"matched {found.articles} articles: {found.matched} match a rule, "
             f"{found.alerts} alerts queued"
         )
+    senders = build_senders(
+        app.config.channels, environ=os.environ, timeout=app.config.alerts.timeout
+    )
+    delivered = deliver_locked(app.config, senders)
+    if delivered.sent or delivered.errors:
+        failures = f"; {len(delivered.errors)} delivery errors" if delivered.errors else ""
+        click.echo(f"alerts: {delivered.sent} sent{failures}")
 
 
 def _date(text: str) -> date:
