@@ -18,10 +18,10 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 from urllib.parse import quote
 
 import apprise
@@ -43,6 +43,14 @@ class Sender(Protocol):
     """Delivers a message, or raises ``DeliveryError`` with a one-line reason."""
 
     def send(self, message: AlertMessage) -> None: ...
+
+
+@runtime_checkable
+class ConfirmingSender(Sender, Protocol):
+    """A sender that can tell which alerts it already accepted — so a delivery interrupted
+    between the send and the record is completed without sending twice (exactly once)."""
+
+    def accepted(self, alert_ids: Sequence[int]) -> set[int]: ...
 
 
 class ConsoleSender:
@@ -91,6 +99,20 @@ class FileSender:
                 channel=message.channel,
                 path=str(self.path),
             ) from error
+
+    def accepted(self, alert_ids: Sequence[int]) -> set[int]:
+        """Those of ``alert_ids`` already written to the file (a torn last line is ignored)."""
+        wanted, found = set(alert_ids), set[int]()
+        try:
+            lines = self.path.read_bytes().splitlines()
+        except FileNotFoundError:
+            return set()
+        for line in lines:
+            try:
+                found.update(int(i) for i in json.loads(line).get("alert_ids", ()) if i in wanted)
+            except (ValueError, TypeError, AttributeError):
+                continue
+        return found
 
 
 class AppriseSender:

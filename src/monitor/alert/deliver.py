@@ -7,8 +7,10 @@ For each configured channel, in order:
    alert of the channel goes out in one message. The day of the last digest is kept in the
    archive's state under ``digest:{channel}``; a day with nothing pending sends nothing and
    counts as done.
-2. **accepted** → the alerts are marked sent, and only then (so a crash between the two sends
-   the message again next time: delivery is *at least once*).
+2. **accepted** → the alerts are marked sent, and only then. They are marked *sending* just
+   before the channel gets them, so a crash in between is found at the next delivery
+   (``reconcile``): a channel that can say what it already holds (the file channel) confirms
+   them — *exactly once*; for the others they are sent again — *at least once*.
 3. **refused or failed** → one more attempt is recorded with the channel's one-line reason;
    the next attempt waits ``min(retry_max, retry_base * 2**attempts)`` seconds, unless the
    alert is older than ``retry_window``, when it is given up ('failed', see
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from monitor.alert.channels import Sender
+from monitor.alert.channels import ConfirmingSender, Sender
 from monitor.alert.message import AlertMessage, render_alert, render_digest
 from monitor.archive import VN_TZ, Archive
 from monitor.config import Config
@@ -49,6 +51,7 @@ class DeliverySummary:
     retried: int = 0
     gave_up: int = 0
     digests_sent: int = 0
+    recovered: int = 0  # left 'sending' by a crash, found delivered by their channel
     errors: tuple[str, ...] = field(default=())
 
     def __add__(self, other: DeliverySummary) -> DeliverySummary:
@@ -57,6 +60,7 @@ class DeliverySummary:
             retried=self.retried + other.retried,
             gave_up=self.gave_up + other.gave_up,
             digests_sent=self.digests_sent + other.digests_sent,
+            recovered=self.recovered + other.recovered,
             errors=self.errors + other.errors,
         )
 
@@ -84,6 +88,25 @@ def deliver_due(
         deliver = _deliver_digest if channel.mode == "digest" else _deliver_instant
         total += deliver(archive, config.alerts, name, channel, sender, moment)
     return total
+
+
+def reconcile(archive: Archive, senders: Mapping[str, Sender]) -> tuple[int, int]:
+    """Alerts a crashed delivery left with their channel: those a confirming channel (the file
+    channel) already holds are marked sent — exactly once; the others are due again — at least
+    once. Returns (confirmed, resent)."""
+    left: dict[str, list[int]] = {}
+    for alert_id, channel in archive.sending_alerts():
+        left.setdefault(channel, []).append(alert_id)
+    confirmed = resent = 0
+    for channel, ids in left.items():
+        sender = senders.get(channel)
+        done = sender.accepted(ids) if isinstance(sender, ConfirmingSender) else set()
+        if done:
+            archive.mark_alerts_sent(sorted(done))
+        again = [alert_id for alert_id in ids if alert_id not in done]
+        archive.clear_alerts_sending(again)
+        confirmed, resent = confirmed + len(done), resent + len(again)
+    return confirmed, resent
 
 
 def send_test(sender: Sender, channel_name: str) -> str:
@@ -171,7 +194,9 @@ def _attempt(
     alerts: Sequence[Mapping[str, Any]],
     moment: datetime,
 ) -> DeliverySummary:
-    """Send; mark the alerts sent only once the channel accepted, else record the failure."""
+    """Send; mark the alerts sent only once the channel accepted, else record the failure.
+    They are marked 'sending' first, so a crash in between is found by ``reconcile``."""
+    archive.mark_alerts_sending(message.alert_ids)
     try:
         sender.send(message)
     except DeliveryError as error:
@@ -220,4 +245,5 @@ def deliver_locked(
     two commands) never send the same due alert at the same time."""
     database = config.database.path
     with exclusive(companion(database, "deliver"), wait=True), Archive.open(database) as archive:
-        return deliver_due(archive, config, senders, now=now)
+        recovered, _ = reconcile(archive, senders)  # safe: no other delivery is in flight
+        return DeliverySummary(recovered=recovered) + deliver_due(archive, config, senders, now=now)

@@ -175,11 +175,38 @@ def list_alerts(db: Database, status: AlertStatus | None, limit: int) -> list[di
     return [_alert(row) for row in rows]
 
 
+def add_sending_column(db: Database) -> None:
+    """Migration 5: ``alerts.sending_since``, set while a message is with its channel."""
+    db.execute("ALTER TABLE alerts ADD COLUMN sending_since TEXT")
+
+
+def mark_sending(db: Database, alert_ids: Iterable[int], now: str) -> None:
+    for alert_id in alert_ids:
+        db.execute(
+            "UPDATE alerts SET sending_since = ? WHERE id = ? AND status = 'pending'",
+            (now, alert_id),
+        )
+
+
+def sending_alerts(db: Database) -> list[tuple[int, str]]:
+    """(id, channel) of alerts a crashed delivery left with their channel, outcome unknown."""
+    rows = db.execute(
+        "SELECT id, channel FROM alerts WHERE sending_since IS NOT NULL AND status = 'pending'"
+        " ORDER BY id"
+    )
+    return [(alert_id, channel) for alert_id, channel in rows]
+
+
+def clear_sending(db: Database, alert_ids: Iterable[int]) -> None:
+    for alert_id in alert_ids:
+        db.execute("UPDATE alerts SET sending_since = NULL WHERE id = ?", (alert_id,))
+
+
 def mark_sent(db: Database, alert_ids: Iterable[int], now: str) -> None:
     for alert_id in alert_ids:
         db.execute(
             "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
-            " last_error = NULL WHERE id = ? AND status = 'pending'",
+            " last_error = NULL, sending_since = NULL WHERE id = ? AND status = 'pending'",
             (now, alert_id),
         )
 
@@ -190,7 +217,7 @@ def mark_failed_attempt(
     """One more failed attempt; ``next_attempt_at`` None means give up ('failed')."""
     for alert_id in alert_ids:
         db.execute(
-            "UPDATE alerts SET attempts = attempts + 1, last_error = ?,"
+            "UPDATE alerts SET attempts = attempts + 1, last_error = ?, sending_since = NULL,"
             " status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,"
             " next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ? AND status = 'pending'",
             (error[:500], next_attempt_at, next_attempt_at, alert_id),
@@ -229,4 +256,16 @@ def matches_of(db: Database, article_id: int) -> list[dict[str, Any]]:
         (article_id,),
     )
     keys = ("rule", "keyword", "field", "start", "end", "snippet", "matched_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def alerts_of(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """The article's alerts, oldest first: rule, channel, status, attempts, times, last error."""
+    keys = (
+        "id", "rule", "channel", "status", "attempts", "created_at", "next_attempt_at",
+        "sent_at", "last_error",
+    )  # fmt: skip
+    rows = db.execute(
+        f"SELECT {', '.join(keys)} FROM alerts WHERE article_id = ? ORDER BY id", (article_id,)
+    )
     return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -244,6 +244,21 @@ class Archive:
         with self._reading("list alerts"):
             return alerts.list_alerts(self._db, status, limit)
 
+    def mark_alerts_sending(self, alert_ids: Iterable[int]) -> None:
+        """These alerts are about to be handed to their channel (committed before sending)."""
+        with self._writing("mark alerts sending"):
+            alerts.mark_sending(self._db, list(alert_ids), now_iso())
+
+    def sending_alerts(self) -> list[tuple[int, str]]:
+        """(id, channel) of alerts a crashed delivery left with their channel."""
+        with self._reading("read alerts left sending"):
+            return alerts.sending_alerts(self._db)
+
+    def clear_alerts_sending(self, alert_ids: Iterable[int]) -> None:
+        """Their channel never got them: due again as before."""
+        with self._writing("clear alerts sending"):
+            alerts.clear_sending(self._db, list(alert_ids))
+
     def mark_alerts_sent(self, alert_ids: Iterable[int]) -> None:
         """The channel accepted these alerts."""
         with self._writing("mark alerts sent"):

@@ -24,7 +24,8 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
     │                    snippet, content_hash, matched_at   (one per hit of the current content)
     ├── alerts           id PK, article_id → articles, rule, channel, status
     │                    ('pending'|'sent'|'failed'), attempts, created_at, next_attempt_at,
-    │                    sent_at, last_error; UNIQUE (article_id, rule, channel): the outbox
+    │                    sent_at, last_error, sending_since (set while with its channel);
+    │                    UNIQUE (article_id, rule, channel): the outbox
     ├── articles_fts          FTS5 rowid = article_id: matching_form(title, lead, body)
     └── articles_fts_folded   FTS5 rowid = article_id: fold(title, lead, body)
 
@@ -197,11 +198,17 @@ def _v4_entry_figures(db: Database) -> None:
     runs.add_entry_figures(db)
 
 
+def _v5_alert_sending(db: Database) -> None:
+    """alerts.sending_since: a message handed to its channel, outcome not yet recorded."""
+    alerts.add_sending_column(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
     _v3_matches_and_alerts,
     _v4_entry_figures,
+    _v5_alert_sending,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
