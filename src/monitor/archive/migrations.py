@@ -40,6 +40,10 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
     http_cache  url PK, etag, last_modified, checked_at, status
     crawl_state key PK, value JSON, updated_at
 
+    articles_view  VIEW: one row per article for browsing (the web view's facets):
+                   article_id, published_at, month 'YYYY-MM', section, title, lead, author,
+                   url, on_topic, rules JSON ["rule", ...] (distinct rules matching it)
+
 Both FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the form
 searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
 """
@@ -203,12 +207,36 @@ def _v5_alert_sending(db: Database) -> None:
     alerts.add_sending_column(db)
 
 
+_ARTICLES_VIEW = """
+    CREATE VIEW articles_view AS
+    SELECT
+        a.article_id,
+        a.published_at,
+        substr(a.published_at, 1, 7) AS month,
+        a.section,
+        a.title,
+        a.lead,
+        a.author,
+        a.canonical_url AS url,
+        a.on_topic,
+        (SELECT json_group_array(DISTINCT m.rule) FROM matches AS m
+         WHERE m.article_id = a.article_id) AS rules
+    FROM articles AS a
+"""
+
+
+def _v6_articles_view(db: Database) -> None:
+    """articles_view: articles with their month and matching rules, for faceted browsing."""
+    db.execute(_ARTICLES_VIEW)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
     _v3_matches_and_alerts,
     _v4_entry_figures,
     _v5_alert_sending,
+    _v6_articles_view,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
