@@ -67,6 +67,8 @@ def _match_after(app: AppContext) -> None:
     if delivered.sent or delivered.errors:
         failures = f"; {len(delivered.errors)} delivery errors" if delivered.errors else ""
         click.echo(f"alerts: {delivered.sent} sent{failures}")
+    for error in delivered.errors:  # one line each, secrets already redacted; retried later
+        click.echo(f"monitor: alert delivery: {error}", err=True)
 
 
 def _date(text: str) -> date:
