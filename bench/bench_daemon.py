@@ -95,7 +95,12 @@ def _alerted(config: Path, marker: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--crawls", type=int, default=300)
-    parser.add_argument("--publications", type=int, default=4)
+    parser.add_argument(
+        "--publications",
+        type=int,
+        default=4,
+        help="at most 4 (the replica's extra dân vận articles)",
+    )
     args = parser.parse_args()
     latency(args.publications)
     memory(args.crawls)
