@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,28 @@ def test_missing_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_invalid_toml_says_where(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"not valid TOML.*line 1"):
         load_config(write(tmp_path, "[site\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("x = " + "1" * 5000 + "\n", "not valid TOML: Exceeds the limit (4300 digits)"),
+        ("x = " + "[" * 3000 + "]" * 3000 + "\n", "not valid TOML: values nest too deeply"),
+        ("a" + ".a" * 3000 + " = 1\n", "tables and arrays nest more than 32 deep"),
+        ('include = ["a\\u0000b"]\n', "the file name holds a NUL character"),
+        ('include = ["' + "a" * 300 + '"]\n', "cannot read the file: File name too long"),
+    ],
+    ids=["huge-integer", "deep-arrays", "deep-tables", "nul-in-include", "long-include"],
+)
+def test_pathological_file_is_one_clear_error(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_config(write(tmp_path, text))
+
+
+def test_path_below_a_regular_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "[crawl]\n") / "my.toml"
+    with pytest.raises(ConfigError, match="cannot read the file: Not a directory"):
+        load_config(path)
 
 
 def test_include_cycle_is_reported(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ def _find_defaults_dir() -> Path:
 DEFAULTS_DIR = _find_defaults_dir()
 DEFAULTS_FILE = "monitor.toml"
 MAX_INCLUDE_DEPTH = 8
+MAX_NESTING = 32  # tables and arrays inside one another; the schema needs 4
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -79,18 +80,46 @@ def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = tomllib.loads(_read_text(path))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", path=str(path)) from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ConfigError(f"not valid TOML: {str(error).split(':')[0]}", path=str(path)) from None
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        raise ConfigError("not valid TOML: values nest too deeply", path=str(path)) from None
+    if _depth(data) > MAX_NESTING:
+        raise ConfigError(f"tables and arrays nest more than {MAX_NESTING} deep", path=str(path))
+    return data
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("file not found", path=str(path)) from None
     except IsADirectoryError:
         raise ConfigError("is a directory, not a file", path=str(path)) from None
     except PermissionError:
         raise ConfigError("cannot read the file (permission denied)", path=str(path)) from None
+    except OSError as error:  # a parent that is not a directory, a name too long...
+        raise ConfigError(f"cannot read the file: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError:
         raise ConfigError("is not UTF-8 text", path=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", path=str(path)) from None
+    except ValueError:  # open() refuses a name holding NUL
+        raise ConfigError("the file name holds a NUL character", path=repr(str(path))) from None
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest in ``data`` (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in value)
+    return deepest
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
