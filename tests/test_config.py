@@ -116,6 +116,15 @@ def test_pathological_file_is_one_clear_error(tmp_path: Path, text: str, says: s
         load_config(write(tmp_path, text))
 
 
+def test_empty_file_is_an_error_not_the_defaults(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="the file is empty"):
+        load_config(write(tmp_path, " \n"))
+
+
+def test_file_of_comments_only_is_the_defaults(tmp_path: Path, config: Config) -> None:
+    assert load_config(write(tmp_path, "# nothing changed\n")) == config
+
+
 def test_path_below_a_regular_file_is_one_clear_error(tmp_path: Path) -> None:
     path = write(tmp_path, "[crawl]\n") / "my.toml"
     with pytest.raises(ConfigError, match="cannot read the file: Not a directory"):

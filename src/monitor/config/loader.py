@@ -79,8 +79,11 @@ def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    text = _read_text(path)
+    if not text.strip():  # truncated, or the wrong file: never silently the defaults
+        raise ConfigError("the file is empty", path=str(path))
     try:
-        data = tomllib.loads(_read_text(path))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"not valid TOML: {error}", path=str(path)) from None
     except ValueError as error:  # an integer of more than 4300 digits
