@@ -167,6 +167,17 @@ def test_user_channels_are_added_beside_the_default(tmp_path: Path) -> None:
             "unknown fields ['oops']",
         ),
         ('[channels.mail]\ntype = "sms"\n', "channels.mail.type", "console"),
+        (
+            '[channels.log]\ntype = "file"\npath = "a"\nmdoe = "digest"\n',
+            "channels.log.mdoe",
+            "did you mean 'mode'",
+        ),
+        ('[channels.log]\ntyp = "file"\npath = "a"\n', "channels.log.typ", "did you mean 'type'"),
+        (
+            '[[rules]]\nname = "x"\nkeyword = ["dân vận"]\n',
+            "rules.0.keyword",
+            "did you mean 'keywords'",
+        ),
     ],
 )
 def test_bad_channel_names_its_key(tmp_path: Path, text: str, key: str, says: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -146,7 +146,8 @@ def _arrays_as_tuples(value: Any) -> Any:
 
 
 def _to_config_error(error: ValidationError, path: Path | None) -> ConfigError:
-    first = error.errors()[0]
+    # an unknown key first: it is often the misspelling of a key then reported missing
+    first = min(error.errors(), key=lambda detail: not detail["type"].endswith("extra_forbidden"))
     key = ".".join(str(part) for part in first["loc"])
     where = str(path) if path is not None else None
     if first["type"] == "extra_forbidden":
@@ -182,10 +183,14 @@ def _may_hold_a_secret(detail: ErrorDetails) -> bool:
 
 def _known_keys(parents: list[str]) -> list[str]:
     model: type[BaseModel] | None = Config
-    for part in parents:
+    parts = iter(parents)
+    for part in parts:
         if model is None or part not in model.model_fields:
             return []
         annotation = model.model_fields[part].annotation
+        if get_origin(annotation) is dict:  # tables by name ([channels.NAME]): skip the name
+            annotation = get_args(annotation)[1]
+            next(parts, None)
         model = (
             annotation
             if isinstance(annotation, type) and issubclass(annotation, BaseModel)
