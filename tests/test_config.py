@@ -81,6 +81,9 @@ def test_config_is_frozen(config: Config) -> None:
         ('[profile]\narticle_path = "(unclosed"\n', "profile.article_path", "regular expression"),
         ('[profile]\narticle_path = "^/x$"\n', "profile.article_path", "named groups"),
         ("colour = 1\n", "colour", "unknown key"),
+        ("[schedule]\ncrawl_interval = inf\n", "schedule.crawl_interval", "finite number"),
+        ("[alerts]\ntimeout = inf\n", "alerts.timeout", "finite number"),
+        ("[alerts]\nretry_window = nan\n", "alerts.retry_window", "finite number"),
     ],
 )
 def test_bad_value_names_its_key(tmp_path: Path, text: str, key: str, says: str) -> None:

@@ -6,4 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    # allow_inf_nan=False: an infinite interval or timeout passes "> 0" and then crashes the
+    # scheduler (timedelta) or fails every send; no setting means "forever" that way
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
