@@ -12,6 +12,9 @@ Everything else reads and writes through ``Archive``; every SQL string lives in 
     alerts.py       matches and the alert outbox
     runs.py         crawl runs and their figures
     state.py        HTTP validators and crawl state
+    selection.py    articles selected by date, section, rule, on-topic; read in batches (export)
+    stats.py        articles per period, section and rule; crawl runs per period (stats)
+    bulk.py         many new records at once (benchmark archives, imports)
     timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
     transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK
 
@@ -32,16 +35,21 @@ from monitor.archive.articles import StoreOutcome, content_hash
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RUN_FIGURES, RunMode, RunOutcome
+from monitor.archive.selection import SELECTED_KEYS, ArticleFilter
+from monitor.archive.stats import Period
 from monitor.archive.timestamps import VN_TZ
 
 __all__ = [
     "MIGRATIONS",
     "RUN_FIGURES",
     "SCHEMA_VERSION",
+    "SELECTED_KEYS",
     "VN_TZ",
     "AlertStatus",
     "Archive",
+    "ArticleFilter",
     "MatchRow",
+    "Period",
     "RawPage",
     "RunMode",
     "RunOutcome",

@@ -13,6 +13,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -22,10 +24,13 @@ from sqlite_utils import Database
 from monitor.archive import alerts, articles, fts, health, quarantine, raw, runs, state
 from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.articles import StoreOutcome
+from monitor.archive.bulk import insert_new_records
 from monitor.archive.connection import open_database
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RunMode, RunOutcome
+from monitor.archive.selection import ArticleFilter, article_batch, count_articles
+from monitor.archive.stats import Period, stats_figures
 from monitor.archive.timestamps import now_iso, to_archive_time
 from monitor.archive.transaction import write_transaction
 from monitor.errors import StorageError
@@ -344,6 +349,52 @@ class Archive:
         """
         with self._writing("mark interrupted runs"):
             return runs.mark_interrupted(self._db)
+
+    # --- queries: show, export, stats ------------------------------------------------------
+
+    def alerts_of(self, article_id: int) -> list[dict[str, Any]]:
+        """The article's alerts, oldest first: rule, channel, status, attempts, sent_at…"""
+        with self._reading(f"read alerts of article {article_id}"):
+            return alerts.alerts_of(self._db, article_id)
+
+    def iter_articles(
+        self, filters: ArticleFilter | None = None, batch: int = 1000
+    ) -> Iterator[dict[str, Any]]:
+        """The selected articles, oldest published first, read ``batch`` at a time (constant
+        memory whatever the archive's size; see ``selection`` for the rows' shape)."""
+        filters = filters or ArticleFilter()
+        after: tuple[str, int] | None = None
+        while True:
+            with self._reading("read articles"):
+                rows = article_batch(self._db, filters, after, batch)
+            last = len(rows) < batch
+            after = None if last else (rows[-1]["published_at"], rows[-1]["article_id"])
+            yield from rows
+            del rows  # freed before the next batch is read: one batch in memory, not two
+            if last:
+                return
+
+    def count_articles(self, filters: ArticleFilter | None = None) -> int:
+        """How many articles ``filters`` select (all by default)."""
+        with self._reading("count articles"):
+            return count_articles(self._db, filters or ArticleFilter())
+
+    def stats_figures(self, by: Period, since: date | None, top: int = 10) -> dict[str, Any]:
+        """Articles per period, section (``top``) and rule; crawl runs per period (``stats``)."""
+        with self._reading("read statistics"):
+            return stats_figures(self._db, by, since, top)
+
+    def bulk_load(
+        self, records: Iterable[ArticleRecord], *, seen_at: str, chunk: int = 5000
+    ) -> int:
+        """Insert new complete records fast, ``chunk`` per transaction (see ``bulk``)."""
+        seen = to_archive_time(seen_at, name="seen_at")
+        loaded = 0
+        iterator = iter(records)
+        while part := list(islice(iterator, chunk)):
+            with self._writing(f"load {len(part)} articles"):
+                loaded += insert_new_records(self._db, part, seen_at=seen)
+        return loaded
 
     # --- transactions ---------------------------------------------------------------------
 

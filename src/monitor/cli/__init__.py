@@ -18,6 +18,7 @@ from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
+from monitor.cli.serve_command import serve_command
 from monitor.errors import ConfigError, InputError, MonitorError
 
 EXIT_FAILURE = 1
@@ -55,6 +56,7 @@ cli.add_command(reparse_command)
 cli.add_command(match_command)
 cli.add_command(rules_group)
 cli.add_command(alerts_group)
+cli.add_command(serve_command)
 
 
 def main() -> None:

@@ -1,0 +1,113 @@
+"""The Datasette plugin of the web view: a query-only archive and Vietnamese search in SQL.
+
+On every connection Datasette opens to the archive (``prepare_connection``):
+
+- ``PRAGMA query_only = ON``. Datasette already opens its read connections with ``mode=ro``;
+  this also covers the one connection it opens read-write for canned write queries and
+  write-capable plugins, so no statement that writes can run, whatever the metadata says.
+- ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
+  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts``
+  (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
+  needed or the query cannot be searched (empty, only excluded terms...).
+- ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of the
+  query's terms occurs (the start of ``text`` when none does), for search results.
+
+The functions are deterministic and pure; compiled queries are cached.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+
+import pluggy
+
+from monitor.errors import InputError
+from monitor.search.query import CompiledQuery, compile_query, is_folded, syllables
+from monitor.text import fold, matching_form
+from monitor.web import DATABASE
+
+hookimpl = pluggy.HookimplMarker("datasette")  # what ``datasette.hookimpl`` is, with types
+
+SNIPPET_BEFORE = 60  # characters of context kept before the first hit
+SNIPPET_LENGTH = 200
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    """Make the archive's connections query-only and give every connection the functions."""
+    if database == DATABASE:
+        conn.execute("PRAGMA query_only = ON")
+    conn.create_function("vn_exact", 1, vn_exact, deterministic=True)
+    conn.create_function("vn_folded", 1, vn_folded, deterministic=True)
+    conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str) -> CompiledQuery | None:
+    try:
+        return compile_query(text)
+    except InputError:
+        return None
+
+
+def vn_exact(query: object) -> str:
+    """The MATCH expression for ``articles_fts``, or ``''``."""
+    compiled = _compiled("" if query is None else str(query))
+    return (compiled.exact or "") if compiled else ""
+
+
+def vn_folded(query: object) -> str:
+    """The MATCH expression for ``articles_fts_folded``, or ``''``."""
+    compiled = _compiled("" if query is None else str(query))
+    return (compiled.folded or "") if compiled else ""
+
+
+def vn_snippet(text: object, query: object) -> str:
+    """A window of ``text`` around the first hit of a term of ``query`` (or its start)."""
+    if text is None:
+        return ""
+    text = " ".join(str(text).split())  # paragraphs on one line
+    compiled = _compiled("" if query is None else str(query))
+    terms = compiled.terms if compiled else ()
+    hits = [start for term in terms if (start := _first_hit(text, term)) is not None]
+    return _window(text, min(hits, default=0))
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(term: str) -> tuple[re.Pattern[str], bool] | None:
+    """The term's syllables in its searched form, as whole words; and whether it is folded."""
+    words = syllables(term)
+    if not words:
+        return None
+    folded = is_folded(term)
+    form = fold if folded else matching_form
+    between = r"[\W_]+"
+    body = between.join(re.escape(form(word)) for word in words)
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])"), folded
+
+
+def _first_hit(text: str, term: str) -> int | None:
+    """Where ``term`` first occurs in ``text`` (the forms keep offsets), or ``None``."""
+    compiled = _term_pattern(term)
+    if compiled is None:
+        return None
+    pattern, folded = compiled
+    found = pattern.search(fold(text) if folded else matching_form(text))
+    return found.start() if found else None
+
+
+def _window(text: str, hit: int) -> str:
+    """About ``SNIPPET_LENGTH`` characters around ``hit``, cut at spaces, marked with '…'."""
+    start = max(0, hit - SNIPPET_BEFORE)
+    if start:
+        space = text.find(" ", start, hit)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + SNIPPET_LENGTH)
+    if end < len(text):
+        space = text.rfind(" ", hit, end)
+        end = space if space != -1 else end
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + text[start:end] + suffix
