@@ -1,0 +1,219 @@
+"""The web view in a real browser: headless Chromium, driven over the Chrome DevTools Protocol,
+against ``monitor serve`` on an archive filled by the real crawl of the replica.
+
+Chromium is Debian's (``apt-get install chromium``; ``.ci/run`` installs it). It is started here
+with the flags this machine's closed network needs, and ``--remote-debugging-port=0``: the port
+it picked is read from ``DevToolsActivePort`` in its profile directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import shutil
+import sqlite3
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_web import DAN_VAN_IDS, WebServer, filled_archive, parse_atom
+from websockets.sync.client import ClientConnection, connect
+
+from crawl_support import database_of
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--remote-debugging-port=0", "--window-size=1280,1000",
+)  # fmt: skip
+TIMEOUT = 30.0
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run"
+        " the browser tests",
+        allow_module_level=True,
+    )
+
+
+class Page:
+    """One browser tab over CDP: commands answered by id, events kept until waited for."""
+
+    def __init__(self, websocket: ClientConnection) -> None:
+        self._ws = websocket
+        self._ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
+        self.send("Page.enable")
+        self.send("Runtime.enable")
+
+    def send(self, method: str, **params: Any) -> dict[str, Any]:
+        ident = next(self._ids)
+        self._ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+        while True:
+            message = self._receive()
+            if message.get("id") == ident:
+                assert "error" not in message, (method, message["error"])
+                result: dict[str, Any] = message["result"]
+                return result
+
+    def wait_for(self, event: str) -> dict[str, Any]:
+        """The first ``event`` received since the last ``expect()``."""
+        while True:
+            for index, message in enumerate(self.events):
+                if message["method"] == event:
+                    del self.events[: index + 1]
+                    return message
+            self._receive()
+
+    def expect(self) -> None:
+        """Forget the events so far: the next ``wait_for`` sees only what happens now."""
+        self.events.clear()
+
+    def _receive(self) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(self._ws.recv(timeout=TIMEOUT))
+        if "method" in message:
+            self.events.append(message)
+        return message
+
+    def evaluate(self, expression: str) -> Any:
+        reply = self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
+        assert "exceptionDetails" not in reply, reply["exceptionDetails"]
+        return reply["result"].get("value")
+
+    def goto(self, url: str) -> None:
+        self.expect()
+        self.send("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def click(self, selector: str) -> None:
+        """A real mouse click (pressed, released) in the middle of the element."""
+        box = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+        )
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, button="left", clickCount=1, **box)
+
+    def press_enter(self) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.send(
+                "Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
+                windowsVirtualKeyCode=13, text="\r" if kind == "keyDown" else "",
+            )  # fmt: skip
+
+    def column(self, name: str) -> list[str]:
+        """The text of every cell of column ``name`` in the page's result table."""
+        cells = f"document.querySelectorAll('table.rows-and-columns td.col-{name}')"
+        values: list[str] = self.evaluate(f"[...{cells}].map(td => td.textContent.trim())")
+        return values
+
+
+def start_chromium(profile: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Chromium with an empty profile; returns the process and its DevTools HTTP address."""
+    profile.mkdir()
+    log = profile.parent / "chromium.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    active = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + TIMEOUT
+    while not (active.exists() and active.read_text().strip()):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"chromium did not start:\n{log.read_text()}")
+        time.sleep(0.05)
+    port = active.read_text().split()[0]
+    return process, f"http://127.0.0.1:{port}"
+
+
+def page_websocket(devtools: str) -> str:
+    with urllib.request.urlopen(f"{devtools}/json/list", timeout=TIMEOUT) as response:
+        targets = json.load(response)
+    [page] = [target for target in targets if target["type"] == "page"]
+    url: str = page["webSocketDebuggerUrl"]
+    return url
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return filled_archive(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def web(config: Path) -> Iterator[WebServer]:
+    server = WebServer(config)
+    yield server
+    assert server.stop() == 0
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Page]:
+    process, devtools = start_chromium(tmp_path / "profile")
+    try:
+        with connect(page_websocket(devtools), max_size=None, open_timeout=TIMEOUT) as websocket:
+            yield Page(websocket)
+    finally:
+        process.terminate()
+        process.wait(timeout=TIMEOUT)
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def section_ids(config: Path, section: str) -> set[int]:
+    with closing(sqlite3.connect(database_of(config))) as db:
+        rows = db.execute("SELECT article_id FROM articles WHERE section = ?", (section,))
+        return {article_id for (article_id,) in rows}
+
+
+def test_search_form_finds_dan_van_articles(page: Page, web: WebServer, tmp_path: Path) -> None:
+    page.goto(f"{web.url}/archive/search")
+    assert page.column("article_id") == []  # nothing typed yet, nothing found
+    page.evaluate("document.querySelector('input[name=q]').focus()")
+    page.send("Input.insertText", text="dan van")
+    page.expect()
+    page.press_enter()
+    page.wait_for("Page.loadEventFired")
+    query = urllib.parse.urlsplit(page.evaluate("location.href")).query
+    assert urllib.parse.parse_qs(query)["q"] == ["dan van"]
+    assert {int(text) for text in page.column("article_id")} >= DAN_VAN_IDS
+    assert any("Dân vận" in snippet for snippet in page.column("snippet"))
+    shot = page.send("Page.captureScreenshot", format="png")
+    png = base64.b64decode(shot["data"])
+    (tmp_path / "search.png").write_bytes(png)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_clicking_a_section_facet_filters_the_rows(
+    page: Page, web: WebServer, config: Path
+) -> None:
+    page.goto(f"{web.url}/archive/articles_view")
+    assert len(set(page.column("section"))) > 1
+    page.expect()
+    page.click("#facet-section a[href$='section=quoc-te']")
+    page.wait_for("Page.loadEventFired")
+    assert "section=quoc-te" in page.evaluate("location.href")
+    assert set(page.column("section")) == {"quoc-te"}
+    shown = {int(text) for text in page.column("article_id")}
+    assert shown == section_ids(config, "quoc-te")
+
+
+def test_atom_feed_fetched_by_the_browser_is_valid(page: Page, web: WebServer) -> None:
+    page.goto(f"{web.url}/archive/matches_per_rule")
+    assert "dan-van" in page.column("rule")
+    feed = page.evaluate("fetch('/archive/rule_feed.atom?rule=dan-van').then(r => r.text())")
+    entries = parse_atom(feed.encode()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) >= len(DAN_VAN_IDS)
