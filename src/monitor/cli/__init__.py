@@ -19,6 +19,7 @@ from monitor.cli.daemon_commands import demo_command, run_command, status_comman
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.serve_command import serve_command
+from monitor.cli.show_command import show_command
 from monitor.errors import ConfigError, InputError, MonitorError
 
 EXIT_FAILURE = 1
@@ -56,6 +57,7 @@ cli.add_command(reparse_command)
 cli.add_command(match_command)
 cli.add_command(rules_group)
 cli.add_command(alerts_group)
+cli.add_command(show_command)
 cli.add_command(serve_command)
 
 
