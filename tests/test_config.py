@@ -190,6 +190,13 @@ def test_bad_channel_names_its_key(tmp_path: Path, text: str, key: str, says: st
     assert says in str(caught.value)
 
 
+def test_unknown_key_of_a_rule_is_never_echoed(tmp_path: Path) -> None:
+    text = '[[rules]]\nname = "x"\nkeywords = ["dân vận"]\nulr = "mailto://me:hunter2@x"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert str(caught.value).endswith("rules.0.ulr: rule 'x': unknown key")
+
+
 def test_password_in_a_url_is_refused_and_never_echoed(tmp_path: Path) -> None:
     text = '[channels.mail]\ntype = "apprise"\nurl = "mailtos://me:hunter2@smtp.example.org"\n'
     with pytest.raises(ConfigError) as caught:

@@ -152,6 +152,8 @@ def _to_config_error(error: ValidationError, path: Path | None) -> ConfigError:
     where = str(path) if path is not None else None
     if first["type"] == "extra_forbidden":
         return ConfigError(_unknown_key_message(first), key=key, path=where)
+    if first["type"] == "rule_extra_forbidden":  # worded by the rule, which it names
+        return ConfigError(first["msg"], key=key, path=where)
     return ConfigError(_value_message(first), key=key, path=where)
 
 
