@@ -16,6 +16,7 @@ from monitor.cli.alert_commands import alerts_group
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
+from monitor.cli.export_command import export_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.serve_command import serve_command
@@ -58,6 +59,7 @@ cli.add_command(match_command)
 cli.add_command(rules_group)
 cli.add_command(alerts_group)
 cli.add_command(show_command)
+cli.add_command(export_command)
 cli.add_command(serve_command)
 
 
