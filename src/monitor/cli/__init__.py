@@ -21,6 +21,7 @@ from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.serve_command import serve_command
 from monitor.cli.show_command import show_command
+from monitor.cli.stats_command import stats_command
 from monitor.errors import ConfigError, InputError, MonitorError
 
 EXIT_FAILURE = 1
@@ -60,6 +61,7 @@ cli.add_command(rules_group)
 cli.add_command(alerts_group)
 cli.add_command(show_command)
 cli.add_command(export_command)
+cli.add_command(stats_command)
 cli.add_command(serve_command)
 
 
