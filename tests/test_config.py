@@ -93,6 +93,24 @@ def test_bad_value_names_its_key(tmp_path: Path, text: str, key: str, says: str)
     assert says in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('"" = 1\n', "''"),
+        ('[site]\n"a\\nb" = 1\n', "site.'a\\nb'"),
+        ('[crawl]\n"\\u001b[2J" = 1\n', "crawl.'\\x1b[2J'"),
+        ('[channels."my hook"]\ntype = 1\n', "channels.'my hook'.type"),
+    ],
+    ids=["empty", "line-break", "escape", "space"],
+)
+def test_key_that_is_not_bare_is_quoted_on_one_line(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key
+    assert f" {key}: " in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+
+
 def test_missing_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "absent.toml")

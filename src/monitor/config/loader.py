@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -148,13 +149,25 @@ def _arrays_as_tuples(value: Any) -> Any:
 def _to_config_error(error: ValidationError, path: Path | None) -> ConfigError:
     # an unknown key first: it is often the misspelling of a key then reported missing
     first = min(error.errors(), key=lambda detail: not detail["type"].endswith("extra_forbidden"))
-    key = ".".join(str(part) for part in first["loc"])
+    key = _dotted(first["loc"])
     where = str(path) if path is not None else None
     if first["type"] == "extra_forbidden":
         return ConfigError(_unknown_key_message(first), key=key, path=where)
     if first["type"] == "rule_extra_forbidden":  # worded by the rule, which it names
         return ConfigError(first["msg"], key=key, path=where)
     return ConfigError(_value_message(first), key=key, path=where)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    """A location as a dotted key; a part that is not a bare key is quoted (``repr``), so a key
+    that is empty, blank or holds control characters or line breaks still shows, on one line."""
+    return ".".join(
+        str(part) if isinstance(part, int) or _BARE_KEY.fullmatch(part) else repr(part)
+        for part in loc
+    )
 
 
 def _unknown_key_message(detail: ErrorDetails) -> str:
