@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.config import SiteProfile
-from monitor.urls import absolute_url, parse_article_url, tag_path
+from monitor.urls import absolute_url, is_first_party, parse_article_url, tag_path
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,8 @@ def test_other_hosts_keep_their_scheme(profile: SiteProfile) -> None:
         "https://congan.com.vn/tin-chinh/no-id.html",
         "mailto:toasoan@congan.com.vn",
         "/tin-chinh/a_5.html",
+        "http://[::1",  # unreadable as a URL: a page's broken canonical link
+        "https://congan.com.vn\uff0fx/a_5.html",  # a host that NFKC turns into a path
     ],
 )
 def test_non_article_urls_are_rejected(profile: SiteProfile, url: str) -> None:
@@ -70,6 +72,12 @@ def test_absolute_url_resolves_relative_links() -> None:
     )
 
 
-@pytest.mark.parametrize("href", ["javascript:void(0)", "mailto:a@b.c", "data:image/png;base64,AA"])
+@pytest.mark.parametrize(
+    "href", ["javascript:void(0)", "mailto:a@b.c", "data:image/png;base64,AA", "http://[::1/a"]
+)
 def test_absolute_url_refuses_non_web_links(href: str) -> None:
     assert absolute_url(href, "https://congan.com.vn/") is None
+
+
+def test_unreadable_url_is_not_first_party() -> None:
+    assert not is_first_party("http://[::1", ("congan.com.vn",))

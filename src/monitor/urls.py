@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote_plus, urljoin, urlsplit, urlunsplit
 
 from monitor.config.schema import SiteProfile
 
@@ -25,10 +25,18 @@ def _article_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of ``url``, or None when it cannot be read as one ("http://[::1")."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def parse_article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
     """The id and section of an article URL, or None when the URL is not an article's."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = _split(url.strip())
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     match = _article_regex(profile.article_path).match(parts.path)
     if match is None:
@@ -41,15 +49,19 @@ def parse_article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
 
 def absolute_url(href: str, base: str) -> str | None:
     """``href`` resolved against ``base``; None for non-web links (javascript:, mailto:, data:)."""
-    joined = urljoin(base, href.strip())
-    parts = urlsplit(joined)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        joined = urljoin(base, href.strip())
+    except ValueError:  # an href that is no URL at all
+        return None
+    parts = _split(joined)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, parts.query, ""))
 
 
 def is_first_party(url: str, hosts: tuple[str, ...]) -> bool:
-    return urlsplit(url).netloc.lower() in hosts
+    parts = _split(url)
+    return parts is not None and parts.netloc.lower() in hosts
 
 
 def tag_path(tag: str) -> str:
