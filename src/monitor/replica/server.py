@@ -7,14 +7,15 @@
 
 Every page has Content-Type (charset=utf-8), Content-Length, a strong ETag (a hash of the body)
 and, where it has dated content, Last-Modified; a matching If-None-Match, or an If-Modified-Since
-not older than Last-Modified, is answered 304. Failure modes, by path prefix, for ``count``
-requests or until ``heal()``: "500", "503-retry-after", "429" (both with Retry-After: 1), "slow",
-"hang" (no answer until the server stops), "truncate" (Content-Length larger than the bytes
-sent), "reset" (the connection is dropped with a TCP reset, no response).
+not older than Last-Modified, is answered 304. Failures, by path prefix, for ``count`` requests
+or until ``heal()``: HTTP errors, hangs, resets, truncated, endless, huge or compressed-bomb
+bodies, wrong or missing charsets, redirect loops and off-site redirects, broken feeds, live
+script in a page; ``monitor.replica.faults`` lists the modes. ``host`` binds another loopback
+address (127.0.0.2 plays "another host" for off-site redirects).
 
 Control over HTTP (never logged): ``GET /__replica/requests``, ``POST /__replica/clear-requests``,
-``/__replica/publish`` {"kind"}, ``/__replica/fail`` {"path_prefix", "mode", "count", "delay"},
-``/__replica/heal``, ``/__replica/layout`` {"layout"}, ``/__replica/clock`` {"now"}.
+``/__replica/publish`` {"kind"}, ``/__replica/fail`` {"path_prefix", "mode", "count", "delay",
+"target"}, ``/__replica/heal``, ``/__replica/layout`` {"layout"}, ``/__replica/clock`` {"now"}.
 
 Command line: ``python -m monitor.replica.server [--port 0] [--quiet]`` prints the base URL on
 its first line and serves until SIGTERM or SIGINT.
@@ -28,7 +29,6 @@ import hashlib
 import json
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
@@ -42,12 +42,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from monitor.replica.faults import MODES, RESETS, Failure, FailureRules, inject
 from monitor.replica.site import HTML, NothingToPublish, Page, ReplicaSite
 
+__all__ = ["MODES", "LoggedRequest", "ReplicaServer", "main"]  # MODES: see faults
+
 CONTROL = "/__replica/"
-MODES = ("500", "503-retry-after", "429", "slow", "hang", "truncate", "reset")
 JSON = "application/json; charset=utf-8"
-_ERRORS = {"500": 500, "503-retry-after": 503, "429": 429}
 
 
 @dataclass(frozen=True)
@@ -64,21 +65,14 @@ class LoggedRequest:
     failure: str | None = None  # the injected failure mode, if any
 
 
-@dataclass
-class _Failure:
-    prefix: str
-    mode: str
-    remaining: int | None  # None: until heal()
-    delay: float
-
-
 class ReplicaServer:
-    """A ``ReplicaSite`` on 127.0.0.1, in a daemon thread; thread-safe control methods."""
+    """A ``ReplicaSite`` on 127.0.0.1 (or ``host``), in a daemon thread; thread-safe control."""
 
     def __init__(
         self,
         site: ReplicaSite | None = None,
         *,
+        host: str = "127.0.0.1",
         port: int = 0,
         slow_delay: float = 2.0,
         quiet: bool = True,
@@ -86,10 +80,11 @@ class ReplicaServer:
         self.site = site if site is not None else ReplicaSite()
         self.slow_delay = slow_delay
         self.quiet = quiet
+        self._host = host
         self._port = port
         self._lock = threading.RLock()
         self._log: list[LoggedRequest] = []
-        self._failures: list[_Failure] = []
+        self._failures = FailureRules()
         self._stopping = threading.Event()
         self._connections: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._httpd: _HTTPServer | None = None
@@ -99,11 +94,11 @@ class ReplicaServer:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> str:
-        """Bind 127.0.0.1:port, serve in a daemon thread, return the base URL."""
+        """Bind host:port, serve in a daemon thread, return the base URL."""
         self._stopping.clear()
-        self._httpd = _HTTPServer(("127.0.0.1", self._port), _Handler)
+        self._httpd = _HTTPServer((self._host, self._port), _Handler)
         self._httpd.replica = self
-        self._base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._base_url = f"http://{self._host}:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )
@@ -112,7 +107,7 @@ class ReplicaServer:
 
     @property
     def base_url(self) -> str:
-        """http://127.0.0.1:PORT (kept after ``stop()``)."""
+        """http://HOST:PORT (kept after ``stop()``)."""
         if self._base_url is None:
             raise RuntimeError("the replica server was never started")
         return self._base_url
@@ -155,7 +150,8 @@ class ReplicaServer:
     # --- control -----------------------------------------------------------------------------
 
     def publish(self, kind: str | int = "danvan") -> dict[str, Any]:
-        """Publish the next extra article of ``kind`` ("danvan", "lookalike", "ordinary") or id.
+        """Publish the next extra article of ``kind`` ("danvan", "lookalike", "ordinary",
+        "hostile": markup characters in its title and text) or id.
 
         Raises ``NothingToPublish`` when none is left."""
         with self._lock:
@@ -173,19 +169,22 @@ class ReplicaServer:
         }
 
     def fail(
-        self, path_prefix: str, mode: str, count: int | None = None, *, delay: float | None = None
+        self,
+        path_prefix: str,
+        mode: str,
+        count: int | None = None,
+        *,
+        delay: float | None = None,
+        target: str | None = None,
     ) -> None:
-        """Fail the next ``count`` requests under ``path_prefix`` (None: until ``heal()``)."""
-        if mode not in MODES:
-            raise ValueError(f"unknown failure mode {mode!r} ({', '.join(MODES)})")
-        failure = _Failure(path_prefix, mode, count, self.slow_delay if delay is None else delay)
-        with self._lock:
-            self._failures.append(failure)
+        """Fail the next ``count`` requests under ``path_prefix`` (None: until ``heal()``);
+        ``target`` is the base URL a "redirect-offsite" sends them to."""
+        wait = self.slow_delay if delay is None else delay
+        self._failures.add(Failure(path_prefix, mode, count, wait, target))
 
     def heal(self) -> None:
         """Drop every failure rule."""
-        with self._lock:
-            self._failures.clear()
+        self._failures.clear()
 
     def edit(self, article_id: int, paragraph: str) -> None:
         """Append ``paragraph`` to a published article's body (a correction, an update)."""
@@ -204,15 +203,6 @@ class ReplicaServer:
 
     # --- used by the handler -----------------------------------------------------------------
 
-    def _take_failure(self, path: str) -> _Failure | None:
-        with self._lock:
-            for failure in self._failures:
-                if path.startswith(failure.prefix) and failure.remaining != 0:
-                    if failure.remaining is not None:
-                        failure.remaining -= 1
-                    return failure
-        return None
-
     def _page(self, path: str, base: str) -> Page:
         with self._lock:
             return self.site.page(path, base)
@@ -227,8 +217,8 @@ class _HTTPServer(ThreadingHTTPServer):
     replica: ReplicaServer
 
     def shutdown_request(self, request: Any) -> None:
-        if request in _RESETS:  # no FIN first: linger 0 makes close() send a reset
-            _RESETS.discard(request)
+        if request in RESETS:  # no FIN first: linger 0 makes close() send a reset
+            RESETS.discard(request)
             request.close()
             return
         super().shutdown_request(request)
@@ -238,10 +228,9 @@ class _HTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-_RESETS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-
-
 class _Handler(BaseHTTPRequestHandler):
+    """One connection; also the ``faults.Exchange`` a failure answers through."""
+
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
 
@@ -251,6 +240,14 @@ class _Handler(BaseHTTPRequestHandler):
     @property
     def replica(self) -> ReplicaServer:
         return self.server.replica
+
+    @property
+    def stopping(self) -> threading.Event:
+        return self.replica._stopping
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
 
     def setup(self) -> None:
         super().setup()
@@ -267,8 +264,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith(CONTROL):
             self._control()
         else:
-            self._send(405, HTML, b"<h1>405 Method Not Allowed</h1>", {"Allow": "GET, HEAD"})
-            self._log(405)
+            self.record(405)
+            self.send(405, HTML, b"<h1>405 Method Not Allowed</h1>", {"Allow": "GET, HEAD"})
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.replica.quiet:
@@ -280,52 +277,25 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith(CONTROL):
             self._control()
             return
-        failure = self.replica._take_failure(self.path)
-        if failure is not None and self._inject(failure):
+        failure = self.replica._failures.take(self.path)
+        if failure is not None and inject(self, failure):
+            self.close_connection = True
             return
-        page = self.replica._page(urlsplit(self.path).path, self._base())
+        page = self.page()
         headers = _validators(page)
         status = page.status
         if status == 200 and _not_modified(self.headers, headers["ETag"], page.last_modified):
             status = 304
         body = b"" if head or status == 304 else page.body  # the length is still the page's
-        self._send(status, page.content_type, body, headers, length=len(page.body))
-        self._log(status, failure)
+        self.record(status, failure)
+        self.send(status, page.content_type, body, headers, length=len(page.body))
 
-    def _base(self) -> str:
-        host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
-        return f"http://{host}"
+    def page(self) -> Page:
+        """The site's page for this request's path (links absolute on the Host it asked)."""
+        host = self.headers.get("Host") or f"{self.server.server_address[0]!s}:{self.port}"
+        return self.replica._page(urlsplit(self.path).path, f"http://{host}")
 
-    def _inject(self, failure: _Failure) -> bool:
-        """Apply a failure; True when the request is done with (answered or dropped)."""
-        if failure.mode == "slow":
-            self.replica._stopping.wait(failure.delay)
-            return False
-        if failure.mode in _ERRORS:
-            status = _ERRORS[failure.mode]
-            extra = {"Retry-After": "1"} if failure.mode != "500" else {}
-            self._send(status, HTML, f"<h1>{status}</h1>".encode(), extra)
-            self._log(status, failure)
-        elif failure.mode == "truncate":
-            page = self.replica._page(urlsplit(self.path).path, self._base())
-            half = page.body[: len(page.body) // 2]
-            self._send(page.status, page.content_type, half, length=len(page.body))
-            self._log(page.status, failure)
-        else:  # hang, reset: no response at all
-            self._log(None, failure)
-            self._drop(reset=failure.mode == "reset")
-        self.close_connection = True
-        return True
-
-    def _drop(self, *, reset: bool) -> None:
-        """Hang until the server stops, or reset the connection (linger 0, no FIN first)."""
-        if not reset:
-            self.replica._stopping.wait()
-            return
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        _RESETS.add(self.connection)
-
-    def _send(
+    def send(
         self,
         status: int,
         content_type: str,
@@ -333,17 +303,25 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         length: int | None = None,
     ) -> None:
+        length = len(body) if length is None else length
+        fixed = {"Content-Type": content_type, "Content-Length": str(length)}
+        self.send_head(status, fixed | (headers or {}))
+        self.write(body)
+
+    def send_head(self, status: int, headers: dict[str, str]) -> None:
+        """The status line and ``headers``: a body may follow, written with ``write``."""
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body) if length is None else length))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if body:
-            self.wfile.write(body)
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self.wfile.write(data)
         self.wfile.flush()
 
-    def _log(self, status: int | None, failure: _Failure | None = None) -> None:
+    def record(self, status: int | None, failure: Failure | None = None) -> None:
+        """Log the request, before answering: a client that has its answer finds it logged."""
         self.replica._record(
             LoggedRequest(
                 method=self.command,
@@ -382,16 +360,17 @@ class _Handler(BaseHTTPRequestHandler):
         return data
 
     def _reply(self, status: int, data: object) -> None:
-        self._send(status, JSON, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        self.send(status, JSON, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _fail_action(replica: ReplicaServer, body: dict[str, Any]) -> None:
-    count, delay = body.get("count"), body.get("delay")
+    count, delay, target = body.get("count"), body.get("delay"), body.get("target")
     replica.fail(
         str(body["path_prefix"]),
         str(body["mode"]),
         None if count is None else int(count),
         delay=None if delay is None else float(delay),
+        target=None if target is None else str(target),
     )
 
 

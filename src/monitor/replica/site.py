@@ -50,7 +50,7 @@ DATA = Path(__file__).resolve().parent / "data"
 PAGE_SIZE = 10
 FEED_SIZE = 20
 DANVAN_TAG = "Dân vận"
-KINDS = ("danvan", "lookalike", "ordinary")
+KINDS = ("danvan", "lookalike", "ordinary", "hostile")
 VIETNAM = timezone(timedelta(hours=7))
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
