@@ -14,6 +14,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _HTML_TAG = re.compile(r"<\s*(html|head|body|div|p|article|h1|title|meta)\b", re.I)
 SNIFF_BYTES = 4096
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def declared_charset(data: bytes, content_type: str | None) -> str | None:
@@ -38,6 +39,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, list
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), []
     charset = declared_charset(data, content_type)
+    if charset is not None and charset != "utf-8" and _is_utf8_text(data):
+        # A single-byte charset decodes any bytes, into mojibake when they are UTF-8; non-ASCII
+        # text in another charset is practically never valid UTF-8, so this reading is safe.
+        return data.decode("utf-8"), [f"declared charset {charset}, but the page is UTF-8"]
     if charset is not None:
         try:
             return data.decode(charset), []
@@ -45,6 +50,17 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, list
             problem = f"declared charset {charset} does not decode the page; detected instead"
             return _detect(data), [problem]
     return _detect(data), []
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    """Valid UTF-8 with at least one multi-byte character."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect(data: bytes) -> str:
@@ -59,13 +75,17 @@ def _detect(data: bytes) -> str:
 
 
 def load_document(html: str, url: str) -> lxml.html.HtmlElement:
-    """The parsed tree, or ExtractionError for empty input or input that is not HTML."""
+    """The parsed tree, or ExtractionError for empty input or input that is not HTML.
+
+    Characters XML cannot hold (control characters but tab and line breaks, U+FFFE, U+FFFF)
+    are dropped: lxml keeps them in the tree, then refuses them in any text handed back to it
+    (as when an element is removed and its tail text joins its neighbour's)."""
     if not html.strip():
         raise ExtractionError("empty page", url=url)
     if "\x00" in html[:SNIFF_BYTES] or not _HTML_TAG.search(html[: SNIFF_BYTES * 16]):
         raise ExtractionError("not an HTML page", url=url)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(_NOT_XML.sub("", html))
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"cannot parse the HTML: {error}", url=url) from None
     return root
