@@ -1,4 +1,5 @@
-"""An element's text as paragraphs: block elements and double line breaks separate them."""
+"""An element's text as a reader sees it (no script or style contents), and as paragraphs:
+block elements and double line breaks separate them."""
 
 from __future__ import annotations
 
@@ -47,7 +48,23 @@ BLOCK_TAGS = frozenset(
         "hr",
     ]
 )
+# elements whose contents a browser never shows as text
+INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template"])
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def visible_text(element: lxml.html.HtmlElement) -> str:
+    """``text_content()`` without script, style, noscript and template contents, normalised."""
+    return normalize_inline("".join(_visible_parts(element)))
+
+
+def _visible_parts(element: lxml.html.HtmlElement) -> list[str]:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+            parts += _visible_parts(child)
+        parts.append(child.tail or "")
+    return parts
 
 
 def paragraphs_of(element: lxml.html.HtmlElement) -> list[str]:
@@ -69,6 +86,8 @@ def _walk(element: lxml.html.HtmlElement, out: list[str], buffer: list[str]) -> 
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "br":
             buffer.append("\n")
+        elif tag in INVISIBLE_TAGS:
+            pass  # its contents are not text; its tail (below) is
         elif tag in BLOCK_TAGS:
             _flush(buffer, out)
             _walk(child, out, [])
@@ -86,7 +105,7 @@ def _walk_inline(element: lxml.html.HtmlElement, buffer: list[str]) -> None:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "br":
             buffer.append("\n")
-        elif tag:
+        elif tag and tag not in INVISIBLE_TAGS:
             _walk_inline(child, buffer)
         if child.tail:
             buffer.append(child.tail)

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import lxml.html
 
 from monitor.config.schema import SiteProfile
-from monitor.parse.blocks import paragraphs_of
+from monitor.parse.blocks import paragraphs_of, visible_text
 from monitor.parse.select import select_all, select_any, select_first
 from monitor.record import Image
-from monitor.text import normalize_inline
 from monitor.urls import absolute_url
 
 _TIME_PART = re.compile(r"^\d{1,2}\s*[:hg]\s*\d{2}")
@@ -75,7 +74,7 @@ def strip_dateline(lead: str, profile: SiteProfile) -> str:
 
 def _first_text(root: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
     element = select_first(root, selectors)
-    return (normalize_inline(element.text_content()) or None) if element is not None else None
+    return (visible_text(element) or None) if element is not None else None
 
 
 def _lead(root: lxml.html.HtmlElement, profile: SiteProfile) -> str | None:
@@ -128,7 +127,7 @@ def _caption(
             return None
         caption = select_first(ancestor, profile.article.image_caption)
         if caption is not None:
-            return normalize_inline(caption.text_content()) or None
+            return visible_text(caption) or None
         if ancestor is box:
             break
     return None
@@ -143,7 +142,7 @@ def _strip(body: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
 
 def _tags(root: lxml.html.HtmlElement, profile: SiteProfile) -> tuple[str, ...]:
     for selector in profile.article.tags:
-        names = [normalize_inline(link.text_content()) for link in select_all(root, selector)]
+        names = [visible_text(link) for link in select_all(root, selector)]
         names = [name for name in names if name]
         if names:
             return tuple(dict.fromkeys(names))
