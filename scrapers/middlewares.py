@@ -1,4 +1,5 @@
-"""Retries with exponential back-off, honouring Retry-After (Scrapy retries immediately)."""
+"""Downloader middlewares: retries with exponential back-off, honouring Retry-After (Scrapy
+retries immediately), and an offsite filter that no request is exempt from."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import email.utils
 import time
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -55,3 +57,14 @@ def _retry_after_seconds(value: Any) -> float | None:
         return float(text.strip())
     parsed = email.utils.parsedate_to_datetime(text) if "," in text else None
     return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+class FirstPartyOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's offsite filter without its exemption for ``dont_filter`` requests. The spider
+    sets ``dont_filter`` on entry points (so they are fetched even when seen before in the run),
+    and a redirect inherits it: an entry point redirected to another host would be followed."""
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        super().process_request(
+            request.replace(dont_filter=False) if request.dont_filter else request
+        )

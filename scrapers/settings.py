@@ -30,6 +30,8 @@ def scrapy_settings(config: Config, *, log_level: str = "WARNING") -> dict[str, 
         "BACKOFF_BASE": crawl.backoff_base,
         "BACKOFF_MAX": crawl.backoff_max,
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "scrapers.middlewares.FirstPartyOffsiteMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapers.middlewares.BackoffRetryMiddleware": 550,
         },

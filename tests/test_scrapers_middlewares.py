@@ -1,12 +1,15 @@
-"""scrapers.middlewares: retry waits grow exponentially, honour Retry-After, and are capped."""
+"""scrapers.middlewares: retry waits grow exponentially, honour Retry-After, and are capped;
+the offsite filter spares no request."""
 
 from __future__ import annotations
 
 import pytest
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
-from scrapers.middlewares import BackoffRetryMiddleware
+from scrapers.middlewares import BackoffRetryMiddleware, FirstPartyOffsiteMiddleware
 
 
 def middleware(base: float = 2.0, cap: float = 120.0) -> BackoffRetryMiddleware:
@@ -34,3 +37,21 @@ def test_retry_after_is_capped() -> None:
 
 def test_unreadable_retry_after_falls_back_to_backoff() -> None:
     assert middleware().delay(retry(2), b"soon") == 4.0
+
+
+def offsite(allowed: list[str]) -> FirstPartyOffsiteMiddleware:
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider("congan", allowed_domains=allowed)
+    filter_ = FirstPartyOffsiteMiddleware.from_crawler(crawler)
+    filter_.spider_opened(crawler.spider)
+    return filter_
+
+
+def test_offsite_filter_spares_no_request_not_even_dont_filter() -> None:
+    filter_ = offsite(["127.0.0.1"])
+    with pytest.raises(IgnoreRequest):  # an entry point redirected to another host
+        filter_.process_request(Request("http://127.0.0.2:8000/tin-chinh", dont_filter=True))
+    assert (
+        filter_.process_request(Request("http://127.0.0.1:8000/tin-chinh", dont_filter=True))
+        is None
+    )
