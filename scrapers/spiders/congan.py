@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -44,6 +45,12 @@ class ConganSpider(Spider):
         self.entries_ok = 0
         self.entry_errors: list[str] = []
         self.failed_articles = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ConganSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
 
     # --- entry points -------------------------------------------------------------------
 
@@ -235,9 +242,19 @@ class ConganSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("article %s failed: %s", request.url, failure.getErrorMessage())
+        self._article_failed(request, failure.getErrorMessage())
+
+    def _article_failed(self, request: Request, why: str) -> None:
+        self.logger.warning("article %s failed: %s", request.url, why)
         self.failed_articles += 1
         self.article_done(int(request.meta["article_id"]))
+
+    def request_dropped(self, request: Request, spider: Spider) -> None:
+        """The scheduler refused a request as a duplicate: an article redirected back to a URL
+        already fetched in this run. It fails, or the run would end clean without it and the
+        next run, finding its entry points unchanged, would never ask for it again."""
+        if "article_id" in request.meta:
+            self._article_failed(request, "redirected to a URL already requested in this run")
 
     def stored(self, page: FetchedPage) -> None:
         """The pipeline archived ``page``: keep its validators for later rechecks."""
