@@ -20,6 +20,7 @@ ARTICLE_TYPES = {
     "BlogPosting",
     "AnalysisNewsArticle",
 }
+MAX_LD_DEPTH = 8  # the article is at the top, in a list or in "@graph": never this deep
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _json_ld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or arrays nested a thousand deep
             continue
         article = _find_article(data)
         if article is not None:
@@ -87,16 +88,16 @@ def _json_ld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
     return {}
 
 
-def _find_article(data: Any) -> dict[str, Any] | None:
-    if isinstance(data, list):
-        return next((found for item in data if (found := _find_article(item))), None)
-    if not isinstance(data, dict):
+def _find_article(data: Any, depth: int = 0) -> dict[str, Any] | None:
+    if depth > MAX_LD_DEPTH or not isinstance(data, list | dict):
         return None
+    if isinstance(data, list):
+        return next((found for item in data if (found := _find_article(item, depth + 1))), None)
     kinds = data.get("@type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
-    if any(kind in ARTICLE_TYPES for kind in kinds):
+    if any(isinstance(kind, str) and kind in ARTICLE_TYPES for kind in kinds):
         return data
-    return _find_article(data.get("@graph"))
+    return _find_article(data.get("@graph"), depth + 1)
 
 
 def _text(value: Any) -> str | None:
