@@ -60,9 +60,17 @@ def _retry_after_seconds(value: Any) -> float | None:
 
 
 class FirstPartyOffsiteMiddleware(OffsiteMiddleware):
-    """Scrapy's offsite filter without its exemption for ``dont_filter`` requests. The spider
-    sets ``dont_filter`` on entry points (so they are fetched even when seen before in the run),
-    and a redirect inherits it: an entry point redirected to another host would be followed."""
+    """Scrapy's offsite filter without its exemption for ``dont_filter`` requests, applied when
+    a request is downloaded rather than when it is scheduled.
+
+    The spider sets ``dont_filter`` on entry points (so they are fetched even when seen before
+    in the run), and a redirect inherits it: an entry point redirected to another host would be
+    followed. And a request refused at scheduling vanishes without its errback: an article
+    redirected off-site was neither stored nor failed, the run ended clean, and the next run,
+    finding its entry points unchanged, never asked for it again."""
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        pass  # filtered in process_request, where IgnoreRequest reaches the errback
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         super().process_request(

@@ -52,3 +52,13 @@ def test_offsite_filter_spares_no_request_not_even_dont_filter() -> None:
     with pytest.raises(IgnoreRequest):  # an entry point redirected to another host
         filter_.process_request(Request("http://127.0.0.2:8000/tin-chinh", dont_filter=True))
     filter_.process_request(Request("http://127.0.0.1:8000/tin-chinh", dont_filter=True))  # passes
+
+
+def test_offsite_request_is_refused_when_downloaded_not_when_scheduled() -> None:
+    filter_ = offsite(["127.0.0.1"])
+    article = Request("http://127.0.0.2:8000/tin-chinh/a_1.html")  # a redirect's target
+    spider = filter_.crawler.spider
+    assert spider is not None
+    filter_.request_scheduled(article, spider)  # refused here, it would vanish: no errback
+    with pytest.raises(IgnoreRequest):  # refused here: the errback says the article failed
+        filter_.process_request(article)
