@@ -366,11 +366,13 @@ def test_redirect_loop_on_a_listing_and_its_articles_ends(trial: Trial) -> None:
     trial.heal_and_catch_up()
 
 
-def test_redirect_to_another_host_is_never_followed(trial: Trial) -> None:
-    trial.inject("/tin-chinh", "redirect-offsite", target=trial.other.base_url)
+@pytest.mark.parametrize("where", ["article", "listing"])
+def test_redirect_to_another_host_is_never_followed(trial: Trial, where: str) -> None:
+    path = trial.target.path if where == "article" else "/tin-chinh"  # with its articles
+    trial.inject(path, "redirect-offsite", target=trial.other.base_url)
     run = trial.crawl()  # the run's check: the other host's request log stays empty
     assert run.code == 0 and [r for r in run.requests if r.failure]
-    assert "Filtered offsite request to '127.0.0.2'" in run.stderr  # the articles'
+    assert "failed: Filtered offsite request to '127.0.0.2'" in run.stderr  # not lost
     trial.heal_and_catch_up()
 
 
