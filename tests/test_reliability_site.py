@@ -9,7 +9,8 @@ Every crawl runs with a 5 s timeout, one retry and a back-off of 0.05 s doubling
 - every archived article is whole and reads exactly as the healthy page does: no mojibake,
   no U+FFFD, no markup or script text from the page;
 - nothing is requested from another host (a second replica on 127.0.0.2 sees no request);
-- the crawl's process tree peaks under 400 MiB of resident memory;
+- the crawl's process tree peaks under 400 MiB of RSS (measured by a launcher process: a child
+  forked from pytest reports pytest's own size as its peak);
 - after ``heal()`` the next run archives every published article.
 
 What each run did (outcome, reason, requests, retries, articles, peak RSS) is written to
@@ -23,9 +24,10 @@ import json
 import os
 import re
 import resource
+import signal
 import sqlite3
 import subprocess
-import threading
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -76,7 +78,7 @@ class Run:
     code: int
     stderr: str
     seconds: float
-    peak_rss_mib: float  # the crawl's process tree (wait4)
+    peak_rss_mib: float  # the crawl's process tree (monitor and its scrapers.run child)
     row: dict[str, Any]  # its crawl_runs row
     requests: list[LoggedRequest] = field(default_factory=list)
 
@@ -84,23 +86,30 @@ class Run:
         return [r for r in self.requests if r.path.split("?")[0] == path]
 
 
+# Runs the crawl, then writes its children's peak RSS (KiB) to argv[1].
+LAUNCHER = """import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)"""
+
+
 def crawl(config: Path, timeout: float = 120) -> Run:
-    """``monitor crawl`` as a child process; its peak RSS comes from wait4, tree included."""
-    err = config.with_suffix(".stderr")
+    """``monitor crawl`` under a small launcher that measures the crawl's process tree."""
+    peak = config.with_suffix(".peak")
+    command = [sys.executable, "-c", LAUNCHER, str(peak), MONITOR, "--config", str(config)]
     started = time.monotonic()
-    with err.open("w") as stderr:
-        child = subprocess.Popen(
-            [MONITOR, "--config", str(config), "crawl"], stdout=subprocess.DEVNULL, stderr=stderr
-        )
-    killer = threading.Timer(timeout, child.kill)
-    killer.start()
+    child = subprocess.Popen(
+        [*command, "crawl"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
     try:
-        _, status, usage = os.wait4(child.pid, 0)
-    finally:
-        killer.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
+        _, stderr = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise
     seconds = time.monotonic() - started
-    return Run(child.returncode, err.read_text(), seconds, usage.ru_maxrss / 1024, last_run(config))
+    return Run(child.returncode, stderr, seconds, int(peak.read_text()) / 1024, last_run(config))
 
 
 class Trial:
@@ -144,8 +153,7 @@ class Trial:
         if run.code == 1:
             assert run.row["reason"] and run.row["reason"] in run.stderr.splitlines()[-1]
         assert self.other.requests == [], "a request left the site's host"
-        children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        assert max(run.peak_rss_mib, children_peak) < RSS_LIMIT_MIB
+        assert run.peak_rss_mib < RSS_LIMIT_MIB
         assert_archive_sound(self.config, self.server)
         self.figures.append(self._figures(label, run))
         return run
@@ -158,6 +166,9 @@ class Trial:
         return run
 
     def _figures(self, label: str, run: Run) -> dict[str, Any]:
+        # pytest's RUSAGE_CHILDREN is at least pytest's own size at each fork: an upper bound
+        # of the crawls', reported, not asserted (it grows with the rest of the session)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         hits = [r for r in run.requests if r.failure]
         by_path = Counter(r.path for r in run.requests)
         return {
@@ -170,6 +181,7 @@ class Trial:
             "article_errors": sorted(set(ARTICLE_ERROR.findall(run.stderr))),
             "archived": len(archived_ids(self.config)), "published": len(self.published()),
             "peak_rss_mib": round(run.peak_rss_mib, 1), "seconds": round(run.seconds, 1),
+            "pytest_children_maxrss_mib": round(children, 1),
         }  # fmt: skip
 
     def close(self) -> None:
