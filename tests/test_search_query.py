@@ -1,0 +1,134 @@
+"""The query language (monitor.search.query): what a query compiles to, and what is refused."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.errors import InputError
+from monitor.search.query import MAX_QUERY_CHARS, CompiledQuery, compile_query, is_folded
+
+
+def test_words_typed_together_are_one_phrase() -> None:
+    assert compile_query("dân vận khéo") == CompiledQuery('"dân vận khéo"', None, ("dân vận khéo",))
+
+
+def test_commas_separate_required_terms() -> None:
+    compiled = compile_query("dân vận, Thủ Đức")
+    assert compiled.exact == '"dân vận" AND "thủ đức"'
+    assert compiled.terms == ("dân vận", "Thủ Đức")
+
+
+def test_quotes_separate_phrases() -> None:
+    assert compile_query('"dân vận" "Thủ Đức"').exact == '"dân vận" AND "thủ đức"'
+
+
+def test_term_without_marks_goes_to_the_folded_table() -> None:
+    assert compile_query("Thu Duc") == CompiledQuery(None, '"thu duc"', ("Thu Duc",))
+
+
+def test_d_with_stroke_makes_a_term_exact() -> None:
+    assert compile_query("đang").exact == '"đang"'
+    assert not is_folded("đang")
+
+
+def test_exact_terms_take_the_canonical_tone_placement() -> None:
+    assert compile_query("Hoà Bình").exact == '"hòa bình"'
+
+
+def test_mixed_query_gives_both_expressions() -> None:
+    compiled = compile_query("dân vận, thu duc")
+    assert (compiled.exact, compiled.folded) == ('"dân vận"', '"thu duc"')
+
+
+def test_or_between_phrases() -> None:
+    assert compile_query("dân vận OR dân quân").exact == '("dân vận" OR "dân quân")'
+
+
+def test_or_binds_tighter_than_the_comma() -> None:
+    assert compile_query("a OR b, c").folded == '("a" OR "b") AND "c"'
+
+
+def test_lower_case_or_is_a_word() -> None:
+    assert compile_query("cafe or tea").folded == '"cafe or tea"'
+
+
+def test_or_group_mixing_marks_is_searched_folded() -> None:
+    compiled = compile_query('"Thủ Đức" OR "thu duc" -"giao thông"')
+    assert compiled == CompiledQuery(None, '"thu duc" NOT "giao thong"', ("Thủ Đức", "thu duc"))
+
+
+def test_minus_excludes_a_phrase() -> None:
+    assert compile_query('"dân vận" -"giao thông"').exact == '"dân vận" NOT "giao thông"'
+
+
+def test_minus_covers_the_run_that_follows() -> None:
+    assert compile_query("công an, -giao thông").exact == '"công an" NOT "giao thông"'
+
+
+def test_folded_exclusion_of_an_exact_query_is_anchored_on_the_folded_table() -> None:
+    compiled = compile_query('"dân vận" -giao thong')
+    assert (compiled.exact, compiled.folded) == ('"dân vận"', '"dan van" NOT "giao thong"')
+
+
+def test_hyphen_inside_a_term_is_a_separator() -> None:
+    compiled = compile_query("covid-19, Bà Rịa - Vũng Tàu")
+    assert (compiled.exact, compiled.folded) == ('"bà rịa vũng tàu"', '"covid 19"')
+
+
+def test_typographic_quotes_work_as_quotes() -> None:
+    assert compile_query("“dân vận” “Thủ Đức”").exact == '"dân vận" AND "thủ đức"'
+
+
+def test_unclosed_quote_runs_to_the_end() -> None:
+    assert compile_query('"dân vận khéo').exact == '"dân vận khéo"'
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("NEAR(dân vận) AND", '"near dân vận and"'),
+        ("title:dân*", '"title dân"'),
+        ("^dân + vận", '"dân vận"'),
+        ("'; DROP TABLE articles; --", '"drop table articles"'),
+        ("dân\x00vận\x1b[31m", '"dân vận 31m"'),
+    ],
+)
+def test_fts_and_sql_syntax_is_searched_as_words(typed: str, expected: str) -> None:
+    compiled = compile_query(typed)
+    assert expected in (compiled.exact, compiled.folded)
+
+
+def test_quotes_never_reach_a_phrase_unescaped() -> None:
+    compiled = compile_query('a""b "c""d"')
+    assert compiled.folded == '"a" AND "b" AND "c" AND "d"'
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "empty query"),
+        ("  !!! * ", "empty query"),
+        ("-dân vận", "every term is excluded"),
+        ("dân vận OR", "OR needs a term on each side"),
+        ("OR OR", "OR needs a term on each side"),
+        ("dân vận OR -giao thông", "cannot be a side of OR"),
+        ("x" * (MAX_QUERY_CHARS + 1), "query too long"),
+        (", ".join(f"t{i}" for i in range(40)), "too many terms"),
+    ],
+)
+def test_unusable_query_is_an_input_error(typed: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        compile_query(typed)
+
+
+@given(st.text(max_size=300))
+def test_arbitrary_text_compiles_or_is_an_input_error(typed: str) -> None:
+    try:
+        compiled = compile_query(typed)
+    except InputError as error:
+        assert "\n" not in str(error)
+        return
+    assert compiled.exact or compiled.folded
+    assert compiled.terms
