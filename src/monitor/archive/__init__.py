@@ -15,6 +15,7 @@ Everything else reads and writes through ``Archive``; every SQL string lives in 
     selection.py    articles selected by date, section, rule, on-topic; read in batches (export)
     stats.py        articles per period, section and rule; crawl runs per period (stats)
     bulk.py         many new records at once (benchmark archives, imports)
+    search.py       ranked full-text search (BM25, filters) and the LIKE scan it is compared with
     timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
     transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 from sqlite_utils import Database
 
 from monitor.archive import alerts, articles, fts, health, quarantine, raw, runs, state
+from monitor.archive import search as ranked_search
 from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.articles import StoreOutcome
 from monitor.archive.bulk import insert_new_records
@@ -29,6 +30,7 @@ from monitor.archive.connection import open_database
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RunMode, RunOutcome
+from monitor.archive.search import FilterArgs, FtsQuery, SearchFilters
 from monitor.archive.selection import ArticleFilter, article_batch, count_articles
 from monitor.archive.stats import Period, stats_figures
 from monitor.archive.timestamps import now_iso, to_archive_time
@@ -173,6 +175,24 @@ class Archive:
         """Ids matching an FTS5 query in the exact or the folded table (see ``fts``)."""
         with self._reading("search"):
             return fts.search_ids(self._db, query_fts, folded=folded, limit=limit)
+
+    def search(
+        self, query: FtsQuery, *, limit: int = 20, offset: int = 0, **filters: Unpack[FilterArgs]
+    ) -> list[dict[str, Any]]:
+        """Articles matching a compiled query, ranked by BM25 (title > lead > body), newest
+        first on ties; filters: since, until, section, rule, on_topic (see ``search``)."""
+        chosen = SearchFilters.of(**filters)
+        with self._reading("search"):
+            return ranked_search.search(self._db, query, chosen, limit, offset)
+
+    def like_search(
+        self, phrases: Sequence[str], *, limit: int = 20, **filters: Unpack[FilterArgs]
+    ) -> list[dict[str, Any]]:
+        """Articles holding every phrase, by a LIKE scan: title hits, then newest, first (the
+        baseline bench_search compares with; see ``search.like_search``)."""
+        chosen = SearchFilters.of(**filters)
+        with self._reading("scan articles"):
+            return ranked_search.like_search(self._db, phrases, chosen, limit)
 
     # --- HTTP cache and crawl state -------------------------------------------------------
 

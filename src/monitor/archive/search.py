@@ -1,0 +1,316 @@
+"""Ranked full-text search over the two FTS5 tables, with filters; and a LIKE scan to compare.
+
+The MATCH expressions come from ``monitor.search.query.compile_query`` (anything with
+``exact`` and ``folded`` attributes will do): ``exact`` is run against ``articles_fts``,
+``folded`` against ``articles_fts_folded``; when both are given an article must match both.
+
+Ranking is BM25 with the title weighted above the lead above the body
+(``bm25(table, 10.0, 3.0, 1.0)``; with two expressions, the sum of both), best first; ties go
+to the newest article (``published_at DESC``, then the higher id). Filters, all optional:
+
+- ``since`` / ``until``: ``YYYY-MM-DD`` (the whole day, Vietnam time) or an ISO 8601 time with
+  an offset; both bounds are inclusive. Compared as text with ``published_at`` (+07:00).
+- ``section``: that section and its subsections (``vu-an`` also selects ``vu-an/canh-giac``).
+- ``rule``: only articles with a row in ``matches`` for that rule.
+- ``on_topic``: only articles marked on topic.
+
+Every value reaches SQL as a parameter; the SQL text is built only from fixed fragments.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol, TypedDict
+
+from sqlite_utils import Database
+
+from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE
+from monitor.archive.timestamps import VN_TZ
+from monitor.errors import InputError
+
+WEIGHTS = "10.0, 3.0, 1.0"  # title, lead, body
+RESULT_KEYS = ("article_id", "title", "lead", "body", "section", "published_at", "url", "score")
+
+
+class FilterArgs(TypedDict, total=False):
+    """The filters as keyword arguments (``Archive.search``, ``search_archive``)."""
+
+    since: str | None
+    until: str | None
+    section: str | None
+    rule: str | None
+    on_topic: bool
+
+
+class FtsQuery(Protocol):
+    """What ``search`` needs of a compiled query: its two MATCH expressions."""
+
+    @property
+    def exact(self) -> str | None: ...
+
+    @property
+    def folded(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters in the archive's form: ``since``/``before`` are +07:00 times (before: exclusive)."""
+
+    since: str | None = None
+    before: str | None = None
+    section: str | None = None
+    rule: str | None = None
+    on_topic: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        section: str | None = None,
+        rule: str | None = None,
+        on_topic: bool = False,
+    ) -> SearchFilters:
+        """Filters from what a user gives (dates or times; see the module docstring)."""
+        start = _moment(since, "since") if since else None
+        end = _moment(until, "until", end_of_day=True) if until else None
+        if start and end and end <= start:
+            raise InputError(f"--until {until} is before --since {since}")
+        section = section.strip("/") if section else None
+        return cls(_iso(start), _iso(end), section or None, rule or None, on_topic)
+
+
+def _moment(text: str, name: str, *, end_of_day: bool = False) -> datetime:
+    """A bound as a time: a date's start (or, for ``until``, the next day's start)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day + timedelta(days=int(end_of_day)), time(), VN_TZ)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--{name}: not a date (YYYY-MM-DD) or an ISO time: {text!r}") from None
+    if moment.utcoffset() is None:
+        raise InputError(f"--{name}: a time needs an offset (+07:00): {text!r}")
+    moment = moment.astimezone(VN_TZ).replace(microsecond=0)
+    return moment + timedelta(seconds=1) if end_of_day else moment  # inclusive to the second
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def search(
+    db: Database, query: FtsQuery, filters: SearchFilters, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """The matching articles, best first (see the module docstring); ``score`` is -BM25."""
+    if limit < 1 or offset < 0:
+        raise InputError(f"limit must be at least 1 and offset at least 0 ({limit}, {offset})")
+    ids = _id_range(db, filters)
+    if ids is None:
+        return []  # no article at all in the date range
+    tables = _tables(query)
+    clauses, params = _row_filters(filters, dates=not ids.exact)
+    params.update(
+        {name: expression for _, name, expression in tables},
+        low=ids.low, high=ids.high, rule=filters.rule,
+        limit=limit, offset=offset, last=limit + offset - 1,
+    )  # fmt: skip
+    sql = _statement(tables, _conditions(ids, filters.rule), " AND ".join(clauses))
+    try:
+        rows = db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        if not str(error).startswith(_QUERY_ERRORS):
+            raise
+        raise InputError(f"bad search query: {error}", query=str(query)) from None
+    return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
+
+
+def _tables(query: FtsQuery) -> list[tuple[str, str, str]]:
+    """(table, parameter name, MATCH expression) for each expression the query has."""
+    tables = [
+        (table, name, expression)
+        for table, name, expression in (
+            (EXACT_TABLE, "exact", query.exact),
+            (FOLDED_TABLE, "folded", query.folded),
+        )
+        if expression
+    ]
+    if not tables:
+        raise InputError("nothing to search for")
+    return tables
+
+
+def _conditions(ids: _IdRange, rule: str | None) -> str:
+    """Conditions on an FTS table ``{t}``'s rows besides MATCH: id range, rule."""
+    return "".join(
+        condition
+        for condition, wanted in (
+            (" AND {t}.rowid >= :low", ids.low is not None),
+            (" AND {t}.rowid <= :high", ids.high is not None),
+            # "+": checked on each match, not handed to FTS5 as one lookup per id
+            (" AND +{t}.rowid IN (SELECT article_id FROM matches WHERE rule = :rule)", rule),
+        )
+        if wanted
+    )
+
+
+def _statement(tables: list[tuple[str, str, str]], conditions: str, where: str) -> str:
+    """The SQL of a search: ranked matches (``top``), then their articles.
+
+    BM25 is computed for every match that passes the filters (FTS5 cannot stop early), which
+    is the bulk of the cost; reading every match's article row would cost as much again, so:
+    with filters on the article row and one table, the row is read first and only the matches
+    that pass are ranked (_TOP_JOINED); with no such filter, only the matches ranked at or above
+    the (offset + limit)-th best are read, for the tie-break on published_at (_TOP_BY_CUT).
+    """
+    selects = [
+        f"SELECT {t}.rowid AS id, bm25({t}, {WEIGHTS}) AS rank FROM {t}"
+        f" WHERE {t} MATCH :{name}{conditions.format(t=t)}"
+        for t, name, _ in tables
+    ]
+    if len(tables) == 1 and where:
+        t, name, _ = tables[0]
+        top = _TOP_JOINED.format(
+            t=t, name=name, weights=WEIGHTS, conditions=conditions.format(t=t), where=where
+        )
+        return _SEARCH.format(hits="", top=top)
+    if len(selects) == 1:
+        hits = selects[0]
+    else:
+        hits = (
+            f"WITH e AS MATERIALIZED ({selects[0]}), f AS MATERIALIZED ({selects[1]})"
+            " SELECT e.id, e.rank + f.rank AS rank FROM e JOIN f ON f.id = e.id"
+        )
+    top = _TOP_FILTERED.format(where=where) if where else _TOP_BY_CUT
+    return _SEARCH.format(hits=f"hits AS MATERIALIZED ({hits}),", top=top)
+
+
+_SEARCH = """
+    WITH {hits} top AS ({top})
+    SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at, a.canonical_url,
+           -top.rank
+    FROM top JOIN articles AS a ON a.article_id = top.id
+    ORDER BY top.rank, top.published_at DESC, top.id DESC
+"""
+_TOP_JOINED = """
+    SELECT {t}.rowid AS id, bm25({t}, {weights}) AS rank, a.published_at
+    FROM {t} JOIN articles AS a ON a.article_id = {t}.rowid
+    WHERE {t} MATCH :{name}{conditions} AND {where}
+    ORDER BY rank, a.published_at DESC, id DESC LIMIT :limit OFFSET :offset
+"""
+_TOP_BY_CUT = """
+    SELECT hits.id, hits.rank, a.published_at
+    FROM hits JOIN articles AS a ON a.article_id = hits.id
+    WHERE hits.rank <= coalesce((SELECT rank FROM hits ORDER BY rank LIMIT 1 OFFSET :last), 1e308)
+    ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
+"""
+_TOP_FILTERED = """
+    SELECT hits.id, hits.rank, a.published_at
+    FROM hits JOIN articles AS a ON a.article_id = hits.id
+    WHERE {where}
+    ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
+"""
+
+
+@dataclass(frozen=True)
+class _IdRange:
+    low: int | None
+    high: int | None
+    exact: bool  # no article outside the date range has an id between low and high
+
+
+def _id_range(db: Database, filters: SearchFilters) -> _IdRange | None:
+    """Bounds on the ids of the articles published in the date range, read from the date
+    index; ``None`` when no article is in it.
+
+    FTS5 seeks to a rowid range cheaply, so a date filter shrinks the set of matches ranked.
+    Article ids grow with time on the site, which makes the bounds exact, but that is checked,
+    not assumed: when they are not, each match's date is checked as well.
+    """
+    low = high = None
+    exact = True
+    if filters.since:
+        low = _id_by_date(db, "min", ">=", filters.since)
+        older = _id_by_date(db, "max", "<", filters.since)
+        exact = low is not None and (older is None or older < low)
+    if filters.before:
+        high = _id_by_date(db, "max", "<", filters.before)
+        newer = _id_by_date(db, "min", ">=", filters.before)
+        exact = exact and high is not None and (newer is None or newer > high)
+    if (filters.since and low is None) or (filters.before and high is None):
+        return None
+    return _IdRange(low, high, exact)
+
+
+def _id_by_date(db: Database, aggregate: str, operator: str, moment: str) -> int | None:
+    """``min``/``max`` article id of the articles published ``operator`` (``<``, ``>=``) a time."""
+    assert aggregate in ("min", "max") and operator in ("<", ">=")  # fixed SQL text only
+    found: int | None = db.execute(
+        f"SELECT {aggregate}(article_id) FROM articles INDEXED BY articles_published_at"
+        f" WHERE published_at {operator} ?",
+        (moment,),
+    ).fetchone()[0]
+    return found
+
+
+def _row_filters(filters: SearchFilters, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
+    """The filters that need the article row: conditions on ``articles AS a`` (fixed text)
+    and their parameters; ``dates``: the date range is among them."""
+    clauses = []
+    params: dict[str, Any] = {}
+    if dates and filters.since:
+        clauses.append("a.published_at >= :since")
+        params["since"] = filters.since
+    if dates and filters.before:
+        clauses.append("a.published_at < :before")
+        params["before"] = filters.before
+    if filters.section:
+        clauses.append("(a.section = :section OR substr(a.section, 1, :prefix_length) = :prefix)")
+        params.update(
+            section=filters.section,
+            prefix=filters.section + "/",
+            prefix_length=len(filters.section) + 1,
+        )
+    if filters.on_topic:
+        clauses.append("a.on_topic = 1")
+    return clauses, params
+
+
+def like_search(
+    db: Database, phrases: Sequence[str], filters: SearchFilters, limit: int
+) -> list[dict[str, Any]]:
+    """A plain LIKE scan, the baseline the benchmark compares FTS with: articles holding every
+    phrase in title, lead or body (LIKE folds ASCII case only, and no accents), those with
+    more phrases in the title first, then newest first (so, like ranking, it reads every
+    article), with the same filters; ``score`` is 0."""
+    clauses, params = _row_filters(filters, dates=True)
+    if filters.rule:
+        clauses.append("a.article_id IN (SELECT article_id FROM matches WHERE rule = :rule)")
+        params["rule"] = filters.rule
+    where = " AND ".join(clauses) or "1"
+    for index, phrase in enumerate(phrases):
+        name = f"p{index}"
+        escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[name] = f"%{escaped}%"
+        where += (
+            " AND ("
+            + " OR ".join(
+                f"a.{column} LIKE :{name} ESCAPE '\\'" for column in ("title", "lead", "body")
+            )
+            + ")"
+        )
+    in_title = " + ".join(f"(a.title LIKE :p{i} ESCAPE '\\')" for i in range(len(phrases)))
+    sql = (
+        "SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at,"
+        f" a.canonical_url, 0 FROM articles AS a WHERE {where}"
+        f" ORDER BY {in_title or 0} DESC, a.published_at DESC, a.article_id DESC LIMIT :limit"
+    )
+    rows = db.execute(sql, {**params, "limit": limit}).fetchall()
+    return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
