@@ -19,6 +19,7 @@ from monitor.cli.daemon_commands import demo_command, run_command, status_comman
 from monitor.cli.export_command import export_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
+from monitor.cli.search_command import search_command
 from monitor.cli.serve_command import serve_command
 from monitor.cli.show_command import show_command
 from monitor.cli.stats_command import stats_command
@@ -63,6 +64,7 @@ cli.add_command(show_command)
 cli.add_command(export_command)
 cli.add_command(stats_command)
 cli.add_command(serve_command)
+cli.add_command(search_command)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""``monitor search`` as a user runs it: the installed command, in a subprocess, on an archive."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_archive_support import record, store
+
+from monitor.archive import Archive
+
+MONITOR = str(Path(sys.executable).parent / "monitor")
+TITLE = "Công an Thủ Đức ra quân bảo đảm an ninh"
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("search")
+    with Archive.open(folder / "monitor.db") as archive:
+        store(archive, record(1, title=TITLE, body="Lực lượng ra quân.\n\nNhân dân đồng tình."))
+        store(archive, record(2, title="Tin thời tiết", lead=None, body="Trời nắng.", tags=()))
+    path = folder / "monitor.toml"
+    path.write_text(f'[database]\npath = "{folder / "monitor.db"}"\n', encoding="utf-8")
+    return path
+
+
+def search(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [MONITOR, "--config", str(config), "search", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_json_is_a_list_of_hits(config: Path) -> None:
+    result = search(config, "thu duc", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (hit,) = json.loads(result.stdout)
+    assert (hit["article_id"], hit["title"]) == (1, TITLE)
+    assert hit["snippet"] == "Công an «Thủ Đức» ra quân bảo đảm an ninh"
+    assert hit["highlight"]["field"] == "title"
+
+
+def test_json_flag_is_the_json_format(config: Path) -> None:
+    assert (
+        search(config, "thu duc", "--json").stdout
+        == search(config, "thu duc", "--format", "json").stdout
+    )
+
+
+def test_csv_has_a_header_and_vietnamese_text(config: Path) -> None:
+    result = search(config, "ra quân", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["title"] for row in rows] == [TITLE]
+    assert not result.stdout.startswith("\ufeff")
+
+
+def test_table_shows_title_url_and_highlight(config: Path) -> None:
+    result = search(config, "nhân dân")
+    assert result.returncode == 0, result.stderr
+    assert TITLE in result.stdout
+    assert "https://congan.com.vn/tin-chinh/bai-viet_1.html" in result.stdout
+    assert "«Nhân dân» đồng tình." in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_no_match_says_so(config: Path) -> None:
+    result = search(config, "ma túy")
+    assert (result.returncode, result.stdout.strip()) == (0, "no article matches 'ma túy'")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--", "-giao thông"], "every term is excluded"),
+        (['"'], "empty query"),
+        (["thu duc", "--since", "hôm qua"], "--since: not a date"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(config: Path, args: list[str], message: str) -> None:
+    result = search(config, *args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
