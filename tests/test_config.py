@@ -234,3 +234,17 @@ def test_an_address_in_the_query_is_not_a_password(tmp_path: Path) -> None:
         'url = "mailto://127.0.0.1:2525?from=monitor@example.org&to=analyst@example.org"\n'
     )
     assert load_config(write(tmp_path, text)).channels["mail"].url is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[schedule]\ncrawl_interval = 1e300\n", "schedule.crawl_interval"),
+        ("[alerts]\nretry_max = 1e12\n", "alerts.retry_max"),
+        ("[crawl]\nrecheck_days = 100000\n", "crawl.recheck_days"),
+    ],
+)
+def test_durations_beyond_a_year_are_refused(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key

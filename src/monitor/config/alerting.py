@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from monitor.config.schema_base import Model
+from monitor.config.schema_base import A_YEAR, Model
 
 TEMPLATE_FIELDS = (
     "title", "section", "published_at", "url", "rule", "keyword", "snippet", "lead", "channel",
@@ -74,10 +74,14 @@ class Channel(Model):
 class AlertsConfig(Model):
     """Delivery retries: exponential back-off, then 'failed' after the retry window."""
 
-    retry_base: float = Field(ge=0, description="seconds before the first retry, doubling")
-    retry_max: float = Field(ge=0, description="longest wait between two attempts")
-    retry_window: float = Field(gt=0, description="give up on an alert older than this (s)")
-    timeout: float = Field(gt=0, description="seconds a channel may take to answer")
+    retry_base: float = Field(
+        ge=0, le=A_YEAR, description="seconds before the first retry, doubling"
+    )
+    retry_max: float = Field(ge=0, le=A_YEAR, description="longest wait between two attempts")
+    retry_window: float = Field(
+        gt=0, le=A_YEAR, description="give up on an alert older than this (s)"
+    )
+    timeout: float = Field(gt=0, le=A_YEAR, description="seconds a channel may take to answer")
     max_age_days: float = Field(
-        ge=0, description="articles published this long before first seen do not alert"
+        ge=0, le=3650, description="articles published this long before first seen do not alert"
     )

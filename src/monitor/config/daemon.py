@@ -7,7 +7,7 @@ import re
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, field_validator
 
-from monitor.config.schema_base import Model
+from monitor.config.schema_base import A_YEAR, Model
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
@@ -24,17 +24,31 @@ def check_cron(expression: str) -> str:
 class ScheduleConfig(Model):
     """When the daemon's jobs run (times in Asia/Ho_Chi_Minh)."""
 
-    crawl_interval: float = Field(ge=0, description="seconds between crawls; 0 = cron only")
+    crawl_interval: float = Field(
+        ge=0, le=A_YEAR, description="seconds between crawls; 0 = cron only"
+    )
     crawl_cron: str = Field(description="crontab expression for crawls; empty = interval only")
-    daytime_interval: float = Field(ge=0, description="crawl this often in daytime; 0 = off")
+    daytime_interval: float = Field(
+        ge=0, le=A_YEAR, description="crawl this often in daytime; 0 = off"
+    )
     daytime_hours: str = Field(description="HH:MM-HH:MM, the Vietnamese working day")
-    jitter: float = Field(ge=0, description="random delay added to each scheduled crawl (s)")
-    crawl_timeout: float = Field(gt=0, description="a crawl running longer is killed (s)")
-    misfire_grace: float = Field(gt=0, description="a late run still runs within this (s)")
-    deliver_interval: float = Field(gt=0, description="seconds between alert deliveries")
-    health_interval: float = Field(gt=0, description="seconds between periodic health checks")
+    jitter: float = Field(
+        ge=0, le=A_YEAR, description="random delay added to each scheduled crawl (s)"
+    )
+    crawl_timeout: float = Field(
+        gt=0, le=A_YEAR, description="a crawl running longer is killed (s)"
+    )
+    misfire_grace: float = Field(
+        gt=0, le=A_YEAR, description="a late run still runs within this (s)"
+    )
+    deliver_interval: float = Field(gt=0, le=A_YEAR, description="seconds between alert deliveries")
+    health_interval: float = Field(
+        gt=0, le=A_YEAR, description="seconds between periodic health checks"
+    )
     maintenance_cron: str = Field(description="crontab for FTS optimize + VACUUM; empty = never")
-    shutdown_grace: float = Field(ge=0, description="on SIGTERM, a crawl may finish this long (s)")
+    shutdown_grace: float = Field(
+        ge=0, le=A_YEAR, description="on SIGTERM, a crawl may finish this long (s)"
+    )
 
     _crons = field_validator("crawl_cron", "maintenance_cron")(check_cron)
 
@@ -57,7 +71,9 @@ class HealthConfig(Model):
         ge=0, le=1, description="share of bodies not found by the profile"
     )
     empty_listing_runs: int = Field(ge=1, description="runs in a row finding no article links")
-    unreachable_minutes: float = Field(gt=0, description="site unreachable for longer than this")
+    unreachable_minutes: float = Field(
+        gt=0, le=A_YEAR / 60, description="site unreachable for longer than this"
+    )
     quiet_daytime_hours: float = Field(
         gt=0, description="no new article for this many daytime hours"
     )

@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from monitor.config.alerting import AlertsConfig, Channel
 from monitor.config.daemon import HealthConfig, ScheduleConfig
-from monitor.config.schema_base import Model
+from monitor.config.schema_base import A_YEAR, Model
 from monitor.text import normalize_inline
 
 _TRANSLATOR = GenericTranslator()
@@ -124,23 +124,29 @@ class SiteConfig(Model):
     feeds: tuple[str, ...] = Field(description="RSS feed paths")
     listings: tuple[str, ...] = Field(description="section listing paths")
     tags: tuple[str, ...] = Field(description="tag names, turned into /tag/... pages")
-    max_listing_pages: int = Field(ge=1, description="pages per entry point and run")
+    max_listing_pages: int = Field(ge=1, le=10_000, description="pages per entry point and run")
 
 
 class CrawlConfig(Model):
     """How politely to fetch."""
 
-    download_delay: float = Field(ge=0, description="seconds between requests")
+    download_delay: float = Field(ge=0, le=A_YEAR, description="seconds between requests")
     concurrent_requests: int = Field(ge=1, description="requests in flight at once")
     obey_robots: bool = Field(description="honour robots.txt")
     user_agent: str = Field(min_length=1, description="identifies the monitor, with a contact URL")
     autothrottle: bool = Field(description="adapt the delay to the site's response times")
-    timeout: float = Field(gt=0, description="seconds before a request is abandoned")
-    retries: int = Field(ge=0, description="retries of a request on 5xx, 429 and timeouts")
-    backoff_base: float = Field(ge=0, description="first retry waits this long, doubling after")
-    backoff_max: float = Field(ge=0, description="longest wait between retries (Retry-After too)")
+    timeout: float = Field(gt=0, le=A_YEAR, description="seconds before a request is abandoned")
+    retries: int = Field(ge=0, le=100, description="retries of a request on 5xx, 429 and timeouts")
+    backoff_base: float = Field(
+        ge=0, le=A_YEAR, description="first retry waits this long, doubling after"
+    )
+    backoff_max: float = Field(
+        ge=0, le=A_YEAR, description="longest wait between retries (Retry-After too)"
+    )
     max_response_bytes: int = Field(ge=1024, description="larger responses are dropped")
-    recheck_days: int = Field(ge=0, description="refetch articles this recent for edits; 0 = never")
+    recheck_days: int = Field(
+        ge=0, le=3650, description="refetch articles this recent for edits; 0 = never"
+    )
 
 
 class DatabaseConfig(Model):
