@@ -223,6 +223,15 @@ def test_ties_across_a_page_boundary_go_to_the_newest(archive: Archive) -> None:
     assert ids(archive, "dân vận", limit=2, offset=1) == [4, 5]
 
 
+def test_many_ties_go_to_the_newest(archive: Archive) -> None:
+    for article_id in range(1, 131):
+        day = f"2025-0{1 + article_id % 7}-{10 + article_id % 17}T08:00:00+07:00"
+        add(archive, article_id, body="Ban Dân vận họp.", published_at=day)
+    add(archive, 131, body="Tin thời tiết.")
+    newest = sorted(range(1, 131), key=lambda i: (1 + i % 7, 10 + i % 17, i), reverse=True)
+    assert ids(archive, "dân vận", limit=3, offset=2) == newest[2:5]
+
+
 def test_limit_and_offset_page_through(archive: Archive) -> None:
     for article_id in range(1, 6):
         add(archive, article_id, published_at=f"2025-03-0{article_id}T08:00:00+07:00")
