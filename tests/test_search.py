@@ -261,6 +261,12 @@ def test_snippet_prefers_the_title(archive: Archive) -> None:
     assert search_archive(archive, "dân vận")[0].snippet == "Ban «Dân vận» họp"
 
 
+def test_match_across_a_paragraph_break_is_marked(archive: Archive) -> None:
+    add(archive, 1, body="Công tác Dân\n\nvận động quần chúng.")
+    (hit,) = search_archive(archive, "dân vận")
+    assert "«Dân  vận»" in hit.snippet
+
+
 def test_long_sentence_is_cut_around_the_match(archive: Archive) -> None:
     words = " ".join(["lực lượng"] * 100)
     add(archive, 1, body=f"{words} Ban Dân vận {words}.")

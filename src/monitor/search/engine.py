@@ -96,11 +96,14 @@ def _hit(row: dict[str, Any], terms: tuple[str, ...]) -> SearchHit:
 
 def highlight(fields: dict[str, str], terms: tuple[str, ...]) -> Highlight:
     """The snippet around the first occurrence of a term in title, lead, body (in order)."""
+    # Each term as it was searched, paragraph by paragraph (the hit is usually early); else
+    # every term folded over whole fields (an OR group searched folded, a phrase across a
+    # paragraph break: FTS5 ignores the break).
     for any_way in (False, True):
         for name in FIELDS:
             text = fields.get(name) or ""
-            for origin, paragraph in _paragraphs(text):
-                found = _first(paragraph, terms, fold_all=any_way)
+            for origin, part in [(0, text)] if any_way else _paragraphs(text):
+                found = _first(part, terms, fold_all=any_way)
                 if found is not None:
                     return _snippet(text, name, origin + found[0], origin + found[1])
     opening = fields.get("lead") or fields.get("body") or fields.get("title") or ""
@@ -158,7 +161,7 @@ def _snippet(text: str, field: str, start: int, end: int) -> Highlight:
         left, right = _window(text, start, end, left, right)
     prefix = "… " if left > first else ""
     suffix = " …" if right < last else ""
-    shown = text[left:right]
+    shown = text[left:right].replace("\n", " ")  # same length: the offsets hold
     offset = len(prefix) - left
     return Highlight(f"{prefix}{shown}{suffix}", start + offset, end + offset, field, start, end)
 
