@@ -3,14 +3,14 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench audit clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,10 +19,17 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/monitor run
 
-## test: set up, then run the whole test suite (pytest exit 5, "no tests", counts as failure)
+## test: set up, run the whole test suite (pytest exit 5, "no tests", counts as failure), then
+## audit the locked dependencies for known vulnerabilities
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; exit 1; fi; exit $$rc
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; exit 1; fi; \
+	  if [ $$rc -ne 0 ]; then exit $$rc; fi
+	@$(BIN)/python scripts/audit_dependencies.py
+
+## audit: pip-audit over requirements.lock (says so when no vulnerability data is reachable)
+audit: $(STAMP)
+	$(BIN)/python scripts/audit_dependencies.py
 
 ## lint: ruff and mypy, as configured in pyproject.toml
 lint: $(STAMP)
