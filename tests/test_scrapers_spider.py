@@ -1,4 +1,5 @@
-"""scrapers.spiders.congan: an article the scheduler drops counts as failed, not as done."""
+"""scrapers.spiders.congan: an article the scheduler drops counts as failed, not as done; a
+failure's reason is never empty."""
 
 from __future__ import annotations
 
@@ -7,12 +8,23 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionLost
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+from twisted.web.http import _DataLoss
 
 from monitor.archive import Archive
 from monitor.config import Config
 from scrapers.context import CrawlContext
-from scrapers.spiders.congan import ConganSpider
+from scrapers.spiders.congan import ConganSpider, failure_reason
 
 ARTICLE = "https://congan.com.vn/tin-chinh/a_179591.html"
 
@@ -38,3 +50,38 @@ def test_dropped_article_request_is_a_failed_article(spider: ConganSpider) -> No
 def test_dropped_listing_page_is_not_an_article(spider: ConganSpider) -> None:
     drop(spider, Request("https://congan.com.vn/tin-chinh/trang-2.html", meta={"entry": "/x"}))
     assert spider.failed_articles == 0
+
+
+def failed(error: BaseException) -> Failure:
+    return Failure(error)  # type: ignore[no-untyped-call]  # Twisted's constructor is untyped
+
+
+def wrapping(error: Exception, *reasons: BaseException) -> Exception:
+    """``error`` raised from Twisted's ResponseFailed, as Scrapy's download handler does."""
+    error.__cause__ = ResponseFailed([failed(reason) for reason in reasons])  # type: ignore[no-untyped-call]
+    return error
+
+
+CANCELLED = "download cancelled (over crawl.max_response_bytes, or the crawl stopping)"
+LOST = "Connection to the other side was lost in a non-clean fashion."
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (DownloadCancelledError(), CANCELLED),  # a body streamed past the size cap
+        (
+            wrapping(ResponseDataLossError(), _DataLoss()),
+            "the body ended before its announced length",
+        ),
+        (wrapping(DownloadFailedError("[<Failure …>]"), ConnectionLost()), LOST),
+        (
+            wrapping(DownloadFailedError("x"), ConnectionLost(), CancelledError()),
+            f"{LOST}; {CANCELLED}",
+        ),
+        (IgnoreRequest("max redirections reached"), "max redirections reached"),
+        (KeyError(), "KeyError"),
+    ],
+)
+def test_failure_reason_is_one_line_and_never_empty(error: Exception, reason: str) -> None:
+    assert failure_reason(failed(error)) == reason

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError, ResponseDataLossError
 from scrapy.http import Response
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from monitor.archive import VN_TZ
@@ -133,7 +135,7 @@ class ConganSpider(Spider):
 
     def entry_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.entry_errors.append(f"{request.url}: {failure.getErrorMessage()}")
+        self.entry_errors.append(f"{request.url}: {failure_reason(failure)}")
         self.context.count("entry_errors")
         walk = self.walks.get(request.meta.get("entry", ""))
         if walk is not None:
@@ -242,7 +244,7 @@ class ConganSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._article_failed(request, failure.getErrorMessage())
+        self._article_failed(request, failure_reason(failure))
 
     def _article_failed(self, request: Request, why: str) -> None:
         self.logger.warning("article %s failed: %s", request.url, why)
@@ -315,3 +317,30 @@ class ConganSpider(Spider):
 
 def walk_key(entry: str) -> str:
     return f"walk:{entry}"
+
+
+# errors that carry no message of their own
+_CANCELLED = "download cancelled (over crawl.max_response_bytes, or the crawl stopping)"
+_UNSAID: dict[type[object], str] = {
+    CancelledError: _CANCELLED,
+    DownloadCancelledError: _CANCELLED,
+    ResponseDataLossError: "the body ended before its announced length",
+}
+
+
+def failure_reason(failure: Failure) -> str:
+    """Why a request failed, in one line: the error's message; for an error without one, what
+    it means (a download cut at the size cap, a body cut short); for an error wrapping a list of
+    Twisted failures (a dropped connection), their reasons."""
+    return _reason(failure.value)
+
+
+def _reason(error: BaseException | None) -> str:
+    if error is None:
+        return "unknown error"
+    if not str(error) and type(error) in _UNSAID:
+        return _UNSAID[type(error)]
+    reasons = getattr(error, "reasons", None) or getattr(error.__cause__, "reasons", None)
+    if reasons:
+        return "; ".join(_reason(reason.value) for reason in reasons)
+    return str(error) or type(error).__name__
