@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 import lxml.html
 from lxml import etree
@@ -15,6 +16,9 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _HTML_TAG = re.compile(r"<\s*(html|head|body|div|p|article|h1|title|meta)\b", re.I)
 SNIFF_BYTES = 4096
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzăâđêôơư")  # Vietnamese letters without tones
 
 
 def declared_charset(data: bytes, content_type: str | None) -> str | None:
@@ -70,8 +74,26 @@ def _detect(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", "replace")
+    readings = [str(match) for match in from_bytes(data)]
+    # charset-normalizer ranks near-ties in its own order: a windows-1258 page came out read
+    # as windows-1250, 'Cuôěn saěch' for 'Cuốn sách'. Of its readings, the one with the most
+    # words spelled as Vietnamese syllables is the page (on a tie, charset-normalizer's best).
+    if not readings:
+        return data.decode("utf-8", "replace")
+    return max(readings, key=_vietnamese_words)
+
+
+def _vietnamese_words(text: str) -> int:
+    """Words with letters beyond ASCII that could be Vietnamese syllables (letters of the
+    alphabet, one tone mark at most), less those that could not."""
+    score = 0
+    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+        if not word.isascii():
+            letters = unicodedata.normalize("NFD", word.lower())
+            tones = sum(1 for c in letters if c in _TONE_MARKS)
+            bare = unicodedata.normalize("NFC", "".join(c for c in letters if c not in _TONE_MARKS))
+            score += 1 if tones <= 1 and set(bare) <= _ALPHABET else -1
+    return score
 
 
 def load_document(html: str, url: str) -> lxml.html.HtmlElement:
