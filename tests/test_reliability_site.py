@@ -348,10 +348,10 @@ def test_hostile_article_keeps_its_quoted_markup_as_text(trial: Trial) -> None:
     trial.heal_and_catch_up()
 
 
-def test_live_script_and_tags_in_an_article_never_reach_the_archive(trial: Trial) -> None:
-    trial.inject(trial.target.path, "hostile-markup")
+def test_live_script_and_tags_in_articles_never_reach_the_archive(trial: Trial) -> None:
+    trial.inject("/tin-chinh/", "hostile-markup")  # in every article's h1 and first paragraph
     run = trial.crawl()  # the archive check: text as the healthy page's, no markup, no alert(1)
-    assert run.code == 0 and trial.target.id in archived_ids(trial.config)
+    assert run.code == 0 and archived_ids(trial.config) == trial.published()
     trial.heal_and_catch_up()
 
 
