@@ -214,7 +214,7 @@ def test_interrupted_backfill_resumes_where_it_stopped(
 
 
 def test_recheck_finds_an_edit_and_keeps_the_history(tmp_path: Path, server: ReplicaServer) -> None:
-    config = write_config(tmp_path, server.base_url, recheck_days=36500)
+    config = write_config(tmp_path, server.base_url, recheck_days=3650)
     assert monitor(config, "crawl").returncode == 0
     target = server.site.entries[3]
     server.edit(target.id, "Cập nhật: bài viết đã được bổ sung thông tin.")
