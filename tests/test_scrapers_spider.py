@@ -1,5 +1,5 @@
-"""scrapers.spiders.congan: an article the scheduler drops counts as failed, not as done; a
-failure's reason is never empty."""
+"""scrapers.spiders.congan: an article the scheduler drops counts as failed, not as done, one
+robots.txt forbids as skipped; a failure's reason is never empty."""
 
 from __future__ import annotations
 
@@ -54,6 +54,19 @@ def test_dropped_listing_page_is_not_an_article(spider: ConganSpider) -> None:
 
 def failed(error: BaseException) -> Failure:
     return Failure(error)  # type: ignore[no-untyped-call]  # Twisted's constructor is untyped
+
+
+def article_error(spider: ConganSpider, error: Exception) -> None:
+    failure = failed(error)
+    failure.request = Request(ARTICLE, meta={"article_id": 179591})  # type: ignore[attr-defined]
+    spider.article_failed(failure)
+
+
+def test_article_robots_txt_forbids_is_skipped_not_failed(spider: ConganSpider) -> None:
+    article_error(spider, IgnoreRequest("Forbidden by robots.txt"))
+    assert spider.failed_articles == 0  # or no run would be clean while a feed links it
+    article_error(spider, IgnoreRequest("Filtered offsite request to '127.0.0.2'"))
+    assert spider.failed_articles == 1
 
 
 def wrapping(error: Exception, *reasons: BaseException) -> Exception:

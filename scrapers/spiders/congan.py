@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, ResponseDataLossError
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
@@ -30,6 +30,7 @@ from scrapers.context import CrawlContext, now_iso
 from scrapers.walks import EntryWalk
 
 ARTICLE_PRIORITY = 10  # finish a page's articles before walking on
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware refusing a request
 
 
 class ConganSpider(Spider):
@@ -244,6 +245,13 @@ class ConganSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        if isinstance(failure.value, IgnoreRequest) and str(failure.value) == ROBOTS_FORBIDDEN:
+            # skipped, not failed: failing would keep every run from committing validators
+            # and walks for as long as a feed links an article robots.txt disallows
+            self.logger.info("article %s skipped: forbidden by robots.txt", request.url)
+            self.context.count("robots_forbidden")
+            self.article_done(int(request.meta["article_id"]))
+            return
         self._article_failed(request, failure_reason(failure))
 
     def _article_failed(self, request: Request, why: str) -> None:
