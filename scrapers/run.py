@@ -25,6 +25,7 @@ from scrapy.statscollectors import StatsCollector
 from monitor.archive import Archive
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError
+from monitor.logs import TextFormatter
 from scrapers.context import CrawlContext, Mode
 from scrapers.settings import scrapy_settings
 from scrapers.spiders.congan import ConganSpider
@@ -92,19 +93,21 @@ def _crawl(config: Config, args: argparse.Namespace) -> int:
     )
 
 
-class _OneLineFormatter(logging.Formatter):
-    """Log records as single lines: the crawl's outcome says what failed, not a traceback."""
+class _OneLineFormatter(TextFormatter):
+    """Log records as single lines, in the daemon's format and clock (Vietnam time): the
+    crawl's outcome says what failed, not a traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
         record.exc_info = record.exc_text = None
         record.stack_info = None
+        record.__dict__.pop("spider", None)  # Scrapy's extra: a repr, not information
         return super().format(record).splitlines()[0]
 
 
 def _one_line_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)  # Scrapy sets its own loggers to DEBUG
-    handler.setFormatter(_OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
