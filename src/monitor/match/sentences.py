@@ -59,15 +59,23 @@ def snippet(text: str, start: int, end: int, spans: list[tuple[int, int]] | None
 
 def _window(text: str, start: int, end: int, first: int, last: int, limit: int) -> str:
     """About ``limit`` characters of ``text[first:last]`` centred on the hit, cut at spaces."""
+    left, right = window_bounds(text, start, end, first, last, limit)
+    prefix = "… " if left > first else ""
+    suffix = " …" if right < last else ""
+    return f"{prefix}{text[left:right].strip()}{suffix}"
+
+
+def window_bounds(
+    text: str, start: int, end: int, first: int, last: int, limit: int
+) -> tuple[int, int]:
+    """Bounds of about ``limit`` characters of ``text[first:last]`` centred on ``[start, end)``,
+    cut at spaces (also used for search snippets)."""
     side = max(limit - (end - start), 0) // 2
-    left = max(first, start - side)
-    right = min(last, end + side)
+    left, right = max(first, start - side), min(last, end + side)
     if left > first:
         space = text.find(" ", left, start)
         left = space + 1 if space >= 0 else left
     if right < last:
         space = text.rfind(" ", end, right)
         right = space if space >= 0 else right
-    prefix = "… " if left > first else ""
-    suffix = " …" if right < last else ""
-    return f"{prefix}{text[left:right].strip()}{suffix}"
+    return left, right

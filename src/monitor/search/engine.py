@@ -21,7 +21,7 @@ from typing import Any, Unpack
 
 from monitor.archive import Archive
 from monitor.archive.search import FilterArgs
-from monitor.match.sentences import around, sentence_spans
+from monitor.match.sentences import around, sentence_spans, window_bounds
 from monitor.search.query import compile_query, is_folded, syllables
 from monitor.text import fold, matching_form
 
@@ -158,25 +158,12 @@ def _snippet(text: str, field: str, start: int, end: int) -> Highlight:
     left, right = around(sentence_spans(paragraph), start - first, end - first, len(paragraph))
     left, right = left + first, right + first
     if right - left > SNIPPET_CHARS:
-        left, right = _window(text, start, end, left, right)
+        left, right = window_bounds(text, start, end, left, right, SNIPPET_CHARS)
     prefix = "… " if left > first else ""
     suffix = " …" if right < last else ""
     shown = text[left:right].replace("\n", " ")  # same length: the offsets hold
     offset = len(prefix) - left
     return Highlight(f"{prefix}{shown}{suffix}", start + offset, end + offset, field, start, end)
-
-
-def _window(text: str, start: int, end: int, first: int, last: int) -> tuple[int, int]:
-    """About ``SNIPPET_CHARS`` of ``text[first:last]`` centred on the match, cut at spaces."""
-    side = max(SNIPPET_CHARS - (end - start), 0) // 2
-    left, right = max(first, start - side), min(last, end + side)
-    if left > first:
-        space = text.find(" ", left, start)
-        left = space + 1 if space >= 0 else left
-    if right < last:
-        space = text.rfind(" ", end, right)
-        right = space if space >= 0 else right
-    return left, right
 
 
 def _cut(text: str) -> str:
