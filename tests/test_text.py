@@ -15,6 +15,7 @@ from monitor.text import (
     matching_form,
     normalize_inline,
     normalize_paragraphs,
+    syllable_pairs,
 )
 
 
@@ -256,3 +257,22 @@ def test_fold_preserves_length_of_any_normalized_text(text: str) -> None:
 def test_fold_is_idempotent(text: str) -> None:
     once = fold(text)
     assert fold(once) == once
+
+
+# --- syllable pairs ---------------------------------------------------------------------------
+
+
+def test_syllable_pairs_join_each_two_neighbours() -> None:
+    assert syllable_pairs("công an, thủ đức") == ["công\ue000an", "an\ue000thủ", "thủ\ue000đức"]
+
+
+def test_syllable_pairs_count_numbers_as_syllables_and_skip_punctuation() -> None:
+    assert syllable_pairs("covid-19 (năm 2024)") == [
+        "covid\ue00019",
+        "19\ue000năm",
+        "năm\ue0002024",
+    ]
+
+
+def test_one_syllable_has_no_pair() -> None:
+    assert syllable_pairs("  an!  ") == []
