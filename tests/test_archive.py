@@ -14,6 +14,7 @@ from test_archive_support import record, scalar, store
 from monitor.archive import SCHEMA_VERSION, Archive
 from monitor.archive.migrations import migrate
 from monitor.errors import StorageError
+from monitor.search.query import compile_query
 
 
 @pytest.fixture
@@ -71,6 +72,23 @@ def test_version_1_database_is_migrated_forward(path: Path) -> None:
     with Archive.open(path) as archive:
         assert archive.settings()["schema_version"] == SCHEMA_VERSION
         assert archive.search_ids("thu duc", folded=True, limit=10) == [7]
+
+
+def test_version_6_full_text_tables_are_rebuilt_with_syllable_pairs(path: Path) -> None:
+    path.parent.mkdir()
+    _version_1_database_with_an_article(path)
+    with closing(sqlite3.connect(path)) as connection:
+        migrate(Database(connection), target=6)
+    phrase = compile_query("quan thu duc").folded
+    assert phrase == '"quan\ue000thu thu\ue000duc"'
+    assert scalar(path, "SELECT count(*) FROM pragma_table_info('articles_fts')") == 3
+    with Archive.open(path) as archive:
+        assert archive.search_ids(phrase, folded=True, limit=10) == [7]
+    assert scalar(path, "SELECT count(*) FROM pragma_table_info('articles_fts')") == 6
+    indexes = "SELECT group_concat(name) FROM pragma_index_list('articles')"
+    assert {"articles_section_published_at", "articles_on_topic_published_at"} <= set(
+        scalar(path, indexes).split(",")
+    )
 
 
 def test_reopening_an_up_to_date_archive_applies_no_migration(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The two FTS5 tables: exact (matching form) and folded, kept in step with the articles."""
+"""The two FTS5 tables: exact (matching form) and folded, each syllable and each pair of
+adjacent syllables, kept in step with the articles."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_archive_support import LATER, record, store
+from test_archive_support import LATER, fts_instances, record, store
 
 from monitor.archive import Archive
+from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE
 from monitor.errors import InputError
 
 
@@ -16,6 +18,57 @@ from monitor.errors import InputError
 def archive(tmp_path: Path) -> Iterator[Archive]:
     with Archive.open(tmp_path / "archive.db") as opened:
         yield opened
+
+
+def test_each_two_adjacent_syllables_are_one_token(archive: Archive, tmp_path: Path) -> None:
+    store(archive, record(1, title="Công an, Thủ Đức", lead=None, body="Dân vận."))
+    exact = {
+        (term, column) for term, _, column, _ in fts_instances(tmp_path / "archive.db", EXACT_TABLE)
+    }
+    folded = {
+        term
+        for term, _, column, _ in fts_instances(tmp_path / "archive.db", FOLDED_TABLE)
+        if column == "title_pairs"
+    }
+    assert {
+        ("công\ue000an", "title_pairs"),
+        ("thủ\ue000đức", "title_pairs"),
+        ("dân\ue000vận", "body_pairs"),
+    } <= exact
+    assert ("công", "title") in exact
+    assert folded == {"cong\ue000an", "an\ue000thu", "thu\ue000duc"}
+
+
+def test_updates_and_deletes_leave_the_index_a_fresh_one_would_be(tmp_path: Path) -> None:
+    final = {
+        1: record(1, title="Khen thưởng chiến sĩ", body="Dân vận khéo."),
+        3: record(3, title="Công an Thủ Đức", lead=None),
+    }
+    with Archive.open(tmp_path / "edited.db") as edited:
+        store(edited, record(1, title="Bắt giữ nghi phạm trộm cắp"))
+        store(edited, record(2, title="Tin sẽ bị xoá"))
+        store(edited, record(3))
+        for rec in final.values():
+            store(edited, rec, fetched_at=LATER)
+        edited.delete_article(2)
+    with Archive.open(tmp_path / "fresh.db") as fresh:
+        for rec in final.values():
+            store(fresh, rec)
+    for table in (EXACT_TABLE, FOLDED_TABLE):
+        assert fts_instances(tmp_path / "edited.db", table) == fts_instances(
+            tmp_path / "fresh.db", table
+        )
+
+
+def test_bulk_loaded_and_stored_articles_are_indexed_alike(
+    archive: Archive, tmp_path: Path
+) -> None:
+    stored = record(1, title="Xã Hoà Bình, Thủ Đức", body="Đảng ủy họp.\n\nKHOẺ mạnh.")
+    store(archive, stored)
+    archive.bulk_load([record(2, title=stored.title, body=stored.body)], seen_at=LATER)
+    for table in (EXACT_TABLE, FOLDED_TABLE):
+        indexed = fts_instances(tmp_path / "archive.db", table, 1)
+        assert indexed and indexed == fts_instances(tmp_path / "archive.db", table, 2)
 
 
 def test_folded_search_finds_text_written_with_marks(archive: Archive) -> None:

@@ -62,3 +62,19 @@ def scalar(path: Path, sql: str, *parameters: Any) -> Any:
     """One value read straight from the file, bypassing the archive (to inspect storage)."""
     with closing(sqlite3.connect(path)) as connection:
         return connection.execute(sql, parameters).fetchone()[0]
+
+
+def fts_instances(path: Path, table: str, article_id: int | None = None) -> list[tuple[Any, ...]]:
+    """Every token the FTS table ``table`` indexes, as (term, article, column, offset), read
+    through a temporary ``fts5vocab`` table (the file is not changed); one article's only,
+    when ``article_id`` is given, with the article shown as 0."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute(
+            f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, instance)"
+        )
+        rows = connection.execute(
+            "SELECT term, doc, col, offset FROM temp.vocab ORDER BY doc, col, offset"
+        ).fetchall()
+    if article_id is None:
+        return rows
+    return [(term, 0, column, offset) for term, doc, column, offset in rows if doc == article_id]

@@ -12,7 +12,7 @@ from typing import Unpack
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_archive_support import record, scalar, store
+from test_archive_support import record, store
 
 from monitor.archive import Archive, MatchRow
 from monitor.archive.search import FilterArgs
@@ -273,16 +273,6 @@ def test_long_sentence_is_cut_around_the_match(archive: Archive) -> None:
     (hit,) = search_archive(archive, "dân vận")
     assert "«Dân vận»" in hit.snippet
     assert len(hit.highlight.text) <= SNIPPET_CHARS + 4
-
-
-def test_bulk_loaded_articles_are_searchable_alike(archive: Archive, tmp_path: Path) -> None:
-    stored = record(1, title="Xã Hoà Bình, Thủ Đức", body="Đảng ủy họp.\n\nKHOẺ mạnh.")
-    store(archive, stored)
-    archive.bulk_load([record(2, title=stored.title, body=stored.body)], seen_at=NOON)
-    for table in ("articles_fts", "articles_fts_folded"):
-        rows = f"SELECT group_concat(title || lead || body, '|') FROM {table} WHERE rowid = ?"
-        path = tmp_path / "archive.db"
-        assert scalar(path, rows, 1) == scalar(path, rows, 2)
 
 
 # --- hostile input ---------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,23 +12,48 @@ from hypothesis import strategies as st
 from monitor.errors import InputError
 from monitor.search.query import MAX_QUERY_CHARS, CompiledQuery, compile_query, is_folded
 
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+def fts(readable: str) -> str:
+    """An expected expression written readably, each phrase of several syllables turned into
+    the syllable pairs the tables index: ``"dân vận"`` → ``"dân<U+E000>vận"``."""
+
+    def pairs(phrase: re.Match[str]) -> str:
+        words = phrase[1].split(" ")
+        return (
+            '"' + " ".join(f"{a}\ue000{b}" for a, b in pairwise(words)) + '"'
+            if len(words) > 1
+            else phrase[0]
+        )
+
+    return _PHRASE.sub(pairs, readable)
+
+
+def test_a_phrase_is_searched_as_its_syllable_pairs() -> None:
+    assert compile_query("dân vận khéo").exact == '"dân\ue000vận vận\ue000khéo"'
+    assert compile_query("dan van").folded == '"dan\ue000van"'
+    assert compile_query("dân").exact == '"dân"'
+
 
 def test_words_typed_together_are_one_phrase() -> None:
-    assert compile_query("dân vận khéo") == CompiledQuery('"dân vận khéo"', None, ("dân vận khéo",))
+    assert compile_query("dân vận khéo") == CompiledQuery(
+        fts('"dân vận khéo"'), None, ("dân vận khéo",)
+    )
 
 
 def test_commas_separate_required_terms() -> None:
     compiled = compile_query("dân vận, Thủ Đức")
-    assert compiled.exact == '"dân vận" AND "thủ đức"'
+    assert compiled.exact == fts('"dân vận" AND "thủ đức"')
     assert compiled.terms == ("dân vận", "Thủ Đức")
 
 
 def test_quotes_separate_phrases() -> None:
-    assert compile_query('"dân vận" "Thủ Đức"').exact == '"dân vận" AND "thủ đức"'
+    assert compile_query('"dân vận" "Thủ Đức"').exact == fts('"dân vận" AND "thủ đức"')
 
 
 def test_term_without_marks_goes_to_the_folded_table() -> None:
-    assert compile_query("Thu Duc") == CompiledQuery(None, '"thu duc"', ("Thu Duc",))
+    assert compile_query("Thu Duc") == CompiledQuery(None, fts('"thu duc"'), ("Thu Duc",))
 
 
 def test_d_with_stroke_makes_a_term_exact() -> None:
@@ -34,16 +62,16 @@ def test_d_with_stroke_makes_a_term_exact() -> None:
 
 
 def test_exact_terms_take_the_canonical_tone_placement() -> None:
-    assert compile_query("Hoà Bình").exact == '"hòa bình"'
+    assert compile_query("Hoà Bình").exact == fts('"hòa bình"')
 
 
 def test_mixed_query_gives_both_expressions() -> None:
     compiled = compile_query("dân vận, thu duc")
-    assert (compiled.exact, compiled.folded) == ('"dân vận"', '"thu duc"')
+    assert (compiled.exact, compiled.folded) == (fts('"dân vận"'), fts('"thu duc"'))
 
 
 def test_or_between_phrases() -> None:
-    assert compile_query("dân vận OR dân quân").exact == '("dân vận" OR "dân quân")'
+    assert compile_query("dân vận OR dân quân").exact == fts('("dân vận" OR "dân quân")')
 
 
 def test_or_binds_tighter_than_the_comma() -> None:
@@ -51,48 +79,53 @@ def test_or_binds_tighter_than_the_comma() -> None:
 
 
 def test_lower_case_or_is_a_word() -> None:
-    assert compile_query("cafe or tea").folded == '"cafe or tea"'
+    assert compile_query("cafe or tea").folded == fts('"cafe or tea"')
 
 
 def test_or_group_mixing_marks_is_searched_folded() -> None:
     compiled = compile_query('"Thủ Đức" OR "thu duc" -"giao thông"')
-    assert compiled == CompiledQuery(None, '"thu duc" NOT "giao thong"', ("Thủ Đức", "thu duc"))
+    assert compiled == CompiledQuery(
+        None, fts('"thu duc" NOT "giao thong"'), ("Thủ Đức", "thu duc")
+    )
 
 
 def test_minus_excludes_a_phrase() -> None:
-    assert compile_query('"dân vận" -"giao thông"').exact == '"dân vận" NOT "giao thông"'
+    assert compile_query('"dân vận" -"giao thông"').exact == fts('"dân vận" NOT "giao thông"')
 
 
 def test_minus_covers_the_run_that_follows() -> None:
-    assert compile_query("công an, -giao thông").exact == '"công an" NOT "giao thông"'
+    assert compile_query("công an, -giao thông").exact == fts('"công an" NOT "giao thông"')
 
 
 def test_folded_exclusion_of_an_exact_query_is_anchored_on_the_folded_table() -> None:
     compiled = compile_query('"dân vận" -giao thong')
-    assert (compiled.exact, compiled.folded) == ('"dân vận"', '"dan van" NOT "giao thong"')
+    assert (compiled.exact, compiled.folded) == (
+        fts('"dân vận"'),
+        fts('"dan van" NOT "giao thong"'),
+    )
 
 
 def test_hyphen_inside_a_term_is_a_separator() -> None:
     compiled = compile_query("covid-19, Bà Rịa - Vũng Tàu")
-    assert (compiled.exact, compiled.folded) == ('"bà rịa vũng tàu"', '"covid 19"')
+    assert (compiled.exact, compiled.folded) == (fts('"bà rịa vũng tàu"'), fts('"covid 19"'))
 
 
 def test_typographic_quotes_work_as_quotes() -> None:
-    assert compile_query("“dân vận” “Thủ Đức”").exact == '"dân vận" AND "thủ đức"'
+    assert compile_query("“dân vận” “Thủ Đức”").exact == fts('"dân vận" AND "thủ đức"')
 
 
 def test_unclosed_quote_runs_to_the_end() -> None:
-    assert compile_query('"dân vận khéo').exact == '"dân vận khéo"'
+    assert compile_query('"dân vận khéo').exact == fts('"dân vận khéo"')
 
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("NEAR(dân vận) AND", '"near dân vận and"'),
-        ("title:dân*", '"title dân"'),
-        ("^dân + vận", '"dân vận"'),
-        ("'; DROP TABLE articles; --", '"drop table articles"'),
-        ("dân\x00vận\x1b[31m", '"dân vận 31m"'),
+        ("NEAR(dân vận) AND", fts('"near dân vận and"')),
+        ("title:dân*", fts('"title dân"')),
+        ("^dân + vận", fts('"dân vận"')),
+        ("'; DROP TABLE articles; --", fts('"drop table articles"')),
+        ("dân\x00vận\x1b[31m", fts('"dân vận 31m"')),
     ],
 )
 def test_fts_and_sql_syntax_is_searched_as_words(typed: str, expected: str) -> None:

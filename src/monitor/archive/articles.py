@@ -68,6 +68,7 @@ def store_complete(
         _touch(db, record.article_id, seen_at)
         return "unchanged"
     _keep_version(db, record.article_id, captured_at=seen_at)
+    fts.unindex_article(db, record.article_id)  # while the row holds the indexed text
     row = _article_row(record, digest, fetched_url)
     row["version"] = old_version + 1
     db.table("articles").update(record.article_id, row)

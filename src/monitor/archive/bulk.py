@@ -4,7 +4,7 @@
 unchanged and updated. ``insert_new_records`` is for records known to be new (an id already
 archived is an error, never an overwrite): it writes the same ``articles``, tag, image and
 full-text rows ``store_article`` would for a new article, with ``executemany``, and keeps no raw
-page (so ``monitor reparse`` cannot rebuild these articles). The full-text forms of a text are
+page (so ``monitor reparse`` cannot rebuild these articles). The full-text values of a text are
 computed once per distinct text in a call, which makes synthetic archives built from a few real
 pages quick to load.
 """
@@ -16,11 +16,10 @@ from functools import lru_cache
 
 from sqlite_utils import Database
 
+from monitor.archive import fts
 from monitor.archive.articles import _article_row, content_hash
-from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE
 from monitor.errors import StorageError
 from monitor.record import ArticleRecord
-from monitor.text import fold, matching_form
 
 
 def insert_new_records(db: Database, records: Sequence[ArticleRecord], *, seen_at: str) -> int:
@@ -41,11 +40,14 @@ def insert_new_records(db: Database, records: Sequence[ArticleRecord], *, seen_a
         "INSERT INTO article_images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
         [(r.article_id, n, i.url, i.caption) for r in records for n, i in enumerate(r.images)],
     )
-    forms = lru_cache(maxsize=1024)(_forms)
-    for table, index in ((EXACT_TABLE, 0), (FOLDED_TABLE, 1)):
+    values = lru_cache(maxsize=4096)(fts.field_values)
+    for table, form in fts.FORMS:
         db.conn.executemany(
-            f"INSERT INTO {table} (rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-            [(r.article_id, *(forms(text)[index] for text in _texts(r))) for r in records],
+            fts.INSERT.format(table=table),
+            [
+                (r.article_id, *fts.row_values(values(form, text) for text in _texts(r)))
+                for r in records
+            ],
         )
     return len(rows)
 
@@ -53,8 +55,3 @@ def insert_new_records(db: Database, records: Sequence[ArticleRecord], *, seen_a
 def _texts(record: ArticleRecord) -> tuple[str, str, str]:
     assert record.title is not None and record.body is not None  # checked by insert_new_records
     return record.title, record.lead or "", record.body
-
-
-def _forms(text: str) -> tuple[str, str]:
-    """The matching form and the folded form of ``text`` (see ``fts``)."""
-    return matching_form(text), fold(text)

@@ -1,66 +1,109 @@
 """Full-text search tables: two FTS5 indexes over title, lead and body, rowid = article_id.
 
-- ``articles_fts`` holds ``matching_form()`` of each field (NFC, lower-cased, tone placement
+- ``articles_fts`` indexes ``matching_form()`` of each field (NFC, lower-cased, tone placement
   canonical): exact search, where ``đang`` does not find ``Đảng``.
-- ``articles_fts_folded`` holds ``fold()`` of each field (marks stripped, ``đ → d``):
+- ``articles_fts_folded`` indexes ``fold()`` of each field (marks stripped, ``đ → d``):
   accent-insensitive search, where ``thu duc`` finds ``Thủ Đức``.
 
 Both use ``unicode61 remove_diacritics 0``: the folding is done here, in Python, because no
-SQLite tokenizer folds ``đ`` or letters carrying two marks (see LANGUAGE.md). They are ordinary
-FTS5 tables that keep their own copy of the text (SQLite 3.40 has no ``contentless_delete``);
-since both forms have the display text's length, offsets found in them map back to
-``articles``. The rows are written in the same transaction as the article (``index_article``,
-``unindex_article``); nothing else writes them.
+SQLite tokenizer folds ``đ`` or letters carrying two marks (see LANGUAGE.md). Each has six
+columns (``COLUMNS``): the three fields' syllables, then the same fields' syllable pairs
+(``monitor.text.syllable_pairs``), so that a phrase is searched as a phrase of pair tokens —
+``"công an"`` is one token's list, not the intersection of the lists of ``công`` and ``an``,
+each in nearly every article. A pair token never equals a syllable, so a query needs no
+column filter: single syllables are found in the first three columns, pairs in the last three.
+
+The tables are *contentless* (``content=''``): they hold the index only, the text being in
+``articles`` already. FTS5 (SQLite 3.40) removes a contentless row only when given the values it
+was indexed with, so ``unindex_article`` recomputes them from the ``articles`` row, and must run
+while that row still holds the indexed text; a change to ``fold``, ``matching_form`` or
+``syllable_pairs`` therefore needs a migration that rebuilds the tables (``rebuild``). The rows
+are written in the same transaction as the article (``index_article``, ``unindex_article``);
+nothing else writes them.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 
 from sqlite_utils import Database
 
 from monitor.errors import InputError
-from monitor.text import fold, matching_form
+from monitor.text import fold, matching_form, syllable_pairs
 
 EXACT_TABLE = "articles_fts"
 FOLDED_TABLE = "articles_fts_folded"
-_TABLES = (EXACT_TABLE, FOLDED_TABLE)
+FIELDS = ("title", "lead", "body")
+COLUMNS = (*FIELDS, *(f"{field}_pairs" for field in FIELDS))
+# bm25 weights by column: a title hit above a lead hit above a body hit, pairs as syllables
+WEIGHTS = ", ".join(("10.0", "3.0", "1.0") * 2)
+FORMS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    (EXACT_TABLE, matching_form),
+    (FOLDED_TABLE, fold),
+)
 _TOKENIZER = "unicode61 remove_diacritics 0"
 # How SQLite words the errors of a query it cannot parse (anything else is a storage error).
 _QUERY_ERRORS = ("fts5:", "no such column", "unterminated string", "unknown special query")
+_NAMES = ", ".join(COLUMNS)
+INSERT = f"INSERT INTO {{table}} (rowid, {_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_DELETE = (
+    f"INSERT INTO {{table}} ({{table}}, rowid, {_NAMES}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def create_tables(db: Database) -> None:
     """Create both FTS5 tables (empty)."""
-    for table in _TABLES:
+    for table, _ in FORMS:
         db.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5(title, lead, body, tokenize = '{_TOKENIZER}')"
+            f"CREATE VIRTUAL TABLE {table} USING fts5({_NAMES},"
+            f" content = '', tokenize = '{_TOKENIZER}')"
         )
 
 
+def field_values(form: Callable[[str], str], text: str) -> tuple[str, str]:
+    """A field as a table indexes it: in ``form``, and that form's syllable pairs."""
+    formed = form(text)
+    return formed, " ".join(syllable_pairs(formed))
+
+
+def row_values(fields: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """A table's six values from its three fields' ``field_values``: forms, then pairs."""
+    forms, pairs = zip(*fields, strict=True)
+    return (*forms, *pairs)
+
+
+def table_values(
+    form: Callable[[str], str], title: str, lead: str | None, body: str
+) -> tuple[str, ...]:
+    """What a table indexes for an article (see ``field_values``, ``row_values``)."""
+    return row_values(field_values(form, field) for field in (title, lead or "", body))
+
+
 def index_article(db: Database, article_id: int, title: str, lead: str | None, body: str) -> None:
-    """Write (or rewrite) the article's rows in both tables."""
-    unindex_article(db, article_id)
-    fields = (title, lead or "", body)
-    db.execute(
-        f"INSERT INTO {EXACT_TABLE} (rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-        (article_id, *(matching_form(field) for field in fields)),
-    )
-    db.execute(
-        f"INSERT INTO {FOLDED_TABLE} (rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-        (article_id, *(fold(field) for field in fields)),
-    )
+    """Index a new article, or an article whose old text ``unindex_article`` removed."""
+    for table, form in FORMS:
+        db.execute(INSERT.format(table=table), (article_id, *table_values(form, title, lead, body)))
 
 
 def unindex_article(db: Database, article_id: int) -> None:
-    """Remove the article's rows from both tables (nothing happens when there are none)."""
-    for table in _TABLES:
-        db.execute(f"DELETE FROM {table} WHERE rowid = ?", (article_id,))
+    """Remove the article from both tables, while its ``articles`` row still holds the text it
+    was indexed with (nothing happens when there is no row)."""
+    row = db.execute(
+        "SELECT title, lead, body FROM articles WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        return
+    for table, form in FORMS:
+        db.execute(_DELETE.format(table=table), (article_id, *table_values(form, *row)))
 
 
-def index_all(db: Database) -> None:
-    """Index every archived article (used by the migration that creates the tables)."""
-    rows = db.execute("SELECT article_id, title, lead, body FROM articles").fetchall()
+def rebuild(db: Database) -> None:
+    """Drop both tables and index every archived article anew (a migration's work)."""
+    for table, _ in FORMS:
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    create_tables(db)
+    rows = db.conn.execute("SELECT article_id, title, lead, body FROM articles")
     for article_id, title, lead, body in rows:
         index_article(db, article_id, title, lead, body)
 
@@ -87,5 +130,5 @@ def search_ids(db: Database, query_fts: str, *, folded: bool, limit: int) -> lis
 
 def optimize(db: Database) -> None:
     """Merge each FTS index's segments into one (faster queries after many small writes)."""
-    for table in _TABLES:
+    for table, _ in FORMS:
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")

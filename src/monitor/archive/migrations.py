@@ -26,8 +26,9 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
     │                    ('pending'|'sent'|'failed'), attempts, created_at, next_attempt_at,
     │                    sent_at, last_error, sending_since (set while with its channel);
     │                    UNIQUE (article_id, rule, channel): the outbox
-    ├── articles_fts          FTS5 rowid = article_id: matching_form(title, lead, body)
-    └── articles_fts_folded   FTS5 rowid = article_id: fold(title, lead, body)
+    ├── articles_fts          FTS5 contentless, rowid = article_id: matching_form of
+    │                         title, lead, body, then their syllable pairs (6 columns)
+    └── articles_fts_folded   the same in fold() form
 
     raw_pages   article_id PK ⇢ articles|quarantine, url, fetched_at, content_type,
                 http_status, html BLOB (zlib), raw_size     every fetched article page
@@ -44,6 +45,9 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
                    article_id, published_at, month 'YYYY-MM', section, title, lead, author,
                    url, on_topic, rules JSON ["rule", ...] (distinct rules matching it)
 
+Indexes on articles besides the key: published_at; (section, published_at); published_at of
+the on-topic articles (partial) — the last two answer a search's section and on-topic filters.
+
 Both FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the form
 searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
 """
@@ -56,6 +60,7 @@ from sqlite_utils import Database
 
 from monitor.archive import alerts, fts, runs
 from monitor.archive.transaction import write_transaction
+from monitor.text import fold, matching_form
 
 Migration = Callable[[Database], None]
 
@@ -187,9 +192,19 @@ def _v1_archive_tables(db: Database) -> None:
 
 
 def _v2_full_text(db: Database) -> None:
-    """The two FTS5 tables, filled from the articles already archived."""
-    fts.create_tables(db)
-    fts.index_all(db)
+    """The two FTS5 tables (3 columns, keeping their text), filled from the articles archived.
+
+    As shipped; migration 7 replaces both tables."""
+    for table, form in (("articles_fts", matching_form), ("articles_fts_folded", fold)):
+        db.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5(title, lead, body,"
+            " tokenize = 'unicode61 remove_diacritics 0')"
+        )
+        for article_id, *fields in db.execute("SELECT article_id, title, lead, body FROM articles"):
+            db.execute(
+                f"INSERT INTO {table} (rowid, title, lead, body) VALUES (?, ?, ?, ?)",
+                (article_id, *(form(field or "") for field in fields)),
+            )
 
 
 def _v3_matches_and_alerts(db: Database) -> None:
@@ -230,6 +245,20 @@ def _v6_articles_view(db: Database) -> None:
     db.execute(_ARTICLES_VIEW)
 
 
+_SEARCH_FILTER_INDEXES = (
+    "CREATE INDEX articles_section_published_at ON articles (section, published_at)",
+    "CREATE INDEX articles_on_topic_published_at ON articles (published_at) WHERE on_topic = 1",
+)
+
+
+def _v7_syllable_pairs(db: Database) -> None:
+    """Both FTS5 tables rebuilt contentless with syllable-pair columns (a phrase is searched as
+    pair tokens, see ``fts``), and the indexes a search's section and on-topic filters use."""
+    fts.rebuild(db)
+    for statement in _SEARCH_FILTER_INDEXES:
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -237,6 +266,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_entry_figures,
     _v5_alert_sending,
     _v6_articles_view,
+    _v7_syllable_pairs,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,9 +4,10 @@ The MATCH expressions come from ``monitor.search.query.compile_query`` (anything
 ``exact`` and ``folded`` attributes will do): ``exact`` is run against ``articles_fts``,
 ``folded`` against ``articles_fts_folded``; when both are given an article must match both.
 
-Ranking is BM25 with the title weighted above the lead above the body
-(``bm25(table, 10.0, 3.0, 1.0)``; with two expressions, the sum of both), best first; ties go
-to the newest article (``published_at DESC``, then the higher id). Filters, all optional:
+Ranking is BM25 with the title weighted above the lead above the body (``fts.WEIGHTS``:
+10, 3, 1 for both a field's syllables and its pairs; with two expressions, the sum of both),
+best first; ties go to the newest article (``published_at DESC``, then the higher id).
+Filters, all optional:
 
 - ``since`` / ``until``: ``YYYY-MM-DD`` (the whole day, Vietnam time) or an ISO 8601 time with
   an offset; both bounds are inclusive. Compared as text with ``published_at`` (+07:00).
@@ -28,11 +29,10 @@ from typing import Any, Protocol, TypedDict
 
 from sqlite_utils import Database
 
-from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE
+from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE, WEIGHTS
 from monitor.archive.timestamps import VN_TZ
 from monitor.errors import InputError
 
-WEIGHTS = "10.0, 3.0, 1.0"  # title, lead, body
 RESULT_KEYS = ("article_id", "title", "lead", "body", "section", "published_at", "url", "score")
 
 

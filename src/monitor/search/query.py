@@ -29,7 +29,9 @@ Pure: no SQL is run here. The rules, with examples:
   unclosed quote runs to the end of the query. Typographic quotes ``“ ” „`` work as ``"``.
 
 Every FTS5 string is built from syllables produced here, each phrase double-quoted (quotes
-doubled, though a syllable never holds one): user text is never pasted into a query.
+doubled, though a syllable never holds one): user text is never pasted into a query. A phrase
+of two or more syllables is written as its syllable pairs, which the tables index as tokens
+(``monitor.text.syllable_pairs``): the same articles as the phrase of syllables, found fast.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import re
 from dataclasses import dataclass
 
 from monitor.errors import InputError
-from monitor.text import fold, matching_form, normalize_inline
+from monitor.text import SYLLABLE, fold, matching_form, normalize_inline, syllable_pairs
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -53,7 +55,6 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 
 _QUOTES = '"“”„'
-_SYLLABLE = re.compile(r"[^\W_]+")
 _LEXEME = re.compile(
     rf"""
       (?P<quote>[{_QUOTES}](?P<inner>[^{_QUOTES}]*)[{_QUOTES}]?)
@@ -88,7 +89,7 @@ class _Phrase:
 
 def syllables(text: str) -> list[str]:
     """The syllables of ``text``: maximal runs of letters and digits after normalisation."""
-    return _SYLLABLE.findall(normalize_inline(text))
+    return SYLLABLE.findall(normalize_inline(text))
 
 
 def is_folded(term: str) -> bool:
@@ -208,7 +209,10 @@ def _group(group: list[_Phrase], *, fold_all: bool) -> str:
 
 
 def _quoted(text: str, *, fold_all: bool) -> str:
-    """One FTS5 phrase: the syllables of ``text`` in the table's form, double-quoted."""
+    """One FTS5 phrase: the syllables of ``text`` in the table's form, double-quoted; a phrase
+    of two or more syllables as its syllable pairs (``"công\ue000an an\ue000ninh"``: the
+    tables index both, see ``monitor.archive.fts``)."""
     joined = " ".join(syllables(text))
     form = fold(joined) if fold_all else matching_form(joined)
-    return '"' + form.replace('"', '""') + '"'
+    tokens = " ".join(syllable_pairs(form)) or form
+    return '"' + tokens.replace('"', '""') + '"'
