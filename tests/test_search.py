@@ -141,6 +141,15 @@ def test_section_includes_its_subsections(archive: Archive) -> None:
     assert sorted(ids(archive, "nội dung", section="vu-an")) == [1, 2]
 
 
+def test_dates_hold_with_a_section_when_ids_do_not_follow_them(archive: Archive) -> None:
+    add(archive, 1, published_at="2025-03-05T08:00:00+07:00", section="vu-an")
+    add(archive, 2, published_at="2025-03-01T08:00:00+07:00", section="vu-an")
+    add(archive, 3, published_at="2025-03-03T08:00:00+07:00", section="vu-an/canh-giac")
+    add(archive, 4, published_at="2025-03-03T09:00:00+07:00", section="tin-chinh")
+    found = ids(archive, "nội dung", section="vu-an", since="2025-03-02", until="2025-03-04")
+    assert found == [3]
+
+
 def test_filters_apply_to_a_mixed_query(archive: Archive) -> None:
     add(archive, 1, body="Ban Dân vận ở Thủ Đức.", section="tin-chinh")
     add(archive, 2, body="Ban Dân vận ở Thủ Đức.", section="vu-an")

@@ -15,6 +15,10 @@ Filters, all optional:
 - ``rule``: only articles with a row in ``matches`` for that rule.
 - ``on_topic``: only articles marked on topic.
 
+Every filter is a condition on the FTS table's rowid, so BM25 is computed for the matches
+that pass them only: the date range bounds the rowids (FTS5 seeks to it), the section,
+on-topic and rule filters are sets of ids read from an index (``IN (SELECT …)``, built once).
+
 Every value reaches SQL as a parameter; the SQL text is built only from fixed fragments.
 """
 
@@ -113,23 +117,24 @@ def search(
     """The matching articles, best first (see the module docstring); ``score`` is -BM25."""
     if limit < 1 or offset < 0:
         raise InputError(f"limit must be at least 1 and offset at least 0 ({limit}, {offset})")
-    ids = _id_range(db, filters, verify=not (filters.section or filters.on_topic))
+    subset = bool(filters.section or filters.on_topic)
+    ids = _id_range(db, filters, verify=not subset)
     if ids is None:
         return []  # no article at all in the date range
     tables = _tables(query)
-    clauses, params = _row_filters(filters, dates=not ids.exact)
+    clauses, params = _article_clauses(filters, dates=not ids.exact)
     params.update(
         {name: expression for _, name, expression in tables},
         low=ids.low, high=ids.high, rule=filters.rule,
         limit=limit, offset=offset, last=limit + offset - 1,
     )  # fmt: skip
-    conditions = _conditions(ids, filters.rule)
+    conditions = _conditions(ids, filters.rule, clauses)
     try:
-        if len(tables) == 1 and not clauses:
+        if len(tables) == 1:
             ranked = _top_ranked(db, tables[0], conditions, params)
             if ranked is not None:
                 return _articles(db, ranked, params)
-        rows = db.execute(_statement(tables, conditions, " AND ".join(clauses)), params)
+        rows = db.execute(_statement(tables, conditions), params)
         return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
     except sqlite3.OperationalError as error:
         if not str(error).startswith(_QUERY_ERRORS):
@@ -193,40 +198,39 @@ def _tables(query: FtsQuery) -> list[tuple[str, str, str]]:
     return tables
 
 
-def _conditions(ids: _IdRange, rule: str | None) -> str:
-    """Conditions on an FTS table ``{t}``'s rows besides MATCH: id range, rule."""
+def _conditions(ids: _IdRange, rule: str | None, clauses: list[str]) -> str:
+    """Conditions on an FTS table ``{t}``'s rows besides MATCH: id range, rule, the article
+    filters (``clauses`` on ``articles AS a``). "+": an id set is checked on each match, not
+    handed to FTS5 as one lookup per id."""
+    subset = " AND ".join(clauses)  # fixed text, no braces
     return "".join(
         condition
         for condition, wanted in (
             (" AND {t}.rowid >= :low", ids.low is not None),
             (" AND {t}.rowid <= :high", ids.high is not None),
-            # "+": checked on each match, not handed to FTS5 as one lookup per id
             (" AND +{t}.rowid IN (SELECT article_id FROM matches WHERE rule = :rule)", rule),
+            (
+                f" AND +{{t}}.rowid IN (SELECT a.article_id FROM articles AS a WHERE {subset})",
+                subset,
+            ),
         )
         if wanted
     )
 
 
-def _statement(tables: list[tuple[str, str, str]], conditions: str, where: str) -> str:
-    """The SQL of a search: ranked matches (``top``), then their articles.
+def _statement(tables: list[tuple[str, str, str]], conditions: str) -> str:
+    """The SQL of a search: ranked matches (``hits``), then the page of their articles.
 
     BM25 is computed for every match that passes the filters (FTS5 cannot stop early), which
-    is the bulk of the cost; reading every match's article row would cost as much again, so:
-    with filters on the article row and one table, the row is read first and only the matches
-    that pass are ranked (_TOP_JOINED); with no such filter, only the matches ranked at or above
-    the (offset + limit)-th best are read, for the tie-break on published_at (_TOP_BY_CUT).
+    is the bulk of the cost; reading every match's article row would cost as much again, so
+    only the matches ranked at or above the (offset + limit)-th best are read, for the
+    tie-break on published_at.
     """
     selects = [
         f"SELECT {t}.rowid AS id, bm25({t}, {WEIGHTS}) AS rank FROM {t}"
         f" WHERE {t} MATCH :{name}{conditions.format(t=t)}"
         for t, name, _ in tables
     ]
-    if len(tables) == 1 and where:
-        t, name, _ = tables[0]
-        top = _TOP_JOINED.format(
-            t=t, name=name, weights=WEIGHTS, conditions=conditions.format(t=t), where=where
-        )
-        return _SEARCH.format(hits="", top=top)
     if len(selects) == 1:
         hits = selects[0]
     else:
@@ -234,34 +238,22 @@ def _statement(tables: list[tuple[str, str, str]], conditions: str, where: str) 
             f"WITH e AS MATERIALIZED ({selects[0]}), f AS MATERIALIZED ({selects[1]})"
             " SELECT e.id, e.rank + f.rank AS rank FROM e JOIN f ON f.id = e.id"
         )
-    top = _TOP_FILTERED.format(where=where) if where else _TOP_BY_CUT
-    return _SEARCH.format(hits=f"hits AS MATERIALIZED ({hits}),", top=top)
+    return _SEARCH.format(hits=hits)
 
 
 _SEARCH = """
-    WITH {hits} top AS ({top})
+    WITH hits AS MATERIALIZED ({hits}),
+    top AS (
+        SELECT hits.id, hits.rank, a.published_at
+        FROM hits JOIN articles AS a ON a.article_id = hits.id
+        WHERE hits.rank
+              <= coalesce((SELECT rank FROM hits ORDER BY rank LIMIT 1 OFFSET :last), 1e308)
+        ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
+    )
     SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at, a.canonical_url,
            -top.rank
     FROM top JOIN articles AS a ON a.article_id = top.id
     ORDER BY top.rank, top.published_at DESC, top.id DESC
-"""
-_TOP_JOINED = """
-    SELECT {t}.rowid AS id, bm25({t}, {weights}) AS rank, a.published_at
-    FROM {t} JOIN articles AS a ON a.article_id = {t}.rowid
-    WHERE {t} MATCH :{name}{conditions} AND {where}
-    ORDER BY rank, a.published_at DESC, id DESC LIMIT :limit OFFSET :offset
-"""
-_TOP_BY_CUT = """
-    SELECT hits.id, hits.rank, a.published_at
-    FROM hits JOIN articles AS a ON a.article_id = hits.id
-    WHERE hits.rank <= coalesce((SELECT rank FROM hits ORDER BY rank LIMIT 1 OFFSET :last), 1e308)
-    ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
-"""
-_TOP_FILTERED = """
-    SELECT hits.id, hits.rank, a.published_at
-    FROM hits JOIN articles AS a ON a.article_id = hits.id
-    WHERE {where}
-    ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
 """
 
 
@@ -279,8 +271,8 @@ def _id_range(db: Database, filters: SearchFilters, *, verify: bool) -> _IdRange
     FTS5 seeks to a rowid range cheaply, so a date filter shrinks the set of matches ranked.
     Article ids grow with time on the site, which makes the bounds exact, but that is checked
     (when ``verify``), not assumed: bounds not known exact leave each match's date to be
-    checked on its row. With another filter on the row it is read anyway, so ``verify`` is
-    off there: the check would cost more than it saves.
+    checked with the other article filters. With a section or on-topic filter the dates join
+    that id set anyway, so ``verify`` is off there: the check scans the date index.
     """
     low = high = None
     exact = verify
@@ -308,17 +300,19 @@ def _id_by_date(db: Database, aggregate: str, operator: str, moment: str) -> int
     return found
 
 
-def _row_filters(filters: SearchFilters, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
-    """The filters that need the article row: conditions on ``articles AS a`` (fixed text)
-    and their parameters; ``dates``: the date range is among them."""
+def _article_clauses(filters: SearchFilters, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
+    """The filters on the article row: conditions on ``articles AS a`` (fixed text) and their
+    parameters; ``dates``: the date range is among them. The section is a range of the
+    (section, published_at) index: the section itself, or ``section/…`` up to ``section0``
+    (``0`` follows ``/``)."""
     clauses = []
     params: dict[str, Any] = {}
-    if filters.section:  # first: section is near the row's start, published_at after the body
-        clauses.append("(a.section = :section OR substr(a.section, 1, :prefix_length) = :prefix)")
+    if filters.section:
+        clauses.append(
+            "(a.section = :section OR (a.section >= :prefix AND a.section < :prefix_end))"
+        )
         params.update(
-            section=filters.section,
-            prefix=filters.section + "/",
-            prefix_length=len(filters.section) + 1,
+            section=filters.section, prefix=filters.section + "/", prefix_end=filters.section + "0"
         )
     if filters.on_topic:
         clauses.append("a.on_topic = 1")
@@ -338,7 +332,7 @@ def like_search(
     phrase in title, lead or body (LIKE folds ASCII case only, and no accents), those with
     more phrases in the title first, then newest first (so, like ranking, it reads every
     article), with the same filters; ``score`` is 0."""
-    clauses, params = _row_filters(filters, dates=True)
+    clauses, params = _article_clauses(filters, dates=True)
     if filters.rule:
         clauses.append("a.article_id IN (SELECT article_id FROM matches WHERE rule = :rule)")
         params["rule"] = filters.rule
