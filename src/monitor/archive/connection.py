@@ -15,6 +15,7 @@ Every failure is a ``StorageError`` whose one-line message names the path.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -27,6 +28,7 @@ from monitor.errors import StorageError
 BUSY_TIMEOUT_MS = 10_000
 FILE_MODE = 0o600
 SQLITE_HEADER = b"SQLite format 3\x00"
+log = logging.getLogger("monitor.archive")
 
 
 def open_database(path: Path, *, readonly: bool) -> Database:
@@ -134,4 +136,10 @@ def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> None:
             f"schema version {version}, {SCHEMA_VERSION} needed:"
             " open it read-write once to migrate it",
         )
+    if version:  # an existing archive: say why opening it may take a while
+        log.info(
+            "archive %s: schema version %d, migrating to %d (rebuilding the search index takes"
+            " about a minute per 30,000 articles)",
+            path, version, SCHEMA_VERSION,
+        )  # fmt: skip
     migrate(db)
