@@ -3,7 +3,9 @@
 Run by ``monitor crawl`` (and the daemon) as a child process, because a Twisted reactor cannot
 be restarted. It holds the archive's crawl lock, records the run in ``crawl_runs``, and exits
 0 when the run ended ``ok``, 1 when it failed, 3 when another crawl holds the lock, 130 when
-it was interrupted. With ``--events`` it prints progress as JSON lines on stdout.
+it was interrupted. With ``--events`` it prints progress as JSON lines on stdout. It logs on
+stderr one line a record, in the caller's format (``--log-format text|json``, as
+``monitor run --log-format``), so a daemon's log stays one format.
 """
 
 from __future__ import annotations
@@ -25,25 +27,27 @@ from scrapy.statscollectors import StatsCollector
 from monitor.archive import Archive
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError
-from monitor.logs import TextFormatter
+from monitor.logs import JsonFormatter, LogFormat, TextFormatter
 from scrapers.context import CrawlContext, Mode
 from scrapers.settings import scrapy_settings
 from scrapers.spiders.congan import ConganSpider
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 3, 130
+log = logging.getLogger("scrapers.run")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    _one_line_logging(args.log_level, args.log_format)
     try:
         config = load_config(args.config)
         with crawl_lock(Path(config.database.path)) as locked:
             if not locked:
-                print("another crawl is running on this archive", file=sys.stderr)
+                log.warning("another crawl is running on this archive")
                 return EXIT_LOCKED
             return _crawl(config, args)
     except MonitorError as error:
-        print(f"crawl: {error}", file=sys.stderr)
+        log.error("crawl: %s", error)
         return EXIT_FAILED
 
 
@@ -53,6 +57,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--since", type=date.fromisoformat, default=None)
     parser.add_argument("--events", action="store_true")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text")
     return parser.parse_args(argv)
 
 
@@ -77,7 +82,7 @@ def _crawl(config: Config, args: argparse.Namespace) -> int:
         context = CrawlContext(config, archive, run_id, mode, args.since, args.events)
         context.event("start", run_id=run_id, mode=mode)
         process = CrawlerProcess(settings=scrapy_settings(config, log_level=args.log_level))
-        _one_line_logging(args.log_level)
+        _one_line_logging(args.log_level, args.log_format)  # over Scrapy's own handler
         crawler = process.create_crawler(ConganSpider)
         outcome: dict[str, Any] = {}
 
@@ -93,21 +98,33 @@ def _crawl(config: Config, args: argparse.Namespace) -> int:
     )
 
 
-class _OneLineFormatter(TextFormatter):
-    """Log records as single lines, in the daemon's format and clock (Vietnam time): the
-    crawl's outcome says what failed, not a traceback."""
+def _one_line(record: logging.LogRecord) -> logging.LogRecord:
+    """The record without what would make it more than one line or say nothing: the crawl's
+    outcome says what failed, not a traceback; Scrapy's ``spider`` extra is a repr."""
+    record.exc_info = record.exc_text = None
+    record.stack_info = None
+    record.__dict__.pop("spider", None)
+    return record
+
+
+class _OneLineText(TextFormatter):
+    """The daemon's text lines and clock (Vietnam time), one line a record."""
 
     def format(self, record: logging.LogRecord) -> str:
-        record.exc_info = record.exc_text = None
-        record.stack_info = None
-        record.__dict__.pop("spider", None)  # Scrapy's extra: a repr, not information
-        return super().format(record).splitlines()[0]
+        return super().format(_one_line(record)).splitlines()[0]
 
 
-def _one_line_logging(level: str) -> None:
+class _OneLineJson(JsonFormatter):
+    """The daemon's JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(_one_line(record))
+
+
+def _one_line_logging(level: str, log_format: LogFormat) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)  # Scrapy sets its own loggers to DEBUG
-    handler.setFormatter(_OneLineFormatter())
+    handler.setFormatter(_OneLineJson() if log_format == "json" else _OneLineText())
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 

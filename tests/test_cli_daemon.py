@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,9 +61,9 @@ def test_status_of_a_running_daemon(tmp_path: Path, server: ReplicaServer) -> No
         assert daemon.stop() == 0
 
 
-def test_json_logs_are_one_object_per_line_with_run_figures(
-    tmp_path: Path, server: ReplicaServer
-) -> None:
+def json_log_of_one_crawl(tmp_path: Path, server: ReplicaServer) -> list[dict[str, Any]]:
+    """Every line ``monitor run --log-format json`` wrote (stdout and stderr) until its first
+    crawl was logged, each read as JSON (a line that is not JSON fails the test)."""
     config = daemon_config(tmp_path, server.base_url)
     log = tmp_path / "json.log"
     with log.open("w") as sink:
@@ -76,10 +77,28 @@ def test_json_logs_are_one_object_per_line_with_run_figures(
     finally:
         process.terminate()
         assert process.wait(timeout=60) == 0
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_json_logs_are_one_object_per_line_with_run_figures(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    records = json_log_of_one_crawl(tmp_path, server)
     crawl = next(r for r in records if r["message"] == "crawl ok")
     assert {"requests", "new", "quarantined", "http_errors"} <= set(crawl["figures"])
     assert {r["level"] for r in records} <= {"debug", "info", "warning", "error"}
+
+
+def test_json_logs_carry_the_crawl_processs_warnings_as_json(
+    tmp_path: Path, server: ReplicaServer
+) -> None:
+    target = server.site.entries[0]
+    server.fail(target.path, "500")
+    records = json_log_of_one_crawl(tmp_path, server)
+    from_child = [r for r in records if not r["logger"].startswith("monitor")]
+    failed = [r for r in from_child if r["level"] == "warning" and target.path in r["message"]]
+    assert failed, from_child
+    assert "spider" not in failed[0]
 
 
 def test_demo_shows_the_whole_flow_within_a_minute() -> None:

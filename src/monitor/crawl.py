@@ -22,6 +22,7 @@ from typing import Any
 from monitor.archive import Archive, RunOutcome
 from monitor.config import Config
 from monitor.errors import FetchError, MonitorError
+from monitor.logs import LogFormat
 
 EXIT_LOCKED = 3
 Event = dict[str, Any]
@@ -44,10 +45,25 @@ class CrawlResult:
         return self.outcome == "ok"
 
 
-def crawl_command(config_path: Path | None, since: date | None) -> list[str]:
-    command = [sys.executable, "-m", "scrapers.run", "--events"]
+def crawl_command(
+    config_path: Path | None, since: date | None, log_format: LogFormat = "text"
+) -> list[str]:
+    command = [sys.executable, "-m", "scrapers.run", "--events", "--log-format", log_format]
     command += ["--config", str(config_path)] if config_path else []
     return command + (["--since", since.isoformat()] if since else [])
+
+
+@dataclass(frozen=True)
+class ChildOptions:
+    """How the crawl child runs: killed after ``timeout`` seconds (its run recorded as
+    'timeout'); handed to ``on_start`` once started (the daemon keeps it to stop it on
+    shutdown); in its own session, away from terminal signals (Ctrl-C), for callers that relay
+    them; logging on this process's stderr in ``log_format``."""
+
+    timeout: float | None = None
+    on_start: Callable[[subprocess.Popen[str]], None] = lambda child: None
+    own_session: bool = False
+    log_format: LogFormat = "text"
 
 
 def run_crawl(
@@ -56,26 +72,24 @@ def run_crawl(
     *,
     since: date | None = None,
     on_event: Callable[[Event], None] = lambda event: None,
-    timeout: float | None = None,
-    on_start: Callable[[subprocess.Popen[str]], None] = lambda child: None,
-    own_session: bool = False,
+    child_options: ChildOptions = ChildOptions(),
 ) -> CrawlResult:
-    """One crawl, start to finish; a child outliving ``timeout`` seconds is killed and its run
-    recorded as 'timeout'. Raises CrawlLockedError if another crawl holds the archive.
-
-    ``on_start`` receives the child (the daemon keeps it to stop it on shutdown);
-    ``own_session`` keeps terminal signals (Ctrl-C) away from it, for callers that relay them."""
+    """One crawl, start to finish, in a child process (see ``ChildOptions``). Raises
+    CrawlLockedError if another crawl holds the archive."""
+    options = child_options
     Archive.open(config.database.path).close()  # an unusable archive is one clear error, now
     started = time.monotonic()
     child = subprocess.Popen(
-        crawl_command(config_path, since),
+        crawl_command(config_path, since, options.log_format),
         stdout=subprocess.PIPE,
         text=True,
-        start_new_session=own_session,
+        start_new_session=options.own_session,
     )
-    on_start(child)
+    options.on_start(child)
     timed_out = threading.Event()
-    killer = threading.Timer(timeout, _kill, (child, timed_out)) if timeout else None
+    killer = (
+        threading.Timer(options.timeout, _kill, (child, timed_out)) if options.timeout else None
+    )
     if killer is not None:
         killer.start()
     try:

@@ -38,7 +38,7 @@ def run_command(app: AppContext, log_format: LogFormat) -> None:
     setup_logging(log_format)
     config = app.config
     try:
-        code = Daemon(config, app.config_path).run()
+        code = Daemon(config, app.config_path, log_format).run()
     except DaemonRunningError as error:
         click.echo(f"monitor: {error}", err=True)
         sys.exit(1)

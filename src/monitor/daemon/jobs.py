@@ -25,9 +25,10 @@ from monitor.alert.deliver import deliver_locked
 from monitor.alert.message import AlertMessage
 from monitor.archive import VN_TZ, Archive
 from monitor.config import Config
-from monitor.crawl import CrawlLockedError, CrawlResult, run_crawl
+from monitor.crawl import ChildOptions, CrawlLockedError, CrawlResult, run_crawl
 from monitor.daemon import health
 from monitor.errors import DeliveryError, MonitorError
+from monitor.logs import LogFormat
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
 
@@ -52,10 +53,15 @@ def guarded(job: Job) -> Job:
 
 class Jobs:
     def __init__(
-        self, config: Config, config_path: Path | None, senders: dict[str, Sender]
+        self,
+        config: Config,
+        config_path: Path | None,
+        senders: dict[str, Sender],
+        log_format: LogFormat = "text",
     ) -> None:
         self.config = config
         self.config_path = config_path
+        self.log_format = log_format  # the crawl child logs in the daemon's format
         self.senders = senders
         self.matcher = Matcher(config.rules)
         self.stopping = threading.Event()
@@ -72,9 +78,12 @@ class Jobs:
             result = run_crawl(
                 self.config,
                 self.config_path,
-                timeout=self.config.schedule.crawl_timeout,
-                on_start=self._track,
-                own_session=True,
+                child_options=ChildOptions(
+                    timeout=self.config.schedule.crawl_timeout,
+                    on_start=self._track,
+                    own_session=True,
+                    log_format=self.log_format,
+                ),
             )
         except CrawlLockedError:
             log.warning("crawl skipped: another crawl is running on this archive")

@@ -34,15 +34,18 @@ from monitor.config import Config
 from monitor.daemon import schedule
 from monitor.daemon.jobs import Jobs
 from monitor.daemon.lock import DaemonLock
+from monitor.logs import LogFormat
 
 log = logging.getLogger("monitor.daemon")
 EXIT_AT_ONCE = 130
 
 
 class Daemon:
-    def __init__(self, config: Config, config_path: Path | None) -> None:
+    def __init__(
+        self, config: Config, config_path: Path | None, log_format: LogFormat = "text"
+    ) -> None:
         self.config = config
-        self.jobs = Jobs(config, config_path, _senders(config))
+        self.jobs = Jobs(config, config_path, _senders(config), log_format)
         self.scheduler = BackgroundScheduler(timezone=VN_TZ)
         self.stop_requested = threading.Event()
         self._jobs: dict[str, Job] = {}  # read by listeners without the scheduler's lock
