@@ -69,6 +69,13 @@ def test_502_is_answered(get: Get, server: ReplicaServer) -> None:
     assert get(server, "/tin-chinh").status == 200
 
 
+@pytest.mark.parametrize("status", [404, 410])
+def test_gone_statuses_are_answered(get: Get, server: ReplicaServer, status: int) -> None:
+    server.fail("/tin-chinh", str(status), count=1)
+    assert get(server, "/tin-chinh").status == status
+    assert get(server, "/tin-chinh").status == 200
+
+
 def test_unknown_mode_is_refused(server: ReplicaServer) -> None:
     with pytest.raises(ValueError, match="unknown failure mode"):
         server.fail("/", "teapot")

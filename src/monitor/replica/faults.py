@@ -6,6 +6,7 @@ which answers it through the request handler, seen here as an ``Exchange``, or l
 served as usual. The modes:
 
 - "500", "502": that status and a small HTML error page;
+- "404", "410": the same, for a page that is gone (an article the site took down);
 - "503-retry-after", "429": that status with ``Retry-After: 1``;
 - "slow": the page, after ``delay`` seconds;
 - "hang": no answer until the server stops;
@@ -51,9 +52,9 @@ from typing import Protocol
 from monitor.replica.site import HTML, Page
 
 MODES = (
-    "500", "502", "503-retry-after", "429", "slow", "hang", "truncate", "reset", "never-ends",
-    "wrong-charset", "no-charset", "huge", "gzip-bomb", "redirect-loop", "redirect-offsite",
-    "malformed-rss", "hostile-markup",
+    "500", "502", "404", "410", "503-retry-after", "429", "slow", "hang", "truncate", "reset",
+    "never-ends", "wrong-charset", "no-charset", "huge", "gzip-bomb", "redirect-loop",
+    "redirect-offsite", "malformed-rss", "hostile-markup",
 )  # fmt: skip
 OFFSITE_HOST = "127.0.0.2"
 HUGE_BYTES = 50 * 1024 * 1024
@@ -63,7 +64,7 @@ LOOP_QUERY = "replica-loop=1"
 HOSTILE_SCRIPT = b"<script>alert(1)</script>"
 HOSTILE_IMG = b'<img src="x" onerror="alert(1)">'
 GARBAGE = b"\xff\xfe\x00 & <b "  # invalid UTF-8, a NUL, a bare ampersand, an unclosed tag
-_ERRORS = {"500": 500, "502": 502, "503-retry-after": 503, "429": 429}
+_ERRORS = {"500": 500, "502": 502, "404": 404, "410": 410, "503-retry-after": 503, "429": 429}
 _META_CHARSET = re.compile(
     rb"<meta\s+(?:charset=[\"']?[\w-]+[\"']?|http-equiv=[\"']?content-type[^>]*)\s*/?>\s*", re.I
 )
@@ -243,6 +244,8 @@ def _redirect_offsite(exchange: Exchange, failure: Failure) -> None:
 _ANSWERS: dict[str, Callable[[Exchange, Failure], None]] = {
     "500": _error,
     "502": _error,
+    "404": _error,
+    "410": _error,
     "503-retry-after": _error,
     "429": _error,
     "hang": _no_response,
