@@ -159,6 +159,45 @@ def test_failed_article_is_fetched_again_next_run(server: ReplicaServer, config:
     assert target.id in archived_ids(config)
 
 
+def entry_statuses(server: ReplicaServer) -> list[int]:
+    """The statuses of the entry-point requests logged since the last clear."""
+    paths = {r.path for r in article_requests(server)} | {"/robots.txt"}
+    return [r.status for r in server.requests if r.path not in paths]
+
+
+def test_article_gone_for_three_runs_stops_failing_them(
+    server: ReplicaServer, config: Path
+) -> None:
+    target = server.site.entries[0]
+    server.fail(target.path, "404")
+    statuses = []
+    for _ in range(4):
+        server.clear_requests()
+        result = monitor(config, "crawl")
+        assert result.returncode == 0, result.stderr
+        statuses.append(entry_statuses(server))
+    assert target.id not in archived_ids(config)
+    # runs 1 and 2 failed the article, so runs 2 and 3 asked for every entry point in full;
+    # run 3 took it as gone (crawl.gone_after_runs = 3) and ended clean: run 4 is all 304
+    assert [304 in run for run in statuses[:3]] == [False, False, False]
+    assert statuses[3] and set(statuses[3]) == {304}
+
+
+def test_article_back_after_a_404_is_archived_and_its_count_forgotten(
+    server: ReplicaServer, config: Path
+) -> None:
+    target = server.site.entries[0]
+    server.fail(target.path, "404", count=2)
+    for _ in range(3):
+        assert monitor(config, "crawl").returncode == 0
+    assert target.id in archived_ids(config)
+    with closing(sqlite3.connect(database_of(config))) as db:
+        (count,) = db.execute(
+            "SELECT value FROM crawl_state WHERE key = ?", (f"gone:{target.id}",)
+        ).fetchone()
+    assert count == "null"
+
+
 def test_unreachable_site_is_a_one_line_error(tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9")  # discard port: nothing listens
     result = monitor(config, "crawl")

@@ -18,6 +18,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
@@ -31,6 +32,7 @@ from scrapers.walks import EntryWalk
 
 ARTICLE_PRIORITY = 10  # finish a page's articles before walking on
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware refusing a request
+GONE_STATUSES = (404, 410)
 
 
 class ConganSpider(Spider):
@@ -252,7 +254,30 @@ class ConganSpider(Spider):
             self.context.count("robots_forbidden")
             self.article_done(int(request.meta["article_id"]))
             return
+        if self._gone(failure, request):
+            return
         self._article_failed(request, failure_reason(failure))
+
+    def _gone(self, failure: Failure, request: Request) -> bool:
+        """Whether the article is taken as gone: it answered 404 or 410 in
+        ``crawl.gone_after_runs`` runs and was never stored in between. Such an article is
+        skipped, not failed, like one robots.txt refuses: a listing or feed can link a page the
+        site took down for weeks, and every run would fail, never committing its validators and
+        walks. Fewer runs than that are failures, so a passing 404 never loses an article."""
+        error = failure.value
+        if not (isinstance(error, HttpError) and error.response.status in GONE_STATUSES):
+            return False
+        article_id = int(request.meta["article_id"])
+        key = gone_key(article_id)
+        runs = int(self.context.archive.get_state(key) or 0) + 1
+        self.context.archive.put_state(key, runs)
+        if runs < self.context.config.crawl.gone_after_runs:
+            return False
+        status = error.response.status
+        self.logger.info("article %s skipped: gone (%d in %d runs)", request.url, status, runs)
+        self.context.count("gone")
+        self.article_done(article_id)
+        return True
 
     def _article_failed(self, request: Request, why: str) -> None:
         self.logger.warning("article %s failed: %s", request.url, why)
@@ -271,7 +296,10 @@ class ConganSpider(Spider):
         validators = self.article_validators.pop(page.url, None)
         if validators is not None:
             self.context.archive.store_validators(page.url, *validators, page.status)
-        self.article_done(self.fetched.pop(page.url, -1))
+        article_id = self.fetched.pop(page.url, -1)
+        if self.context.archive.get_state(gone_key(article_id)):
+            self.context.archive.put_state(gone_key(article_id), None)  # back: counted afresh
+        self.article_done(article_id)
 
     def article_done(self, article_id: int) -> None:
         """Called once per scheduled article, stored or failed."""
@@ -325,6 +353,11 @@ class ConganSpider(Spider):
 
 def walk_key(entry: str) -> str:
     return f"walk:{entry}"
+
+
+def gone_key(article_id: int) -> str:
+    """The crawl state counting the runs in which the article answered 404 or 410."""
+    return f"gone:{article_id}"
 
 
 # errors that carry no message of their own

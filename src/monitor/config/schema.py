@@ -147,6 +147,9 @@ class CrawlConfig(Model):
     recheck_days: int = Field(
         ge=0, le=3650, description="refetch articles this recent for edits; 0 = never"
     )
+    gone_after_runs: int = Field(
+        ge=1, le=1000, description="an article answering 404/410 in this many runs is skipped"
+    )
 
 
 class DatabaseConfig(Model):
