@@ -76,20 +76,18 @@ def run_crawl(
 ) -> CrawlResult:
     """One crawl, start to finish, in a child process (see ``ChildOptions``). Raises
     CrawlLockedError if another crawl holds the archive."""
-    options = child_options
     Archive.open(config.database.path).close()  # an unusable archive is one clear error, now
     started = time.monotonic()
     child = subprocess.Popen(
-        crawl_command(config_path, since, options.log_format),
+        crawl_command(config_path, since, child_options.log_format),
         stdout=subprocess.PIPE,
         text=True,
-        start_new_session=options.own_session,
+        start_new_session=child_options.own_session,
     )
-    options.on_start(child)
+    child_options.on_start(child)
     timed_out = threading.Event()
-    killer = (
-        threading.Timer(options.timeout, _kill, (child, timed_out)) if options.timeout else None
-    )
+    timeout = child_options.timeout
+    killer = threading.Timer(timeout, _kill, (child, timed_out)) if timeout else None
     if killer is not None:
         killer.start()
     try:

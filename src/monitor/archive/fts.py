@@ -46,10 +46,9 @@ _TOKENIZER = "unicode61 remove_diacritics 0"
 # How SQLite words the errors of a query it cannot parse (anything else is a storage error).
 _QUERY_ERRORS = ("fts5:", "no such column", "unterminated string", "unknown special query")
 _NAMES = ", ".join(COLUMNS)
-INSERT = f"INSERT INTO {{table}} (rowid, {_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_DELETE = (
-    f"INSERT INTO {{table}} ({{table}}, rowid, {_NAMES}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
-)
+_PLACES = ", ".join("?" * (1 + len(COLUMNS)))  # the rowid, then each column
+INSERT = f"INSERT INTO {{table}} (rowid, {_NAMES}) VALUES ({_PLACES})"
+_DELETE = f"INSERT INTO {{table}} ({{table}}, rowid, {_NAMES}) VALUES ('delete', {_PLACES})"
 
 
 def create_tables(db: Database) -> None:

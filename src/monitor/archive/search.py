@@ -117,8 +117,7 @@ def search(
     """The matching articles, best first (see the module docstring); ``score`` is -BM25."""
     if limit < 1 or offset < 0:
         raise InputError(f"limit must be at least 1 and offset at least 0 ({limit}, {offset})")
-    subset = bool(filters.section or filters.on_topic)
-    ids = _id_range(db, filters, verify=not subset)
+    ids = _id_range(db, filters, verify=not (filters.section or filters.on_topic))
     if ids is None:
         return []  # no article at all in the date range
     tables = _tables(query)
