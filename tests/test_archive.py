@@ -91,6 +91,19 @@ def test_version_6_full_text_tables_are_rebuilt_with_syllable_pairs(path: Path) 
     )
 
 
+def test_new_archive_has_the_indexes_search_filters_read(path: Path) -> None:
+    Archive.open(path).close()
+    indexes = set(
+        scalar(path, "SELECT group_concat(name) FROM pragma_index_list('articles')").split(",")
+    )
+    assert {
+        "articles_published_at",
+        "articles_section_published_at",
+        "articles_on_topic_published_at",
+        "articles_id_published_at",
+    } <= indexes
+
+
 def test_reopening_an_up_to_date_archive_applies_no_migration(path: Path) -> None:
     with Archive.open(path) as archive:
         store(archive, record())

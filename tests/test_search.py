@@ -129,6 +129,13 @@ def test_dates_hold_when_ids_do_not_follow_them(archive: Archive) -> None:
     assert ids(archive, "nội dung", since="2025-03-02", until="2025-03-04") == [3]
 
 
+def test_dates_hold_when_an_article_outside_them_has_an_id_between(archive: Archive) -> None:
+    add(archive, 1, published_at="2025-03-02T08:00:00+07:00")
+    add(archive, 2, published_at="2025-03-10T08:00:00+07:00")
+    add(archive, 3, published_at="2025-03-03T08:00:00+07:00")
+    assert sorted(ids(archive, "nội dung", since="2025-03-02", until="2025-03-04")) == [1, 3]
+
+
 def test_empty_date_range_finds_nothing(archive: Archive) -> None:
     add(archive, 1, published_at="2025-03-01T08:00:00+07:00")
     assert ids(archive, "nội dung", since="2025-04-01") == []

@@ -46,7 +46,8 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
                    url, on_topic, rules JSON ["rule", ...] (distinct rules matching it)
 
 Indexes on articles besides the key: published_at; (section, published_at); published_at of
-the on-topic articles (partial) — the last two answer a search's section and on-topic filters.
+the on-topic articles (partial) — these two answer a search's section and on-topic filters;
+(article_id, published_at), which checks that a date range's ids are one id range.
 
 Both FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the form
 searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
@@ -259,6 +260,12 @@ def _v7_syllable_pairs(db: Database) -> None:
         db.execute(statement)
 
 
+def _v8_id_dates(db: Database) -> None:
+    """articles (article_id, published_at): a search checks in it, without reading article
+    rows, that the articles of a date range are exactly those of an id range."""
+    db.execute("CREATE INDEX articles_id_published_at ON articles (article_id, published_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -267,6 +274,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_alert_sending,
     _v6_articles_view,
     _v7_syllable_pairs,
+    _v8_id_dates,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -264,39 +264,42 @@ class _IdRange:
 
 
 def _id_range(db: Database, filters: SearchFilters, *, verify: bool) -> _IdRange | None:
-    """Bounds on the ids of the articles published in the date range, read from the date
-    index; ``None`` when no article is in it.
+    """The lowest and highest id of the articles published in the date range, read from the
+    date index (one scan of the range); ``None`` when no article is in it.
 
     FTS5 seeks to a rowid range cheaply, so a date filter shrinks the set of matches ranked.
     Article ids grow with time on the site, which makes the bounds exact, but that is checked
-    (when ``verify``), not assumed: bounds not known exact leave each match's date to be
-    checked with the other article filters. With a section or on-topic filter the dates join
-    that id set anyway, so ``verify`` is off there: the check scans the date index.
+    (when ``verify``, one scan of the id range in ``articles_id_published_at``), not assumed:
+    bounds not known exact leave each match's date to be checked with the other article
+    filters. With a section or on-topic filter the dates join that id set anyway, so
+    ``verify`` is off there.
     """
-    low = high = None
-    exact = verify
-    if filters.since:
-        low = _id_by_date(db, "min", ">=", filters.since)
-        older = _id_by_date(db, "max", "<", filters.since) if verify else None
-        exact = exact and low is not None and (older is None or older < low)
-    if filters.before:
-        high = _id_by_date(db, "max", "<", filters.before)
-        newer = _id_by_date(db, "min", ">=", filters.before) if verify else None
-        exact = exact and high is not None and (newer is None or newer > high)
-    if (filters.since and low is None) or (filters.before and high is None):
+    if not (filters.since or filters.before):
+        return _IdRange(None, None, exact=True)
+    window, params = _date_window(filters)
+    low, high = db.execute(
+        f"SELECT min(article_id), max(article_id) FROM articles INDEXED BY articles_published_at"
+        f" WHERE {window}",
+        params,
+    ).fetchone()
+    if low is None:
         return None
-    return _IdRange(low, high, exact)
-
-
-def _id_by_date(db: Database, aggregate: str, operator: str, moment: str) -> int | None:
-    """``min``/``max`` article id of the articles published ``operator`` (``<``, ``>=``) a time."""
-    assert aggregate in ("min", "max") and operator in ("<", ">=")  # fixed SQL text only
-    found: int | None = db.execute(
-        f"SELECT {aggregate}(article_id) FROM articles INDEXED BY articles_published_at"
-        f" WHERE published_at {operator} ?",
-        (moment,),
+    if not verify:
+        return _IdRange(low, high, exact=False)
+    strays = db.execute(  # an article outside the date range with an id inside the bounds
+        "SELECT EXISTS (SELECT 1 FROM articles INDEXED BY articles_id_published_at"
+        f" WHERE article_id BETWEEN :low AND :high AND NOT ({window}))",
+        {**params, "low": low, "high": high},
     ).fetchone()[0]
-    return found
+    return _IdRange(low, high, exact=not strays)
+
+
+def _date_window(filters: SearchFilters) -> tuple[str, dict[str, str]]:
+    """The date range as a condition on ``published_at`` (fixed text) and its parameters."""
+    bounds = {"since": filters.since, "before": filters.before}
+    clauses = {"since": "published_at >= :since", "before": "published_at < :before"}
+    given = {name: value for name, value in bounds.items() if value}
+    return " AND ".join(clauses[name] for name in given), given
 
 
 def _article_clauses(filters: SearchFilters, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
