@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import stat
 from contextlib import closing
@@ -12,7 +13,7 @@ from sqlite_utils import Database
 from test_archive_support import record, scalar, store
 
 from monitor.archive import SCHEMA_VERSION, Archive
-from monitor.archive.migrations import migrate
+from monitor.archive.migrations import SEARCH_INDEX_REBUILT, migrate
 from monitor.errors import StorageError
 from monitor.search.query import compile_query
 
@@ -89,6 +90,30 @@ def test_version_6_full_text_tables_are_rebuilt_with_syllable_pairs(path: Path) 
     assert {"articles_section_published_at", "articles_on_topic_published_at"} <= set(
         scalar(path, indexes).split(",")
     )
+
+
+def test_opening_an_archive_that_needs_the_index_rebuild_says_so(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path.parent.mkdir()
+    _version_1_database_with_an_article(path)
+    with caplog.at_level(logging.INFO, logger="monitor.archive"):
+        Archive.open(path).close()
+    assert f"schema version 1, migrating to {SCHEMA_VERSION}" in caplog.text
+    assert "rebuilding the search index" in caplog.text
+
+
+def test_a_migration_without_the_rebuild_does_not_announce_it(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path.parent.mkdir()
+    _version_1_database_with_an_article(path)
+    with closing(sqlite3.connect(path)) as connection:
+        migrate(Database(connection), target=SEARCH_INDEX_REBUILT)
+    with caplog.at_level(logging.INFO, logger="monitor.archive"):
+        Archive.open(path).close()
+    assert f"schema version {SEARCH_INDEX_REBUILT}, migrating" in caplog.text
+    assert "rebuilding" not in caplog.text
 
 
 def test_new_archive_has_the_indexes_search_filters_read(path: Path) -> None:

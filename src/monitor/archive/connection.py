@@ -22,7 +22,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from monitor.archive.migrations import SCHEMA_VERSION, migrate, schema_version
+from monitor.archive.migrations import (
+    SCHEMA_VERSION,
+    SEARCH_INDEX_REBUILT,
+    migrate,
+    schema_version,
+)
 from monitor.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -137,9 +142,12 @@ def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> None:
             " open it read-write once to migrate it",
         )
     if version:  # an existing archive: say why opening it may take a while
+        slow = (
+            " (rebuilding the search index: about a minute per 30,000 articles)"
+            if version < SEARCH_INDEX_REBUILT
+            else ""
+        )
         log.info(
-            "archive %s: schema version %d, migrating to %d (rebuilding the search index takes"
-            " about a minute per 30,000 articles)",
-            path, version, SCHEMA_VERSION,
-        )  # fmt: skip
+            "archive %s: schema version %d, migrating to %d%s", path, version, SCHEMA_VERSION, slow
+        )
     migrate(db)

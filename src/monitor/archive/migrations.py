@@ -277,6 +277,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v8_id_dates,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log
 
 
 def schema_version(db: Database) -> int:
