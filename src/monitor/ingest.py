@@ -13,7 +13,7 @@ from monitor.archive import Archive, StoreOutcome
 from monitor.config.schema import SiteProfile
 from monitor.errors import ExtractionError
 from monitor.parse import parse_article
-from monitor.record import ArticleRecord
+from monitor.record import ArticleRecord, DiscoveryHint
 from monitor.urls import parse_article_url
 
 
@@ -24,6 +24,7 @@ class FetchedPage:
     content_type: str | None
     status: int
     fetched_at: str  # ISO 8601, +07:00
+    hint: DiscoveryHint | None = None  # what the entry point that named it said of it
 
 
 def ingest_page(
@@ -38,7 +39,7 @@ def ingest_page(
     record: ArticleRecord | None
     try:
         record = parse_article(
-            page.body, page.url, profile, content_type=page.content_type, now=now
+            page.body, page.url, profile, content_type=page.content_type, now=now, hint=page.hint
         )
     except ExtractionError as error:
         record = _unparseable(page.url, profile, error)

@@ -29,6 +29,20 @@ class Image:
 
 
 @dataclass(frozen=True)
+class DiscoveryHint:
+    """What the entry point that named an article said of it: a feed item, a sitemap entry or a
+    listing item. The parser cross-checks the page against it (a publish date that disagrees
+    by more than a day is a problem); ``monitor profile learn`` takes it as evidence of what
+    the page's title, date and lead are. Every value is as the source wrote it, or None."""
+
+    source: Literal["feed", "sitemap", "listing"]
+    entry: str  # the entry point's path (or URL) that named the article
+    published: str | None = None  # pubDate, news:publication_date or lastmod, a listing's date
+    title: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
 class ArticleRecord:
     url: str
     canonical_url: str

@@ -19,7 +19,7 @@ from monitor.parse.document import decode_html, load_document
 from monitor.parse.generic import GenericFields, read_generic_fields
 from monitor.parse.metadata import Metadata, read_metadata
 from monitor.parse.profile import ProfileFields, body_paragraphs, read_profile_fields
-from monitor.record import REQUIRED_FIELDS, ArticleRecord, Layer
+from monitor.record import REQUIRED_FIELDS, ArticleRecord, DiscoveryHint, Layer
 from monitor.text import normalize_inline
 from monitor.urls import ArticleUrl, is_first_party, parse_article_url
 
@@ -48,8 +48,11 @@ def parse_article(
     *,
     content_type: str | None = None,
     now: datetime | None = None,
+    hint: DiscoveryHint | None = None,
 ) -> ArticleRecord:
-    """Parse one article page. Raises ExtractionError only for input that is not a page at all."""
+    """Parse one article page. Raises ExtractionError only for input that is not a page at all.
+
+    ``hint`` is what the entry point that named the article said of it (see DiscoveryHint)."""
     # 1. decode and parse the HTML
     problems: list[str] = []
     html = page if isinstance(page, str) else _decoded(page, content_type, problems)
