@@ -6,8 +6,12 @@ layer produced each field:
 - ``"metadata"``: structured metadata in the page (JSON-LD, ``og:*``, ``article:*`` meta,
   ``<link rel=canonical>``);
 - ``"profile"``: the site profile's selectors (``config/``);
-- ``"generic"``: the generic extractor (trafilatura), used when the profile finds no body;
-- ``"url"``: derived from the article URL (``article_id``, ``section``, fallback ``canonical_url``).
+- ``"generic"``: the generic layer, used for a field the profile does not find: trafilatura for the
+  title and body, and readers of the article's own region for its dateline, lead, byline, photos
+  and tag links (``monitor.parse.region``);
+- ``"url"``: derived from the article URL (``article_id``, ``section``, fallback ``canonical_url``);
+- ``"discovery"``: what the feed, sitemap or listing that named the article said of it
+  (``DiscoveryHint``), used for the publish date only when the page shows none.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Layer = Literal["metadata", "profile", "generic", "url"]
+Layer = Literal["metadata", "profile", "generic", "url", "discovery"]
 Precision = Literal["minute", "day"]
 
 # The fields that must all be found for a record to be complete (else it is quarantined).

@@ -97,6 +97,9 @@ class SiteProfile(Model):
     title_suffixes: tuple[str, ...] = Field(description="site-name suffixes stripped from titles")
     dateline_prefixes: tuple[str, ...] = Field(description="house datelines removed from leads")
     author_separator: str = Field(description="separates the date and the author in the date node")
+    tag_path: Regex = Field(
+        description="regex over a tag page's path (decoded): links to it are the article's tags"
+    )
     header_date: Regex = Field(
         description="the site-wide header date (today's date, never the publish date)"
     )

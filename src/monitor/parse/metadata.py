@@ -31,6 +31,9 @@ class Metadata:
     author: str | None = None
     tags: tuple[str, ...] = ()
     canonical: str | None = None
+    description: str | None = None  # JSON-LD description, og:description or meta description
+    description_source: str | None = None
+    site_names: tuple[str, ...] = ()  # og:site_name, JSON-LD publisher: never a byline
 
 
 def read_metadata(root: lxml.html.HtmlElement) -> Metadata:
@@ -38,6 +41,7 @@ def read_metadata(root: lxml.html.HtmlElement) -> Metadata:
     meta = _meta_tags(root)
     ld = _json_ld_article(root)
     title = _text(ld.get("headline")) or meta.get("og:title")
+    description, description_source = _description(ld, meta)
     return Metadata(
         title=title,
         published=_text(ld.get("datePublished")) or meta.get("article:published_time"),
@@ -45,7 +49,27 @@ def read_metadata(root: lxml.html.HtmlElement) -> Metadata:
         author=_author(ld.get("author")) or meta.get("author") or meta.get("article:author"),
         tags=_keywords(ld.get("keywords")) or _meta_all(root, "article:tag"),
         canonical=_canonical(root) or meta.get("og:url"),
+        description=description,
+        description_source=description_source,
+        site_names=_site_names(ld, meta),
     )
+
+
+def _description(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str | None, str | None]:
+    for source, value in (
+        ("JSON-LD description", _text(ld.get("description"))),
+        ("og:description", meta.get("og:description")),
+        ("meta description", meta.get("description")),
+    ):
+        if value:
+            return value, source
+    return None, None
+
+
+def _site_names(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
+    publisher = ld.get("publisher")
+    names = [meta.get("og:site_name"), _author(publisher) if publisher else None]
+    return tuple(name for name in names if name)
 
 
 def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:

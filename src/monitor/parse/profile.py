@@ -1,20 +1,24 @@
-"""The site-profile layer: the profile's selectors and markers applied to an article page."""
+"""The site-profile layer: the profile's selectors and markers applied to an article page.
+
+The page's tree is left as it was: boxes are stripped from a copy of the body container, so the
+generic layer can still read everything the profile missed.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.html
 
 from monitor.config.schema import SiteProfile
 from monitor.parse.blocks import paragraphs_of, visible_text
-from monitor.parse.select import select_all, select_any, select_first
+from monitor.parse.images import images_in
+from monitor.parse.select import first_match, select_all, select_any
 from monitor.record import Image
-from monitor.urls import absolute_url
 
 _TIME_PART = re.compile(r"^\d{1,2}\s*[:hg]\s*\d{2}")
-IMAGE_SOURCE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "src")
 
 
 @dataclass(frozen=True)
@@ -26,29 +30,39 @@ class ProfileFields:
     paragraphs: tuple[str, ...]
     images: tuple[Image, ...]
     tags: tuple[str, ...]
+    # the selector that produced each field found; the body container and title elements
+    selectors: dict[str, str] = field(default_factory=dict)
+    body_element: lxml.html.HtmlElement | None = None
+    title_element: lxml.html.HtmlElement | None = None
 
 
 def read_profile_fields(
     root: lxml.html.HtmlElement, url: str, profile: SiteProfile
 ) -> ProfileFields:
-    """Everything the profile's selectors find. Mutates ``root`` (strips boxes from the body)."""
+    """Everything the profile's selectors find, and which selector found it."""
     selectors = profile.article
-    date_text, line_author = _date_line(root, profile)
-    body = select_first(root, selectors.body)
+    used: dict[str, str] = {}
+    title_found = first_match(root, selectors.title)
+    date_text, line_author = _date_line(root, profile, used)
+    body_found = first_match(root, selectors.body)
     images: tuple[Image, ...] = ()
     paragraphs: tuple[str, ...] = ()
-    if body is not None:
-        images = _images(body, url, profile)
-        _strip(body, selectors.strip)
+    if body_found is not None:
+        body, used["body"] = copy.deepcopy(body_found[0]), body_found[1]
+        images = _images(body, url, profile, used)
+        _strip(body, (*selectors.strip, *selectors.author))
         paragraphs = body_paragraphs(paragraphs_of(body), profile)
     return ProfileFields(
-        title=_first_text(root, selectors.title),
+        title=_found_text(title_found, "title", used),
         date_text=date_text,
-        author=line_author or _first_text(root, selectors.author),
-        lead=_lead(root, profile),
+        author=line_author or _found_text(first_match(root, selectors.author), "author", used),
+        lead=_lead(root, profile, used),
         paragraphs=paragraphs,
         images=images,
-        tags=_tags(root, profile),
+        tags=_tags(root, profile, used),
+        selectors=used,
+        body_element=body_found[0] if body_found else None,
+        title_element=title_found[0] if title_found else None,
     )
 
 
@@ -72,19 +86,27 @@ def strip_dateline(lead: str, profile: SiteProfile) -> str:
     return lead
 
 
-def _first_text(root: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
-    element = select_first(root, selectors)
-    return (visible_text(element) or None) if element is not None else None
+def _found_text(
+    found: tuple[lxml.html.HtmlElement, str] | None, name: str, used: dict[str, str]
+) -> str | None:
+    if found is None:
+        return None
+    text = visible_text(found[0]) or None
+    if text:
+        used[name] = found[1]
+    return text
 
 
-def _lead(root: lxml.html.HtmlElement, profile: SiteProfile) -> str | None:
-    text = _first_text(root, profile.article.lead)
+def _lead(root: lxml.html.HtmlElement, profile: SiteProfile, used: dict[str, str]) -> str | None:
+    text = _found_text(first_match(root, profile.article.lead), "lead", used)
     return (strip_dateline(text, profile) or None) if text else None
 
 
-def _date_line(root: lxml.html.HtmlElement, profile: SiteProfile) -> tuple[str | None, str | None]:
+def _date_line(
+    root: lxml.html.HtmlElement, profile: SiteProfile, used: dict[str, str]
+) -> tuple[str | None, str | None]:
     """The publish-date node split into its date part and the author after the separator."""
-    text = _first_text(root, profile.article.date)
+    text = _found_text(first_match(root, profile.article.date), "published_at", used)
     if not text:
         return None, None
     date_parts: list[str] = []
@@ -94,43 +116,21 @@ def _date_line(root: lxml.html.HtmlElement, profile: SiteProfile) -> tuple[str |
             date_parts.append(part)
         elif part:
             author = part
+    if author:
+        used["author"] = used["published_at"]
     return " | ".join(date_parts), author
 
 
-def _images(body: lxml.html.HtmlElement, url: str, profile: SiteProfile) -> tuple[Image, ...]:
-    boxes = select_any(body, profile.article.images)
+def _images(
+    body: lxml.html.HtmlElement, url: str, profile: SiteProfile, used: dict[str, str]
+) -> tuple[Image, ...]:
+    selectors = profile.article.images
     images: list[Image] = []
-    for box in boxes:  # a box nested in another box yields the same images: deduplicated
-        for img in box.iter("img"):
-            image = _image(img, box, url, profile)
-            if image is not None and image not in images:
-                images.append(image)
+    for box in select_any(body, selectors):  # a box nested in another yields the same images
+        images += [i for i in images_in(box, url, profile.article.image_caption) if i not in images]
+    if images:
+        used["images"] = next(s for s in selectors if select_all(body, s))
     return tuple(images)
-
-
-def _image(
-    img: lxml.html.HtmlElement, box: lxml.html.HtmlElement, url: str, profile: SiteProfile
-) -> Image | None:
-    source = next((img.get(name) for name in IMAGE_SOURCE_ATTRIBUTES if img.get(name)), None)
-    absolute = absolute_url(source, url) if source else None
-    if absolute is None:
-        return None
-    return Image(absolute, _caption(img, box, profile))
-
-
-def _caption(
-    img: lxml.html.HtmlElement, box: lxml.html.HtmlElement, profile: SiteProfile
-) -> str | None:
-    """The caption in the smallest ancestor of ``img`` (up to its box) holding only this image."""
-    for ancestor in [img, *img.iterancestors()]:
-        if sum(1 for _ in ancestor.iter("img")) > 1:
-            return None
-        caption = select_first(ancestor, profile.article.image_caption)
-        if caption is not None:
-            return visible_text(caption) or None
-        if ancestor is box:
-            break
-    return None
 
 
 def _strip(body: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
@@ -140,10 +140,13 @@ def _strip(body: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
                 element.drop_tree()
 
 
-def _tags(root: lxml.html.HtmlElement, profile: SiteProfile) -> tuple[str, ...]:
+def _tags(
+    root: lxml.html.HtmlElement, profile: SiteProfile, used: dict[str, str]
+) -> tuple[str, ...]:
     for selector in profile.article.tags:
         names = [visible_text(link) for link in select_all(root, selector)]
         names = [name for name in names if name]
         if names:
+            used["tags"] = selector
             return tuple(dict.fromkeys(names))
     return ()

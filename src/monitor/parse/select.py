@@ -28,10 +28,18 @@ def select_first(
     root: lxml.html.HtmlElement, selectors: Iterable[str]
 ) -> lxml.html.HtmlElement | None:
     """The first element of the first selector that matches anything."""
+    found = first_match(root, selectors)
+    return found[0] if found else None
+
+
+def first_match(
+    root: lxml.html.HtmlElement, selectors: Iterable[str]
+) -> tuple[lxml.html.HtmlElement, str] | None:
+    """The first element of the first selector that matches anything, and that selector."""
     for selector in selectors:
         found = select_all(root, selector)
         if found:
-            return found[0]
+            return found[0], selector
     return None
 
 

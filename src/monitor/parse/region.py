@@ -1,0 +1,122 @@
+"""Where the article is on a page: its title element, its body container, and the region
+holding both, found without the site profile. The generic layer reads datelines, leads,
+bylines, photos and tags only inside that region, never in the site's header, menus, sidebars
+or footer (where the site-wide "today" date and other articles' links live)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import lxml.html
+
+from monitor.parse.blocks import visible_text
+
+# page furniture: never part of an article's region unless it holds the title
+FURNITURE_TAGS = frozenset(["nav", "footer", "aside", "header", "form"])
+_PARAGRAPHS_PROBED = 30  # body paragraphs looked up to place the body container
+
+
+@dataclass(frozen=True)
+class Region:
+    root: lxml.html.HtmlElement  # the smallest element holding the title and the body
+    title: lxml.html.HtmlElement | None
+    body: lxml.html.HtmlElement | None
+
+    def elements(self) -> Iterator[lxml.html.HtmlElement]:
+        """The region's elements in document order, without page furniture that does not
+        hold the title."""
+        skipped: set[lxml.html.HtmlElement] = set()
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            parent = element.getparent()
+            if parent in skipped or self._is_foreign_furniture(element):
+                skipped.add(element)
+                continue
+            yield element
+
+    def _is_foreign_furniture(self, element: lxml.html.HtmlElement) -> bool:
+        if element.tag not in FURNITURE_TAGS or element is self.root:
+            return False
+        holds_title = self.title is not None and (
+            element is self.title or element in self.title.iterancestors()
+        )
+        holds_body = self.body is not None and (
+            element is self.body or element in self.body.iterancestors()
+        )
+        return not (holds_title or holds_body)
+
+
+def find_region(
+    root: lxml.html.HtmlElement,
+    title: str | None,
+    body: lxml.html.HtmlElement | None,
+    paragraphs: Sequence[str],
+    title_element: lxml.html.HtmlElement | None = None,
+) -> Region:
+    """The region of the article whose title and body paragraphs are given; ``body`` and
+    ``title_element`` when a layer already found them."""
+    heading = title_element if title_element is not None else _title_element(root, title)
+    container = body if body is not None else body_container(root, paragraphs)
+    anchors = [element for element in (heading, container) if element is not None]
+    top = _common_ancestor(anchors) if anchors else None
+    if top is None or top.tag in ("html", "body"):
+        top = _article_ancestor(anchors) or top
+    return Region(top if top is not None else root, heading, container)
+
+
+def _title_element(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    headings = [h for h in root.iter("h1", "h2") if visible_text(h)]
+    if title:
+        for heading in headings:
+            if visible_text(heading) == title:
+                return heading
+    h1s = [heading for heading in headings if heading.tag == "h1"]
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def body_container(
+    root: lxml.html.HtmlElement, paragraphs: Sequence[str]
+) -> lxml.html.HtmlElement | None:
+    """The deepest element holding the blocks whose text is the body's first paragraphs."""
+    wanted = set(paragraphs[:_PARAGRAPHS_PROBED])
+    if not wanted:
+        return None
+    blocks = [
+        element
+        for element in root.iter("p", "div", "h2", "h3", "h4", "li", "blockquote", "td")
+        if visible_text(element) in wanted
+    ]
+    if not blocks:
+        return None
+    container = _common_ancestor(_innermost(blocks))
+    return container if container is not None and container.tag != "html" else None
+
+
+def _innermost(blocks: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Of nested matches (a div around its one p), the innermost only."""
+    chosen = set(blocks)
+    return [block for block in blocks if not any(d in chosen for d in block.iterdescendants())]
+
+
+def _common_ancestor(elements: Iterable[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    common: list[lxml.html.HtmlElement] | None = None
+    for element in elements:
+        chain = [element, *element.iterancestors()][::-1]
+        if common is None:
+            common = chain
+            continue
+        shared = 0
+        while shared < min(len(common), len(chain)) and common[shared] is chain[shared]:
+            shared += 1
+        common = common[:shared]
+    return common[-1] if common else None
+
+
+def _article_ancestor(anchors: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    for anchor in anchors:
+        for element in [anchor, *anchor.iterancestors()]:
+            if element.tag == "article":
+                return element
+    return None
