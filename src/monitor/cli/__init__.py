@@ -13,6 +13,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.alert_commands import alerts_group
+from monitor.cli.check_command import check_command
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
@@ -55,6 +56,7 @@ cli.add_command(run_command)
 cli.add_command(status_command)
 cli.add_command(demo_command)
 cli.add_command(parse_command)
+cli.add_command(check_command)
 cli.add_command(crawl_command)
 cli.add_command(reparse_command)
 cli.add_command(match_command)
@@ -69,17 +71,27 @@ cli.add_command(search_command)
 
 def main() -> None:
     """Entry point: runs the command group and turns our errors into one-line messages."""
+    sys.exit(run())
+
+
+def run(args: list[str] | None = None) -> int:
+    """The command line ``args`` (default: the process's) run in this process; its exit code.
+
+    Errors become one-line messages on stderr here, so tests can run commands in-process."""
     try:
-        cli.main(standalone_mode=False)
+        result = cli.main(args, prog_name="monitor", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("monitor: aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as error:
         error.show()
-        sys.exit(error.exit_code)
+        return error.exit_code
     except (ConfigError, InputError) as error:
         click.echo(f"monitor: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE
     except MonitorError as error:
         click.echo(f"monitor: {error}", err=True)
-        sys.exit(EXIT_FAILURE)
+        return EXIT_FAILURE
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT_FAILURE
+    return result if isinstance(result, int) else 0

@@ -24,7 +24,7 @@ def parse_command(app: AppContext, file: Path, url: str) -> None:
       monitor parse saved.html \\
         --url https://congan.com.vn/tin-chinh/cong-an-tphcm-tang-cuong_179591.html
     """
-    data = _read(file)
+    data = read_page_file(file)
     try:
         record = parse_article(data, url, app.config.profile)
     except ExtractionError as error:
@@ -32,7 +32,8 @@ def parse_command(app: AppContext, file: Path, url: str) -> None:
     click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
 
 
-def _read(file: Path) -> bytes:
+def read_page_file(file: Path) -> bytes:
+    """A saved page's bytes; InputError naming the file when it cannot be read."""
     try:
         return file.read_bytes()
     except FileNotFoundError:
