@@ -19,7 +19,7 @@ from typing import Any
 from monitor.config.schema import SiteProfile
 from monitor.dates import ParsedDate, parse_date_detail
 from monitor.errors import ExtractionError
-from monitor.parse.blocks import visible_text
+from monitor.parse.blocks import link_heavy_texts, visible_text
 from monitor.parse.byline import byline_elements, find_byline, person
 from monitor.parse.dateline import find_dateline
 from monitor.parse.document import decode_html, load_document
@@ -182,7 +182,7 @@ def _choose_title(
     # A page whose body the profile cannot find is not in the profile's shape: its broad
     # title selectors are then less trustworthy than the generic extractor.
     ranked = (profile_title, generic_title) if generic is None else (generic_title, profile_title)
-    meta_title = (_without_suffix(metadata.title, profile), "metadata", "headline or og:title")
+    meta_title = (without_suffix(metadata.title, profile), "metadata", "headline or og:title")
     chosen.choose("title", meta_title, *ranked)  # type: ignore[arg-type]
 
 
@@ -347,6 +347,7 @@ def _choose_body(chosen: _Fields, read: _Page) -> None:
     taken = {lead, values.get("author")}
     taken |= {image.caption for image in values.get("images") or ()}
     taken |= {visible_text(element) for element in byline_elements(region)}
+    taken |= link_heavy_texts(region.body if region.body is not None else region.root)
     body = [p for p in paragraphs if p not in taken and not (lead and p.endswith(lead))]
     chosen.choose("body", ("\n\n".join(body), "generic", "trafilatura"))
 
@@ -373,7 +374,7 @@ def _host(url: str) -> str:
     return url.split("/")[2].lower()
 
 
-def _without_suffix(title: str | None, profile: SiteProfile) -> str | None:
+def without_suffix(title: str | None, profile: SiteProfile) -> str | None:
     if not title:
         return None
     for suffix in profile.title_suffixes:

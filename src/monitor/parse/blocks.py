@@ -115,3 +115,25 @@ def _flush(buffer: list[str], out: list[str]) -> None:
     if buffer:
         out.append("".join(buffer))
         buffer.clear()
+
+
+LINK_HEAVY = 0.5  # share of a block's text inside links above which it is a list of links
+
+
+def link_share(element: lxml.html.HtmlElement) -> float:
+    """The share of the element's visible text that lies inside links."""
+    text = visible_text(element)
+    if not text:
+        return 0.0
+    linked = sum(len(visible_text(link)) for link in element.iter("a"))
+    return linked / len(text)
+
+
+def link_heavy_texts(container: lxml.html.HtmlElement) -> set[str]:
+    """Texts of the blocks in ``container`` that are mostly links ("Đọc thêm: …", related
+    lists): never body paragraphs."""
+    return {
+        visible_text(block)
+        for block in container.iter("p", "div", "li", "ul")
+        if next(block.iter("a"), None) is not None and link_share(block) >= LINK_HEAVY
+    }

@@ -20,7 +20,6 @@ from monitor.urls import absolute_url, parse_article_url
 MIN_LEAD = 40  # characters: shorter texts between the title and the body are labels
 # a house dateline at the start of a lead: "(CAO)", "(Dân trí) -", "TTO -", "VOV.VN -"
 _HOUSE_DATELINE = re.compile(r"^(?:\([^()]{1,30}\)\s*[-–—:]?|[A-ZĐ][A-ZĐ.]{1,11}\s*[-–—])\s+(?=\S)")
-_TRUNCATED = ("...", "…")
 
 
 def without_dateline(text: str, profile: SiteProfile) -> str:
@@ -32,8 +31,9 @@ def without_dateline(text: str, profile: SiteProfile) -> str:
 
 
 def description_lead(description: str | None, page_text: str, profile: SiteProfile) -> str | None:
-    """The page's description as its lead: only when it is shown on the page, whole."""
-    if not description or description.endswith(_TRUNCATED):
+    """The page's description as its lead: only when it is shown on the page, whole (a
+    description cut short with "…" is not, and neither is a summary written for search)."""
+    if not description:
         return None
     lead = without_dateline(description, profile)
     return lead if lead and lead in page_text else None

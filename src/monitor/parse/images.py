@@ -17,7 +17,7 @@ from monitor.record import Image
 from monitor.urls import absolute_url
 
 IMAGE_SOURCE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "src")
-CAPTION_WORDS = ("caption", "chuthich", "chu-thich", "img-note", "image-note", "photo-note")
+CAPTION_WORDS = ("caption", "chuthich", "chu-thich", "note", "desc", "legend")
 MAX_CAPTION = 400  # characters; a longer element after a photo is a paragraph, not its caption
 
 
@@ -33,12 +33,17 @@ def images_in(
     for img in container.iter("img"):
         if not keep(img):
             continue
-        source = next((img.get(name) for name in IMAGE_SOURCE_ATTRIBUTES if img.get(name)), None)
-        absolute = absolute_url(source, url) if source else None
+        absolute = image_url(img, url)
         if absolute is None or any(image.url == absolute for image in images):
             continue
         images.append(Image(absolute, caption_of(img, container, caption_selectors)))
     return images
+
+
+def image_url(img: lxml.html.HtmlElement, page_url: str) -> str | None:
+    """The photo's absolute address (lazy-loading attributes first), or None."""
+    source = next((img.get(name) for name in IMAGE_SOURCE_ATTRIBUTES if img.get(name)), None)
+    return absolute_url(source, page_url) if source else None
 
 
 def caption_of(
@@ -56,7 +61,7 @@ def caption_of(
         if caption is not None:
             return visible_text(caption) or None
         if ancestor is container:
-            return None
+            break
     return _following_caption(box, selectors)
 
 
@@ -79,7 +84,8 @@ def _following_caption(box: lxml.html.HtmlElement, selectors: Sequence[str]) -> 
 
 
 def looks_like_caption(element: lxml.html.HtmlElement) -> bool:
-    """A figcaption, an element whose class or id names a caption, or text wholly in italics."""
+    """A figcaption, an element whose class or id names a caption (or a note, a description,
+    a legend: it follows a photo), or text wholly in italics."""
     if element.tag == "figcaption":
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
