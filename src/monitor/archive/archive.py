@@ -166,6 +166,11 @@ class Archive:
                 return
             yield page
 
+    def latest_raw_pages(self, limit: int) -> list[RawPage]:
+        """The raw pages of the ``limit`` newest article ids, newest first."""
+        with self._reading("read raw pages"):
+            return raw.latest_raw_pages(self._db, limit)
+
     def counts(self) -> dict[str, int]:
         """Row counts: articles, quarantined, versions, runs, raw_pages."""
         with self._reading("count rows"):

@@ -65,3 +65,16 @@ def iter_raw_pages(db: Database) -> Iterator[RawPage]:
                 article_id, url, fetched_at, content_type, http_status, zlib.decompress(html)
             )
         after = rows[-1][0]
+
+
+def latest_raw_pages(db: Database, limit: int) -> list[RawPage]:
+    """The ``limit`` raw pages of the highest article ids (the newest), newest first."""
+    rows = db.execute(
+        "SELECT article_id, url, fetched_at, content_type, http_status, html"
+        " FROM raw_pages ORDER BY article_id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [
+        RawPage(article_id, url, fetched_at, content_type, status, zlib.decompress(html))
+        for article_id, url, fetched_at, content_type, status, html in rows
+    ]

@@ -20,6 +20,7 @@ from monitor.cli.daemon_commands import demo_command, run_command, status_comman
 from monitor.cli.export_command import export_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
+from monitor.cli.profile_commands import profile_group
 from monitor.cli.search_command import search_command
 from monitor.cli.serve_command import serve_command
 from monitor.cli.show_command import show_command
@@ -57,6 +58,7 @@ cli.add_command(status_command)
 cli.add_command(demo_command)
 cli.add_command(parse_command)
 cli.add_command(check_command)
+cli.add_command(profile_group)
 cli.add_command(crawl_command)
 cli.add_command(reparse_command)
 cli.add_command(match_command)

@@ -28,16 +28,22 @@ class Verified:
     evidence_pages: int  # pages with evidence for the key
 
 
+SECTIONS = ("article", "listing")
+
+
 def learned_profile(profile: SiteProfile, learned: Sequence[Learned]) -> SiteProfile:
     """``profile`` with each learned key's selectors tried first."""
-    article = profile.article
-    updates = {}
-    for item in learned:
-        section, _, name = item.key.partition(".")
-        if section == "article" and item.selectors:
-            current: tuple[str, ...] = getattr(article, name)
-            updates[name] = tuple(dict.fromkeys((*item.selectors, *current)))
-    return profile.model_copy(update={"article": article.model_copy(update=updates)})
+    changed = {}
+    for section in SECTIONS:
+        selectors = getattr(profile, section)
+        updates = {}
+        for item in learned:
+            prefix, _, name = item.key.partition(".")
+            if prefix == section and item.selectors:
+                current: tuple[str, ...] = getattr(selectors, name)
+                updates[name] = tuple(dict.fromkeys((*item.selectors, *current)))
+        changed[section] = selectors.model_copy(update=updates)
+    return profile.model_copy(update=changed)
 
 
 def verify(
@@ -61,7 +67,7 @@ def verify(
     results = []
     for item in learned:
         check = checks.get(item.key)
-        if check is None:  # boxes to strip: judged through the body
+        if check is None:  # boxes to strip (judged through the body) and listing keys
             results.append(Verified(item.key, item.selectors, item.confirmed, item.evidence_pages))
             continue
         pairs = [check(f, e) for f, e in zip(readings, pages, strict=True)]
@@ -99,17 +105,20 @@ def overlay_toml(profile: SiteProfile, verified: Sequence[Verified], sources: st
         f"# Learned from {sources}. Per key: pages where the learned selectors read the value",
         "# that other evidence (metadata, the feed/sitemap/listing, the generic extractor) gives.",
     ]
-    lines += [f"#   {_report_line(v)}" for v in verified]
-    lines += ["", "[profile.article]"]
-    for item in verified:
-        name = item.key.partition(".")[2]
-        if item.selectors:
-            values = ", ".join(_toml_string(s) for s in getattr(learned.article, name))
-            lines.append(f"{name} = [{values}]")
+    lines += [f"#   {report_line(v)}" for v in verified]
+    for section in SECTIONS:
+        keys = [v for v in verified if v.key.startswith(f"{section}.") and v.selectors]
+        if keys:
+            lines += ["", f"[profile.{section}]"]
+        for item in keys:
+            name = item.key.partition(".")[2]
+            values = getattr(getattr(learned, section), name)
+            lines.append(f"{name} = [{', '.join(_toml_string(s) for s in values)}]")
     return "\n".join(lines) + "\n"
 
 
-def _report_line(item: Verified) -> str:
+def report_line(item: Verified) -> str:
+    """One line of the learning report for a key."""
     if not item.selectors:
         return f"{item.key}: nothing held on the samples (kept as it was)"
     if item.key == "article.strip":

@@ -60,7 +60,7 @@ def find_region(
     heading = title_element if title_element is not None else _title_element(root, title)
     container = body if body is not None else body_container(root, paragraphs)
     anchors = [element for element in (heading, container) if element is not None]
-    top = _common_ancestor(anchors) if anchors else None
+    top = common_ancestor(anchors) if anchors else None
     if top is None or top.tag in ("html", "body"):
         top = _article_ancestor(anchors) or top
     return Region(top if top is not None else root, heading, container)
@@ -90,7 +90,7 @@ def body_container(
     ]
     if not blocks:
         return None
-    container = _common_ancestor(_innermost(blocks))
+    container = common_ancestor(_innermost(blocks))
     return container if container is not None and container.tag != "html" else None
 
 
@@ -100,7 +100,7 @@ def _innermost(blocks: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElemen
     return [block for block in blocks if not any(d in chosen for d in block.iterdescendants())]
 
 
-def _common_ancestor(elements: Iterable[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+def common_ancestor(elements: Iterable[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
     common: list[lxml.html.HtmlElement] | None = None
     for element in elements:
         chain = [element, *element.iterancestors()][::-1]
