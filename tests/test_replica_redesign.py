@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import re
 import signal
-import subprocess
 import sys
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -17,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from test_replica_server import fetch
+from test_replica_server import command_line_server, fetch
 
 from monitor.config import SiteProfile
 from monitor.parse.select import select_all
@@ -253,23 +252,10 @@ def test_control_over_http_switches_to_the_redesign() -> None:
 
 
 def test_command_line_serves_the_redesign() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.replica.server", "--quiet", "--layout", "redesign"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        base = process.stdout.readline().strip()
+    with command_line_server("--layout", "redesign") as (process, base):
         assert "Sitemap:" in fetch(base + "/robots.txt").body.decode()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def test_layouts_other_than_the_known_ones_are_refused() -> None:

@@ -211,12 +211,7 @@ def _date_text(article: Article, variant: Variant, line: DateLine, rng: random.R
 def _plan_images(
     article: Article, variant: Variant, line: DateLine, rng: random.Random
 ) -> tuple[tuple[PlannedImage, ...], tuple[PlannedImage, ...]]:
-    own = [
-        plan_image(
-            article, line, rng, file=str(image["file"]), caption=image.get("caption"), after=-1
-        )
-        for image in article.get("images", ())
-    ]
+    own = own_images(article, line, rng)
     if not variant.gallery:
         return tuple(own), ()
     count = len(article["paragraphs_raw"])
@@ -228,6 +223,16 @@ def _plan_images(
     boxes = own + [plan_image(article, line, rng, after=spot) for spot in spots]
     gallery = [plan_image(article, line, rng, after=count) for _ in range(rng.randint(2, 4))]
     return tuple(boxes), tuple(gallery)
+
+
+def own_images(article: Article, line: DateLine, rng: random.Random) -> list[PlannedImage]:
+    """The article's own photos (``images`` in the data), shown before the first paragraph."""
+    return [
+        plan_image(
+            article, line, rng, file=str(image["file"]), caption=image.get("caption"), after=-1
+        )
+        for image in article.get("images", ())
+    ]
 
 
 def plan_image(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from monitor.replica.plan import PlannedImage, plan_image
+from monitor.replica.plan import PlannedImage, own_images, plan_image
 from monitor.replica.shell import Article
 from monitor.replica.textforms import WEEKDAYS, DateLine, parse_date_line, tone_decompose
 
@@ -101,12 +101,7 @@ def plan_redesign(article: Article, tags: tuple[str, ...]) -> RedesignPlan:
 def _photos(
     article: Article, line: DateLine, mode: PhotoMode, rng: random.Random
 ) -> tuple[tuple[PlannedImage, ...], tuple[PlannedImage, ...]]:
-    figures = [
-        plan_image(
-            article, line, rng, file=str(image["file"]), caption=image.get("caption"), after=-1
-        )
-        for image in article.get("images", ())
-    ]
+    figures = own_images(article, line, rng)
     count = len(article["paragraphs_raw"])
     if mode in ("figures", "both") and count:
         spots = sorted(rng.sample(range(count), min(count, rng.randint(1, 3))))

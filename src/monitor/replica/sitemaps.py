@@ -86,8 +86,7 @@ def _news(entries: Sequence[Entry], base: str) -> Page:
         f"<news:title>{xml_escape(str(entry.article['title']))}</news:title></news:news></url>\n"
         for entry in entries
     )
-    body = f'{_PROLOGUE}<urlset xmlns="{_SITEMAPS}" xmlns:news="{_NEWS}">\n{items}</urlset>\n'
-    return Page(body.encode("utf-8"), XML, newest(entries))
+    return Page(_urlset(items, f' xmlns:news="{_NEWS}"'), XML, newest(entries))
 
 
 def _month(entries: Sequence[Entry], base: str) -> Page:
@@ -96,8 +95,12 @@ def _month(entries: Sequence[Entry], base: str) -> Page:
         f"<lastmod>{iso(entry.when)}</lastmod></url>\n"
         for entry in sorted(entries, key=_by_time, reverse=True)
     )
-    body = f'{_PROLOGUE}<urlset xmlns="{_SITEMAPS}">\n{items}</urlset>\n'
-    return Page(gzip.compress(body.encode("utf-8"), mtime=0), GZIP, newest(entries))
+    return Page(gzip.compress(_urlset(items), mtime=0), GZIP, newest(entries))
+
+
+def _urlset(items: str, namespaces: str = "") -> bytes:
+    """A ``<urlset>`` document of ``items``, with more ``namespaces`` declared if given."""
+    return f'{_PROLOGUE}<urlset xmlns="{_SITEMAPS}"{namespaces}>\n{items}</urlset>\n'.encode()
 
 
 def _by_time(entry: Entry) -> tuple[datetime, int]:
