@@ -20,6 +20,7 @@ from test_replica_server import command_line_server, fetch
 
 from monitor.config import SiteProfile
 from monitor.parse.select import select_all
+from monitor.replica.redesign_plan import plan_redesign
 from monitor.replica.server import ReplicaServer
 from monitor.replica.site import ReplicaSite
 from monitor.urls import tag_path
@@ -197,7 +198,7 @@ def test_json_ld_is_on_even_ids_and_nothing_structured_on_the_others(
 ) -> None:
     for entry in server.site.entries[:12]:
         html = fetch(server.base_url + entry.path).body.decode()
-        has_time = ":" in make_redesign.plan_redesign(entry.article, entry.tags).date_text
+        has_time = ":" in plan_redesign(entry.article, entry.tags).date_text
         assert ("application/ld+json" in html) == (entry.id % 2 == 0 and has_time), entry.id
         if entry.id % 2:
             assert "og:description" not in html and "article:published_time" not in html
