@@ -39,3 +39,20 @@ def field_accuracy(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict
         / len(results)
         for name in SCORED_FIELDS
     }
+
+
+REDESIGN_DIR = Path(__file__).resolve().parent / "golden" / "redesign"
+
+
+def redesign_pages() -> list[GoldenPage]:
+    """The replica's "redesign" golden pages (tests/golden/redesign), named by article id: the
+    page's bytes, and the record fields expected from it (without ``extraction``, ``complete``
+    and ``problems``) plus ``json_ld`` and ``header_date``."""
+    return [
+        GoldenPage(
+            path.stem,
+            path.read_bytes(),
+            json.loads(path.with_suffix(".json").read_text(encoding="utf-8")),
+        )
+        for path in sorted(REDESIGN_DIR.glob("*.html"))
+    ]

@@ -3,6 +3,7 @@ failure injection, control and the request log — fetched with urllib against a
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import signal
@@ -389,22 +390,28 @@ def test_extra_articles_are_new_and_of_their_declared_kind() -> None:
             assert "dân vận" in text.casefold()
 
 
-def test_command_line_prints_the_url_and_exits_cleanly_on_sigterm() -> None:
+@contextlib.contextmanager
+def command_line_server(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``python -m monitor.replica.server --quiet *options``: the process and its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.replica.server", "--quiet"],
+        [sys.executable, "-m", "monitor.replica.server", "--quiet", *options],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert process.stdout is not None
-        base = process.stdout.readline().strip()
-        assert base.startswith("http://127.0.0.1:")
-        assert fetch(base + "/robots.txt").status == 200
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        yield process, process.stdout.readline().strip()
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_command_line_prints_the_url_and_exits_cleanly_on_sigterm() -> None:
+    with command_line_server() as (process, base):
+        assert base.startswith("http://127.0.0.1:")
+        assert fetch(base + "/robots.txt").status == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

@@ -336,10 +336,10 @@ def _json_ld(article: Article, plan: ArticlePlan, image: str) -> str:
     }
     if plan.tags:
         data["keywords"] = ", ".join(plan.tags)
-    return _script_json(data)
+    return script_json(data)
 
 
-def _script_json(data: dict[str, Any]) -> str:
+def script_json(data: dict[str, Any]) -> str:
     """JSON safe inside a ``<script>`` element: no markup characters survive unescaped."""
     encoded = json.dumps(data, ensure_ascii=False)
     return encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -211,24 +211,31 @@ def _date_text(article: Article, variant: Variant, line: DateLine, rng: random.R
 def _plan_images(
     article: Article, variant: Variant, line: DateLine, rng: random.Random
 ) -> tuple[tuple[PlannedImage, ...], tuple[PlannedImage, ...]]:
-    own = [
-        _image(article, line, rng, file=str(image["file"]), caption=image.get("caption"), after=-1)
-        for image in article.get("images", ())
-    ]
+    own = own_images(article, line, rng)
     if not variant.gallery:
         return tuple(own), ()
     count = len(article["paragraphs_raw"])
     spots = sorted(rng.sample(range(count), min(count, rng.randint(1, 3))))
     if not (count < 3 or rng.random() < 0.5):
-        return tuple(own + [_image(article, line, rng, after=spot) for spot in spots]), ()
+        return tuple(own + [plan_image(article, line, rng, after=spot) for spot in spots]), ()
     if not own and rng.random() < 0.3:
         spots = []  # some pages have only a gallery
-    boxes = own + [_image(article, line, rng, after=spot) for spot in spots]
-    gallery = [_image(article, line, rng, after=count) for _ in range(rng.randint(2, 4))]
+    boxes = own + [plan_image(article, line, rng, after=spot) for spot in spots]
+    gallery = [plan_image(article, line, rng, after=count) for _ in range(rng.randint(2, 4))]
     return tuple(boxes), tuple(gallery)
 
 
-def _image(
+def own_images(article: Article, line: DateLine, rng: random.Random) -> list[PlannedImage]:
+    """The article's own photos (``images`` in the data), shown before the first paragraph."""
+    return [
+        plan_image(
+            article, line, rng, file=str(image["file"]), caption=image.get("caption"), after=-1
+        )
+        for image in article.get("images", ())
+    ]
+
+
+def plan_image(
     article: Article,
     line: DateLine,
     rng: random.Random,

@@ -17,8 +17,8 @@ Control over HTTP (never logged): ``GET /__replica/requests``, ``POST /__replica
 ``/__replica/publish`` {"kind"}, ``/__replica/fail`` {"path_prefix", "mode", "count", "delay",
 "target"}, ``/__replica/heal``, ``/__replica/layout`` {"layout"}, ``/__replica/clock`` {"now"}.
 
-Command line: ``python -m monitor.replica.server [--port 0] [--quiet]`` prints the base URL on
-its first line and serves until SIGTERM or SIGINT.
+Command line: ``python -m monitor.replica.server [--port 0] [--quiet] [--layout redesign]`` prints
+the base URL on its first line and serves until SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from monitor.replica.content import HTML, Page
 from monitor.replica.faults import MODES, RESETS, Failure, FailureRules, inject
-from monitor.replica.site import HTML, NothingToPublish, Page, ReplicaSite
+from monitor.replica.site import LAYOUTS, NothingToPublish, ReplicaSite
 
 __all__ = ["MODES", "LoggedRequest", "ReplicaServer", "main"]  # MODES: see faults
 
@@ -192,7 +193,8 @@ class ReplicaServer:
             self.site.edit(article_id, paragraph)
 
     def set_layout(self, layout: str) -> None:
-        """ "changed": article pages in a template the site profile does not know."""
+        """ "normal"; "changed": article pages in a template the site profile does not know;
+        "redesign": every page in a new template, sitemaps instead of feeds."""
         with self._lock:
             self.site.set_layout(layout)
 
@@ -422,11 +424,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--disallow", action="append", default=[], help="a robots.txt Disallow path (repeatable)"
     )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="normal",
+        help="the site's template (default normal; redesign: new markup, sitemaps, no feeds)",
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     site = ReplicaSite(now=args.clock, disallow=args.disallow)
+    site.set_layout(args.layout)
     server = ReplicaServer(site, port=args.port, quiet=args.quiet)
     print(server.start(), flush=True)
     while not stop.wait(0.2):

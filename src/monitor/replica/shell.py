@@ -301,9 +301,14 @@ _CSS_PROPS = (
 @functools.cache
 def site_css() -> str:
     """The site stylesheet (the same on every page), about 40 KB, generated deterministically."""
-    rng = random.Random(20250320)
+    return stylesheet(_CSS_BLOCKS, 20250320)
+
+
+def stylesheet(blocks: tuple[str, ...], seed: int) -> str:
+    """A deterministic stylesheet of rules for the class names ``blocks`` (and their parts)."""
+    rng = random.Random(seed)
     rules = []
-    for block in _CSS_BLOCKS:
+    for block in blocks:
         for part in _CSS_PARTS:
             props = rng.sample(_CSS_PROPS, rng.randint(3, 6))
             body = ";".join(f"{name}:{rng.choice(values)}" for name, values in props)

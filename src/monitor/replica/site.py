@@ -12,6 +12,9 @@ them it renders, as bytes with a content type and a last-modified time (``Page``
 - article pages in the site's template, or in another one after ``set_layout("changed")``;
 - ``robots.txt`` (allow all, or the configured Disallow paths).
 
+After ``set_layout("redesign")`` every page but robots.txt comes from ``redesign_site``: a new
+template, path-style pagination, sitemaps instead of feeds (and a ``Sitemap:`` line in robots.txt).
+
 Pure: no sockets, no threads. Not thread-safe: the server serialises access.
 """
 
@@ -24,16 +27,18 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as xml_escape
 
+from monitor.replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
 from monitor.replica.other_template import render_other_template
 from monitor.replica.pages import Variant, plan_article, render_article, render_page_shell
 from monitor.replica.plan import TAG_VOCABULARY
+from monitor.replica.redesign_site import route_redesign
 from monitor.replica.shell import (
     SECTIONS,
     SITE_NAME,
@@ -43,6 +48,7 @@ from monitor.replica.shell import (
     summary,
     text,
 )
+from monitor.replica.sitemaps import INDEX_PATH
 from monitor.replica.textforms import WEEKDAYS, format_date, parse_date_line, tone_decompose
 from monitor.urls import tag_path
 
@@ -51,11 +57,9 @@ PAGE_SIZE = 10
 FEED_SIZE = 20
 DANVAN_TAG = "Dân vận"
 KINDS = ("danvan", "lookalike", "ordinary", "hostile")
-VIETNAM = timezone(timedelta(hours=7))
-HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
-Layout = Literal["normal", "changed"]
+Layout = Literal["normal", "changed", "redesign"]
+LAYOUTS: tuple[Layout, ...] = ("normal", "changed", "redesign")
 
 # Switches drawn for each article, with the chance of each being on. weekday_mismatch, no_lead
 # and unpadded_date stay off: the site's normal pages carry a correct, padded date and a lead.
@@ -82,16 +86,6 @@ class NothingToPublish(LookupError):
 
 
 @dataclass(frozen=True)
-class Page:
-    """One response body the site serves."""
-
-    body: bytes
-    content_type: str
-    last_modified: datetime | None = None  # aware; the newest content date on the page
-    status: int = 200
-
-
-@dataclass(frozen=True)
 class _Listing:
     """What a listing page is: its heading, its menu section, where its pages live."""
 
@@ -102,20 +96,6 @@ class _Listing:
     def href(self, number: int) -> str:
         stem = self.first.removesuffix(".html")
         return self.first if number == 1 else f"{stem}/trang-{number}.html"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A published article: its data (dated), the page variant, the tags its page shows."""
-
-    article: Mapping[str, Any]
-    variant: Variant
-    tags: tuple[str, ...]
-    when: datetime  # publish time, naive Vietnam time
-    kind: str  # "danvan", "lookalike", "ordinary" (by the word rule for the real articles)
-    id: int
-    path: str  # site-relative
-    section: str
 
 
 def load_articles() -> list[dict[str, Any]]:
@@ -248,11 +228,17 @@ class ReplicaSite:
         self._now = when.replace(microsecond=0)
         self._cache.clear()
 
+    @property
+    def layout(self) -> Layout:
+        return self._layout
+
     def set_layout(self, layout: str) -> None:
-        """ "normal": the site's template; "changed": articles in a template the profile misses."""
-        if layout not in ("normal", "changed"):
-            raise ValueError(f"unknown layout {layout!r} (normal, changed)")
-        self._layout = "changed" if layout == "changed" else "normal"
+        """ "normal": the site's template; "changed": articles in a template the profile misses;
+        "redesign": every page in a new template, sitemaps instead of feeds (``redesign_site``)."""
+        chosen = next((name for name in LAYOUTS if name == layout), None)
+        if chosen is None:
+            raise ValueError(f"unknown layout {layout!r} ({', '.join(LAYOUTS)})")
+        self._layout = chosen
         self._cache.clear()
 
     def publish(self, kind: str | int = "danvan") -> Entry:
@@ -312,9 +298,15 @@ class ReplicaSite:
         return header_date(self._now)
 
     def _route(self, path: str, base: str) -> Page | None:
-        fixed = {"/robots.txt": self._robots, "/": self._home}.get(path)
-        if fixed is not None:
-            return fixed()
+        if path == "/robots.txt":
+            return self._robots(base)
+        if self._layout == "redesign":
+            return route_redesign(self, path, base)
+        return self._route_normal(path, base)
+
+    def _route_normal(self, path: str, base: str) -> Page | None:
+        if path == "/":
+            return self._home()
         if match := _FEED.match(path):
             return self._feed(match["name"], base)
         if match := _TAG.match(path):
@@ -340,6 +332,19 @@ class ReplicaSite:
 
     def _known_sections(self) -> set[str]:
         return set(_SECTION_TITLES) | {entry.section for entry in self._entries}
+
+    def section_title(self, section: str) -> str | None:
+        """The heading of a section's listing, or None when the site has no such section."""
+        return _section_title(section) if section in self._known_sections() else None
+
+    def related_to(self, entry: Entry) -> list[Entry]:
+        """The real articles an article page shows around it (sidebars, related boxes)."""
+        return related(entry, self._base)
+
+    @property
+    def most_read(self) -> tuple[Entry, ...]:
+        """The "most read" articles listing pages show beside the list: the ten oldest."""
+        return tuple(self._older)
 
     def _section_page(self, section: str, number: int) -> Page | None:
         if section not in self._known_sections():
@@ -374,18 +379,18 @@ class ReplicaSite:
             title=title if number == 1 else f"{title} - Trang {number}",
             header_date=self.header_date,
             main_html=main,
-            related=[entry.article for entry in self._older],
+            related=[entry.article for entry in self.most_read],
             seed=zlib.crc32(f"{title}/{number}".encode()),
             head_extra=head,
             section=listing.section,
         )
-        return Page(html.encode("utf-8"), HTML, _newest(items))
+        return Page(html.encode("utf-8"), HTML, newest(items))
 
     def _article(self, article_id: int, path: str) -> Page | None:
         entry = next((e for e in self._entries if e.id == article_id), None)
         if entry is None or entry.path != path:
             return None
-        related = [e.article for e in _related(entry, self._base)]
+        related = [e.article for e in self.related_to(entry)]
         if self._layout == "changed":
             html = render_other_template(
                 entry.article, header_date=self.header_date, related=related
@@ -394,7 +399,7 @@ class ReplicaSite:
             html = render_article(
                 entry.article, entry.variant, header_date=self.header_date, related=related
             )
-        return Page(html.encode("utf-8"), HTML, _newest([entry]))
+        return Page(html.encode("utf-8"), HTML, newest([entry]))
 
     def _feed(self, name: str, base: str) -> Page | None:
         if name == "home":
@@ -404,21 +409,23 @@ class ReplicaSite:
             title = f"{_section_title(name)} - {SITE_NAME}"
         else:
             return None
-        newest = items[0].when if items else self._now
+        latest = items[0].when if items else self._now
         channel = [
             f"<title>{xml_escape(title)}</title>",
             f"<link>{xml_escape(base)}/</link>",
             f"<description>{xml_escape(title)}</description>",
             "<language>vi</language>",
-            f"<lastBuildDate>{rfc822(newest)}</lastBuildDate>",
+            f"<lastBuildDate>{rfc822(latest)}</lastBuildDate>",
             *(_feed_item(entry, base) for entry in items),
         ]
         body = '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n'
         body += "\n".join(channel) + "\n</channel></rss>\n"
-        return Page(body.encode("utf-8"), RSS, _newest(items))
+        return Page(body.encode("utf-8"), RSS, newest(items))
 
-    def _robots(self) -> Page:
+    def _robots(self, base: str) -> Page:
         rules = [f"Disallow: {path}" for path in self._disallow] or ["Disallow:"]
+        if self._layout == "redesign":
+            rules += ["", f"Sitemap: {base}{INDEX_PATH}"]
         return Page("\n".join(["User-agent: *", *rules, ""]).encode("utf-8"), TEXT)
 
 
@@ -428,18 +435,6 @@ def _newest_first(entry: Entry) -> tuple[float, int]:
 
 def _section_title(section: str) -> str:
     return _SECTION_TITLES.get(section, section)
-
-
-def _newest(items: Iterable[Entry]) -> datetime | None:
-    dates = [entry.when for entry in items]
-    return max(dates).replace(tzinfo=VIETNAM) if dates else None
-
-
-def _related(entry: Entry, base: Sequence[Entry], count: int = 10) -> list[Entry]:
-    """Other real articles for the page's sidebars: the ones after it by id, wrapping round."""
-    others = [e for e in base if e.id != entry.id]
-    start = next((i for i, e in enumerate(others) if e.id > entry.id), 0)
-    return (others[start:] + others[:start])[:count]
 
 
 def _paging(number: int, pages: int, href: Callable[[int], str]) -> str:
