@@ -109,4 +109,14 @@ def _photos(
     album = []
     if mode in ("album", "both"):
         album = [plan_image(article, line, rng, after=count) for _ in range(rng.randint(2, 4))]
-    return tuple(figures), tuple(album)
+    shown: set[str] = set()  # a photo drawn twice is shown once
+    return _unshown(figures, shown), _unshown(album, shown)
+
+
+def _unshown(images: list[PlannedImage], shown: set[str]) -> tuple[PlannedImage, ...]:
+    kept = []
+    for image in images:
+        if image.url not in shown:
+            shown.add(image.url)
+            kept.append(image)
+    return tuple(kept)
