@@ -23,9 +23,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from bench_parser import theirs  # noqa: E402
-
+from bench.bench_parser import theirs  # noqa: E402
 from monitor.config import SiteProfile, load_config  # noqa: E402
 from monitor.learn.evidence import SamplePage  # noqa: E402
 from monitor.learn.profile import learn_profile  # noqa: E402
