@@ -30,9 +30,18 @@ def test_children_without_lastmod_are_always_read() -> None:
 
 def test_only_children_read_whole_are_remembered() -> None:
     walk = walk_after({A: "2025-05-31"})
-    walk.due([ChildSitemap(A, "2025-06-01"), ChildSitemap(B, "2025-06-30")])
-    walk.done(B, "2025-06-30")  # A failed, or was capped: read again next run
+    walk.due([ChildSitemap(A, "2025-05-31"), ChildSitemap(B, "2025-06-30")])
+    walk.done(B, "2025-06-30")
     assert walk.state_after_clean_run() == {"seen": {A: "2025-05-31", B: "2025-06-30"}}
+
+
+def test_an_incomplete_walk_remembers_nothing_and_rereads_its_indexes() -> None:
+    walk = walk_after({A: "2025-05-31"})
+    walk.indexes.append("https://x/sitemap.xml")
+    walk.done(B, "2025-06-30")
+    walk.incomplete = True  # a child failed, or a cap left one unread
+    assert walk.state_after_clean_run() == {"seen": {A: "2025-05-31"}}
+    assert walk.unkept_validators() == ["https://x/sitemap.xml"]
 
 
 def test_unreadable_lastmod_counts_any_change() -> None:

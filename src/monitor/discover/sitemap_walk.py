@@ -5,9 +5,12 @@ A sitemap entry point (a ``Sitemap:`` line of robots.txt or a ``site.sitemaps`` 
 requested conditionally, like every entry point. Of an index's children a run reads only those
 that are new, whose ``<lastmod>`` is newer than the one a clean run read them at, or that have
 no ``<lastmod>`` (conditionally: usually a 304). What a run read is remembered only after it
-ended cleanly with every article stored; a child that failed, was left out by
-``site.sitemap_max_files`` or held more new articles than ``site.sitemap_max_articles`` is not
-remembered, so the next run reads it again — nothing is lost to an interrupted run.
+ended cleanly with every article stored, and only when the walk was *complete*: a file that
+failed, a child left out by ``site.sitemap_max_files`` or a file holding more new articles
+than ``site.sitemap_max_articles`` leaves the walk incomplete — nothing of it is remembered,
+and its index files' validators are not kept either, so the next run reads the indexes again
+and asks once more (conditionally) for every child not remembered. Nothing is lost to an
+interrupted or bounded run; the files read whole answer 304 the next time.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class SitemapWalk:
     entry: str
     seen: dict[str, str | None] = field(default_factory=dict)  # url → lastmod a clean run read
     read: dict[str, str | None] = field(default_factory=dict)  # read whole in this run
+    indexes: list[str] = field(default_factory=list)  # index files read (their response URLs)
+    incomplete: bool = False  # a file failed, or a cap left something unread
 
     @classmethod
     def from_state(cls, entry: str, state: Any) -> SitemapWalk:
@@ -54,7 +59,13 @@ class SitemapWalk:
         self.read[url] = lastmod
 
     def state_after_clean_run(self) -> dict[str, Any]:
-        return {"seen": self.seen | self.read}
+        """What the next run starts from, once this one ended cleanly."""
+        return {"seen": self.seen if self.incomplete else self.seen | self.read}
+
+    def unkept_validators(self) -> list[str]:
+        """Files whose validators must not be kept after this run: an incomplete walk's
+        indexes, so that the next run reads them whole and finds what was left."""
+        return list(self.indexes) if self.incomplete else []
 
 
 _OLDEST = datetime.min.replace(tzinfo=_VIETNAM)
