@@ -10,10 +10,20 @@ from datetime import date, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import VN_TZ, Archive, EntryKind, EntryYield
 from monitor.config import Config
 
 Mode = Literal["normal", "backfill"]
+
+
+@dataclass
+class EntryTally:
+    """One entry point's part in this run, recorded in ``entry_yields`` at its end."""
+
+    kind: EntryKind
+    status: int | None = None  # what its first page answered; None: no answer (yet)
+    links: int = 0
+    new: int = 0
 
 
 @dataclass
@@ -28,6 +38,7 @@ class CrawlContext:
     # HTTP validators of entry points, written only when the run ends cleanly with every
     # discovered article stored (else the next run would get 304 and miss them)
     pending_validators: dict[str, tuple[str | None, str | None, int]] = field(default_factory=dict)
+    entries: dict[str, EntryTally] = field(default_factory=dict)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -41,6 +52,16 @@ class CrawlContext:
 
     def entry_url(self, path: str) -> str:
         return self.config.site.base_url.rstrip("/") + path
+
+    def entry(self, name: str, kind: EntryKind) -> EntryTally:
+        """The tally of entry point ``name`` (a path, or a URL off the base)."""
+        return self.entries.setdefault(name, EntryTally(kind))
+
+    def entry_yields(self) -> list[EntryYield]:
+        return [
+            EntryYield(name, tally.kind, tally.status, tally.links, tally.new)
+            for name, tally in self.entries.items()
+        ]
 
     def count(self, name: str, amount: int = 1) -> None:
         """In-memory tally for progress and the summary (the archive keeps the real figures)."""

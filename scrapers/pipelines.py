@@ -29,5 +29,5 @@ class ArchivePipeline:
         outcome = ingest_page(context.archive, context.config.profile, item, run_id=context.run_id)
         if outcome is not None:
             context.count(outcome)
-        spider.stored(item)
+        spider.stored(item, outcome)
         return item

@@ -135,9 +135,10 @@ def _finish(
     figures = _figures(stats.get_stats() if stats else {}, context)
     outcome, why = _outcome(spider, reason)
     if outcome == "ok" and spider.failed_articles == 0:
+        spider.save_walks()  # first: an incomplete sitemap walk withdraws validators
         for url, (etag, modified, status) in context.pending_validators.items():
             context.archive.store_validators(url, etag, modified, status)
-        spider.save_walks()
+    context.archive.record_entry_yields(context.run_id, context.entry_yields())
     context.archive.add_run_figures(context.run_id, **figures)
     context.archive.finish_run(context.run_id, outcome, why)
     return {"outcome": outcome, "reason": why, **figures}

@@ -284,3 +284,14 @@ def test_reparse_rebuilds_from_raw_pages_offline(server: ReplicaServer, config: 
     assert result.returncode == 0, result.stderr
     assert f"reparsed {count} pages: {count} unchanged" in result.stdout
     assert server.requests == []
+
+
+def test_a_run_mostly_from_fallbacks_says_so_and_names_monitor_check(
+    server: ReplicaServer, config: Path
+) -> None:
+    server.set_layout("changed")  # a template the profile misses: the generic layer steps in
+    result = monitor(config, "crawl")
+    assert result.returncode == 0, result.stderr
+    assert "records came from fallbacks: run `monitor check URL` on one to see why" in (
+        result.stdout
+    )

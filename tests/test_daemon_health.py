@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import VN_TZ, Archive, EntryYield
+from monitor.config import Config
 from monitor.daemon import health
 from monitor.daemon.health import Verdict, daytime_hours_between
 
@@ -88,3 +89,43 @@ def test_daytime_hours_between(start: tuple[int, ...], end: tuple[int, ...], hou
     begin = datetime(*start, tzinfo=VN_TZ)
     finish = datetime(*end, tzinfo=VN_TZ)
     assert daytime_hours_between(begin, finish, "06:00-22:00") == hours
+
+
+def finished_run(archive: Archive, **figures: int) -> dict[str, object]:
+    run_id = archive.start_run("normal")
+    archive.finish_run(run_id, "ok", **figures)
+    return archive.last_runs(1)[0]
+
+
+def test_an_entry_point_missing_several_runs_in_a_row_is_a_finding(
+    archive: Archive, config: Config
+) -> None:
+    operator = Operator()
+    for run, status in enumerate((200, 404, 410, 404)):
+        row = finished_run(archive, new=1)
+        archive.record_entry_yields(
+            int(str(row["run_id"])), [EntryYield("/rss/home.rss", "feed", status)]
+        )
+        verdicts = [
+            v for v in health.after_crawl(archive, config, row, NOW) if v.check == "entries"
+        ]
+        health.apply(archive, verdicts, operator, NOW)
+        assert verdicts[0].broken is (run == 3)
+    assert operator.sent == ["[congan-monitor] entries BROKEN"]
+    assert "/rss/home.rss" in health.state(archive)["entries"]["detail"]
+
+
+def test_a_run_mostly_from_fallbacks_is_a_finding_naming_monitor_check(
+    archive: Archive, config: Config
+) -> None:
+    row = finished_run(archive, new=3, quarantined=1, fallbacks=3)
+    (verdict,) = [
+        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "fallbacks"
+    ]
+    assert verdict.broken is True
+    assert "3 of 4 records came from fallbacks: run `monitor check URL`" in verdict.detail
+    row = finished_run(archive, new=4, fallbacks=2)  # half is not over the default 0.5
+    (verdict,) = [
+        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "fallbacks"
+    ]
+    assert verdict.broken is False

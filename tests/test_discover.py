@@ -142,3 +142,40 @@ def test_feed_entities_are_not_expanded(profile: SiteProfile) -> None:
         b"<link>https://congan.com.vn/tin-chinh/x_7.html</link></item></channel></rss>"
     )
     assert [i.article.article_id for i in parse_feed(bomb, BASE, profile, HOSTS)] == [7]
+
+
+def test_listing_items_carry_title_and_summary(profile: SiteProfile) -> None:
+    (first,) = parse_listing(listing(item(3)), f"{BASE}/tin-chinh", profile, HOSTS).items
+    assert (first.title, first.summary, first.date) == ("Bài 3", "Tóm tắt", None)
+
+
+def test_listing_item_date_is_its_date_shaped_text(profile: SiteProfile) -> None:
+    dated = (
+        '<li><a href="/tin-chinh/x_5.html"><img src="/a.jpg"></a>'
+        '<h3><a href="/tin-chinh/x_5.html">Tiêu đề</a></h3>'
+        "<span class='time'>08/04/2025 19:58</span><p>Nội dung tóm tắt</p></li>"
+    )
+    (first,) = parse_listing(listing(dated), f"{BASE}/tin-chinh", profile, HOSTS).items
+    assert (first.title, first.date, first.summary) == (
+        "Tiêu đề",
+        "08/04/2025 19:58",
+        "Nội dung tóm tắt",
+    )
+
+
+def test_a_link_outside_any_item_has_no_summary(profile: SiteProfile) -> None:
+    page = b'<html><body><p>Intro <a href="/tin-chinh/x_5.html">Tin</a> more</p></body></html>'
+    (first,) = parse_listing(page, f"{BASE}/tin-chinh", profile, HOSTS).items
+    assert (first.title, first.summary) == ("Tin", None)
+
+
+def test_feed_items_carry_title_and_description_as_text(profile: SiteProfile) -> None:
+    rss = (
+        b"<rss><channel><item><title> M\xe1\xbb\x99t  b\xc3\xa0i </title>"
+        b"<link>https://congan.com.vn/tin-chinh/x_7.html</link>"
+        b"<description>&lt;p&gt;T\xc3\xb3m &lt;b&gt;t\xe1\xba\xaft&lt;/b&gt;&lt;/p&gt;"
+        b"</description>"
+        b"</item></channel></rss>"
+    )
+    (first,) = parse_feed(rss, BASE, profile, HOSTS)
+    assert (first.title, first.summary) == ("Một bài", "Tóm tắt")

@@ -22,12 +22,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from monitor.archive import VN_TZ
-from monitor.discover import Listing, parse_feed, parse_listing
+from monitor.archive import VN_TZ, EntryKind
+from monitor.discover import Listing, feed_hint, listing_hint, parse_feed, parse_listing
 from monitor.ingest import FetchedPage
+from monitor.record import DiscoveryHint
 from monitor.urls import ArticleUrl, tag_path
 from scrapers.backfill import BackfillPage, backfill_key
 from scrapers.context import CrawlContext, now_iso
+from scrapers.sitemaps import SitemapEntries
 from scrapers.walks import EntryWalk
 
 ARTICLE_PRIORITY = 10  # finish a page's articles before walking on
@@ -35,7 +37,7 @@ ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware ref
 GONE_STATUSES = (404, 410)
 
 
-class ConganSpider(Spider):
+class ConganSpider(SitemapEntries, Spider):
     name = "congan"
 
     def __init__(self, context: CrawlContext, **kwargs: Any) -> None:
@@ -47,14 +49,17 @@ class ConganSpider(Spider):
         self.article_validators: dict[str, tuple[str | None, str | None]] = {}
         self.walks: dict[str, EntryWalk] = {}
         self.pages: dict[int, BackfillPage] = {}  # article id → its backfill page
+        self.origin: dict[int, str] = {}  # article id → the entry point that named it first
         self.entries_ok = 0
         self.entry_errors: list[str] = []
         self.failed_articles = 0
+        self.init_sitemaps()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ConganSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     # --- entry points -------------------------------------------------------------------
@@ -62,11 +67,11 @@ class ConganSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         site = self.context.config.site
         for path in site.feeds:
-            yield self._entry(path, self.parse_feed)
+            yield self._entry(path, self.parse_feed, kind="feed")
         for path in (*site.listings, *(tag_path(tag) for tag in site.tags)):
             for request in self._listing_starts(path):
                 yield request
-        for request in self._rechecks():
+        for request in (*self.sitemap_starts(), *self._rechecks()):
             yield request
 
     def _rechecks(self) -> Iterable[Request]:
@@ -86,7 +91,11 @@ class ConganSpider(Spider):
                 callback=self.parse_article,
                 errback=self.article_failed,
                 headers=self._conditional_headers(url),
-                meta={"article_id": article_id, "handle_httpstatus_list": [304]},
+                meta={
+                    "article_id": article_id,
+                    "hint": self.context.archive.discovery_hint(article_id),
+                    "handle_httpstatus_list": [304],
+                },
             )
 
     def _listing_starts(self, path: str) -> Iterable[Request]:
@@ -100,16 +109,29 @@ class ConganSpider(Spider):
             yield self._entry(path, self.parse_listing, url=url, chain=f"resume-{index}")
 
     def _entry(
-        self, path: str, callback: Any, url: str | None = None, chain: str = "main"
+        self,
+        path: str,
+        callback: Any,
+        url: str | None = None,
+        chain: str = "main",
+        kind: EntryKind = "listing",
     ) -> Request:
-        conditional = url is None and self.context.mode == "normal"
+        first = url is None  # the entry point itself, not a page a walk resumes at
+        self.context.entry(path, kind)
         url = url or self.context.entry_url(path)
+        conditional = first and self.context.mode == "normal"
         return Request(
             url,
             callback=callback,
             errback=self.entry_failed,
             headers=self._conditional_headers(url) if conditional else {},
-            meta={"entry": path, "page": 1, "chain": chain, "handle_httpstatus_list": [304]},
+            meta={
+                "entry": path,
+                "page": 1,
+                "chain": chain,
+                "first": first,
+                "handle_httpstatus_list": [304],
+            },
             dont_filter=True,
         )
 
@@ -123,6 +145,8 @@ class ConganSpider(Spider):
         """Count the entry page and keep its validators; False when it is unchanged (304)."""
         self.entries_ok += 1
         self.context.count("entry_pages")
+        if response.meta.get("first"):
+            self.context.entries[response.meta["entry"]].status = response.status
         if response.status == 304:
             self.context.count("not_modified")
             return False
@@ -140,19 +164,25 @@ class ConganSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         self.entry_errors.append(f"{request.url}: {failure_reason(failure)}")
         self.context.count("entry_errors")
-        walk = self.walks.get(request.meta.get("entry", ""))
+        entry = request.meta.get("entry", "")
+        if request.meta.get("first") and entry in self.context.entries:
+            error = failure.value
+            status = error.response.status if isinstance(error, HttpError) else None
+            self.context.entries[entry].status = status
+        walk = self.walks.get(entry)
         if walk is not None:
             walk.end(request.meta["chain"], "failed")
+        self.sitemap_failed(entry)
 
     # --- feeds and listings -------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         if not self._note_entry(response):
             return
-        context = self.context
+        context, entry = self.context, response.meta["entry"]
         items = parse_feed(response.body, response.url, context.config.profile, context.hosts)
-        context.count("listing_articles", len(items))
-        yield from self._article_requests([item.article for item in items])
+        self.count_links(entry, len(items))
+        yield from self._article_requests(entry, [(i.article, feed_hint(entry, i)) for i in items])
 
     def parse_listing(self, response: Response) -> Iterable[Request]:
         entry, number, chain = response.meta["entry"], response.meta["page"], response.meta["chain"]
@@ -161,8 +191,9 @@ class ConganSpider(Spider):
                 self.walks[entry].end(chain, "reached")
             return
         listing = self._listing(response, entry)
-        requests = list(self._article_requests(listing.articles))
-        self.context.count("listing_articles", len(listing.articles))
+        found = [(item.article, listing_hint(entry, item)) for item in listing.items]
+        requests = list(self._article_requests(entry, found))
+        self.count_links(entry, len(found))
         self.context.event(
             "page", entry=entry, page=number, found=len(listing.articles), new=len(requests)
         )
@@ -207,19 +238,30 @@ class ConganSpider(Spider):
 
     # --- articles -----------------------------------------------------------------------
 
-    def _article_requests(self, articles: Iterable[ArticleUrl]) -> Iterable[Request]:
-        candidates = [a for a in articles if a.article_id not in self.scheduled]
-        known = self.context.archive.known_ids(a.article_id for a in candidates)
-        for article in candidates:
-            if article.article_id in known:
-                continue
+    def count_links(self, entry: str, links: int) -> None:
+        self.context.count("listing_articles", links)
+        self.context.entries[entry].links += links
+
+    def unknown(
+        self, found: Iterable[tuple[ArticleUrl, DiscoveryHint]]
+    ) -> list[tuple[ArticleUrl, DiscoveryHint]]:
+        """Those of ``found`` neither archived (nor quarantined) nor requested in this run."""
+        candidates = [(a, hint) for a, hint in found if a.article_id not in self.scheduled]
+        known = self.context.archive.known_ids(a.article_id for a, _ in candidates)
+        return [(a, hint) for a, hint in candidates if a.article_id not in known]
+
+    def _article_requests(
+        self, entry: str, found: Iterable[tuple[ArticleUrl, DiscoveryHint]]
+    ) -> Iterable[Request]:
+        for article, hint in self.unknown(found):
             self.scheduled.add(article.article_id)
+            self.origin[article.article_id] = entry
             yield Request(
                 article.url,
                 callback=self.parse_article,
                 errback=self.article_failed,
                 priority=ARTICLE_PRIORITY,
-                meta={"article_id": article.article_id},
+                meta={"article_id": article.article_id, "hint": hint},
             )
 
     def parse_article(self, response: Response) -> Iterable[FetchedPage]:
@@ -235,6 +277,7 @@ class ConganSpider(Spider):
             content_type=content_type.decode("latin-1") if content_type else None,
             status=response.status,
             fetched_at=now_iso(),
+            hint=response.meta.get("hint"),
         )
 
     def _keep_validators(self, response: Response) -> None:
@@ -291,12 +334,16 @@ class ConganSpider(Spider):
         if "article_id" in request.meta:
             self._article_failed(request, "redirected to a URL already requested in this run")
 
-    def stored(self, page: FetchedPage) -> None:
-        """The pipeline archived ``page``: keep its validators for later rechecks."""
+    def stored(self, page: FetchedPage, outcome: str | None = None) -> None:
+        """The pipeline archived ``page`` (``outcome``): keep its validators for later
+        rechecks, and count a new article for the entry point that named it."""
         validators = self.article_validators.pop(page.url, None)
         if validators is not None:
             self.context.archive.store_validators(page.url, *validators, page.status)
         article_id = self.fetched.pop(page.url, -1)
+        entry = self.origin.get(article_id)
+        if outcome == "new" and entry in self.context.entries:
+            self.context.entries[entry].new += 1
         if self.context.archive.get_state(gone_key(article_id)):
             self.context.archive.put_state(gone_key(article_id), None)  # back: counted afresh
         self.article_done(article_id)
@@ -349,6 +396,7 @@ class ConganSpider(Spider):
         """After a clean run: each entry's high-water mark and resume points."""
         for entry, walk in self.walks.items():
             self.context.archive.put_state(walk_key(entry), walk.state_after_clean_run())
+        self.save_sitemap_walks()
 
 
 def walk_key(entry: str) -> str:

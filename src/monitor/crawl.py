@@ -140,8 +140,9 @@ def _result(config: Config, run_id: int, started: float, *, timed_out: bool) -> 
 
 _FIGURES = (
     "requests", "bytes", "listing_articles", "new", "updated", "unchanged", "quarantined",
-    "http_errors", "fetch_errors", "entry_pages", "not_modified",
+    "http_errors", "fetch_errors", "entry_pages", "not_modified", "fallbacks",
 )  # fmt: skip
+RECORD_OUTCOMES = ("new", "updated", "unchanged", "quarantined")
 
 
 def _find_run(archive: Archive, run_id: int) -> dict[str, Any] | None:
@@ -156,3 +157,20 @@ def summary(result: CrawlResult) -> str:
         f"{f['http_errors']} HTTP errors"
     )
     return text + (f" ({result.reason})" if result.reason else "")
+
+
+def fallback_note(figures: dict[str, int], rate: float) -> str | None:
+    """The line saying that too many of a run's records came from fallbacks (over ``rate``,
+    ``health.fallback_rate``), or None."""
+    records = sum(int(figures.get(name) or 0) for name in RECORD_OUTCOMES)
+    fallbacks = int(figures.get("fallbacks") or 0)
+    if records == 0 or fallbacks / records <= rate:
+        return None
+    return fallback_text(fallbacks, records)
+
+
+def fallback_text(fallbacks: int, records: int) -> str:
+    return (
+        f"{fallbacks} of {records} records came from fallbacks: "
+        "run `monitor check URL` on one to see why"
+    )

@@ -52,6 +52,7 @@ def ingest_page(
         http_status=page.status,
         fetched_at=page.fetched_at,
         run_id=run_id,
+        hint=page.hint,
     )
 
 

@@ -68,6 +68,14 @@ class ArticleRecord:
     def complete(self) -> bool:
         return all(getattr(self, name) for name in REQUIRED_FIELDS)
 
+    @property
+    def from_fallback(self) -> bool:
+        """Whether title, body or published date came from the generic layer, or nowhere."""
+        return any(
+            not getattr(self, name) or self.extraction.get(name) == "generic"
+            for name in REQUIRED_FIELDS
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data, in contract order, with ``complete`` included."""
         data = asdict(self)

@@ -1,7 +1,8 @@
 """Rebuild records from the archive's raw pages after a site-profile fix, without the network.
 
 Every raw page is parsed again and stored through the same path as a fetched one: a record
-that became complete leaves quarantine, changed content keeps its history.
+that became complete leaves quarantine, changed content keeps its history. The hint the
+article's entry point gave when it was first found goes to the parser again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ def reparse_archive(
     outcomes: Counter[str] = Counter()
     try:
         for done, raw in enumerate(archive.raw_pages(), start=1):
-            page = FetchedPage(raw.url, raw.html, raw.content_type, raw.http_status, raw.fetched_at)
+            hint = archive.discovery_hint(raw.article_id)
+            page = FetchedPage(
+                raw.url, raw.html, raw.content_type, raw.http_status, raw.fetched_at, hint
+            )
             outcome = ingest_page(archive, profile, page, run_id=run_id)
             outcomes[outcome or "skipped"] += 1
             on_page(done)

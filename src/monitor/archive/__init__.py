@@ -12,6 +12,7 @@ Everything else reads and writes through ``Archive``; every SQL string lives in 
     alerts.py       matches and the alert outbox
     runs.py         crawl runs and their figures
     state.py        HTTP validators and crawl state
+    discovery.py    discovery hints, what each entry point yielded per run, id coverage
     selection.py    articles selected by date, section, rule, on-topic; read in batches (export)
     stats.py        articles per period, section and rule; crawl runs per period (stats)
     bulk.py         many new records at once (benchmark archives, imports)
@@ -33,6 +34,7 @@ Decisions a caller relies on:
 from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.archive import Archive
 from monitor.archive.articles import StoreOutcome, content_hash
+from monitor.archive.discovery import EntryKind, EntryYield
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RUN_FIGURES, RunMode, RunOutcome
@@ -49,6 +51,8 @@ __all__ = [
     "AlertStatus",
     "Archive",
     "ArticleFilter",
+    "EntryKind",
+    "EntryYield",
     "MatchRow",
     "Period",
     "RawPage",

@@ -21,12 +21,23 @@ from typing import Any, Self, Unpack
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, articles, fts, health, quarantine, raw, runs, state
+from monitor.archive import (
+    alerts,
+    articles,
+    discovery,
+    fts,
+    health,
+    quarantine,
+    raw,
+    runs,
+    state,
+)
 from monitor.archive import search as ranked_search
 from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.articles import StoreOutcome
 from monitor.archive.bulk import insert_new_records
 from monitor.archive.connection import open_database
+from monitor.archive.discovery import EntryYield
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.runs import RunMode, RunOutcome
@@ -36,7 +47,7 @@ from monitor.archive.stats import Period, stats_figures
 from monitor.archive.timestamps import now_iso, to_archive_time
 from monitor.archive.transaction import write_transaction
 from monitor.errors import StorageError
-from monitor.record import ArticleRecord
+from monitor.record import ArticleRecord, DiscoveryHint
 
 
 class Archive:
@@ -78,7 +89,7 @@ class Archive:
 
     # --- articles -------------------------------------------------------------------------
 
-    def store_article(
+    def store_article(  # noqa: PLR0913 -- keyword-only facts of one fetch, all needed
         self,
         record: ArticleRecord,
         raw_html: bytes,
@@ -88,6 +99,7 @@ class Archive:
         fetched_at: str,
         run_id: int | None,
         fetched_url: str | None = None,
+        hint: DiscoveryHint | None = None,
     ) -> StoreOutcome:
         """Archive one fetched article page and its record, in one transaction.
 
@@ -97,7 +109,8 @@ class Archive:
         the run's figure of that name is incremented in the same transaction: callers must
         not add it themselves. ``fetched_at`` is any ISO 8601 time with an offset; it becomes
         ``first_seen_at``/``last_seen_at`` at +07:00. ``fetched_url`` defaults to the
-        record's url.
+        record's url. A ``hint`` is kept unless the article has one already (the first
+        seen); the run's ``fallbacks`` figure counts records that needed a fallback.
         """
         seen_at = to_archive_time(fetched_at, name="fetched_at")
         page = RawPage(record.article_id, record.url, seen_at, content_type, http_status, raw_html)
@@ -111,14 +124,18 @@ class Archive:
             else:
                 quarantine.hold(self._db, record, seen_at=seen_at)
                 outcome = "quarantined"
+            if hint is not None:
+                discovery.keep_hint(self._db, record.article_id, hint, seen_at)
             if run_id is not None:
-                runs.add_figures(self._db, run_id, {outcome: 1})
+                figures = {outcome: 1, "fallbacks": int(record.from_fallback)}
+                runs.add_figures(self._db, run_id, figures)
         return outcome
 
     def delete_article(self, article_id: int) -> bool:
         """Remove the article everywhere (row, history, FTS, quarantine, raw page)."""
         with self._writing(f"delete article {article_id}"):
-            return articles.delete_article(self._db, article_id)
+            hints = discovery.delete_hint(self._db, article_id)
+            return articles.delete_article(self._db, article_id) or hints > 0
 
     def set_on_topic(self, article_id: int, on_topic: bool) -> bool:
         """Set the article's ``on_topic`` flag; returns whether the article exists."""
@@ -198,6 +215,36 @@ class Archive:
         chosen = SearchFilters.of(**filters)
         with self._reading("scan articles"):
             return ranked_search.like_search(self._db, phrases, chosen, limit)
+
+    def discovery_hint(self, article_id: int) -> DiscoveryHint | None:
+        """The first hint an entry point gave of the article (``None``: none kept)."""
+        with self._reading(f"read the discovery hint of article {article_id}"):
+            return discovery.get_hint(self._db, article_id)
+
+    # --- discovery ----------------------------------------------------------------------
+
+    def record_entry_yields(self, run_id: int, yields: Iterable[EntryYield]) -> None:
+        """What each entry point gave in run ``run_id`` (see ``discovery``)."""
+        with self._writing(f"record the entry points of run {run_id}"):
+            discovery.record_yields(self._db, run_id, list(yields))
+
+    def entry_yields_since(self, since_iso: str) -> list[dict[str, Any]]:
+        """Per entry point over the normal runs since ``since_iso``: entry, kind, runs, links,
+        new, last_status; most new articles first."""
+        since = to_archive_time(since_iso, name="since_iso")
+        with self._reading("read the entry points' yields"):
+            return discovery.yields_since(self._db, since)
+
+    def entry_statuses(self, runs: int) -> dict[str, list[int | None]]:
+        """Each entry point's first-page status in its last ``runs`` runs, newest first."""
+        with self._reading("read the entry points' statuses"):
+            return discovery.recent_statuses(self._db, runs)
+
+    def id_coverage(self, since: date) -> list[dict[str, Any]]:
+        """Per publication day since ``since``, newest first: day, ids, first_id, last_id,
+        span — ids archived against the span of the site's id sequence they cover."""
+        with self._reading("read the id coverage"):
+            return discovery.id_coverage(self._db, since.isoformat())
 
     # --- HTTP cache and crawl state -------------------------------------------------------
 

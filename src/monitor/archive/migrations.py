@@ -37,7 +37,11 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
 
     crawl_runs  run_id PK autoincrement, mode, started_at, finished_at, outcome, reason,
                 requests, bytes, listing_articles, new, updated, unchanged, quarantined,
-                http_errors, fetch_errors, entry_pages, not_modified
+                http_errors, fetch_errors, entry_pages, not_modified, fallbacks
+    └── entry_yields  (run_id → crawl_runs, entry) kind ('feed'|'listing'|'sitemap'),
+                      status (first page's; NULL: no answer), links, new   index (entry, run_id)
+    discovery_hints  article_id PK ⇢ articles|quarantine, source, entry, published, title,
+                     summary, seen_at        the first hint an entry point gave of the article
     http_cache  url PK, etag, last_modified, checked_at, status
     crawl_state key PK, value JSON, updated_at
 
@@ -59,7 +63,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, fts, runs
+from monitor.archive import alerts, discovery, fts, runs
 from monitor.archive.transaction import write_transaction
 from monitor.text import fold, matching_form
 
@@ -266,6 +270,13 @@ def _v8_id_dates(db: Database) -> None:
     db.execute("CREATE INDEX articles_id_published_at ON articles (article_id, published_at)")
 
 
+def _v9_discovery(db: Database) -> None:
+    """discovery_hints and entry_yields (see ``discovery``); crawl_runs.fallbacks: records
+    whose title, body or date came from the generic layer or were not found."""
+    discovery.create_tables(db)
+    runs.add_fallbacks_figure(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -275,6 +286,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v6_articles_view,
     _v7_syllable_pairs,
     _v8_id_dates,
+    _v9_discovery,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log

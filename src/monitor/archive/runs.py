@@ -35,6 +35,7 @@ RUN_FIGURES = (
     "fetch_errors",  # requests that got no response (DNS, timeout, reset)
     "entry_pages",  # entry-point pages answered (feeds, listings, tag pages), 304s included
     "not_modified",  # of those, answered 304 Not Modified
+    "fallbacks",  # records stored whose title, body or date came from a fallback (or nowhere)
 )
 FINAL_OUTCOMES = tuple(outcome for outcome in get_args(RunOutcome) if outcome != "running")
 INTERRUPTED_REASON = "the process ended before finishing the run"
@@ -45,6 +46,11 @@ def add_entry_figures(db: Database) -> None:
     "nothing changed" (a 304 lists nothing and is fine)."""
     for name in ("entry_pages", "not_modified"):
         db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
+
+
+def add_fallbacks_figure(db: Database) -> None:
+    """Migration 9: the records that needed a fallback, for the crawl summary and health."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN fallbacks INTEGER NOT NULL DEFAULT 0")
 
 
 def start_run(db: Database, mode: RunMode) -> int:

@@ -11,7 +11,7 @@ import click
 from monitor.alert import build_senders, deliver_locked
 from monitor.archive import Archive
 from monitor.cli.context import AppContext
-from monitor.crawl import CrawlResult, Event, run_crawl, summary
+from monitor.crawl import CrawlResult, Event, fallback_note, run_crawl, summary
 from monitor.errors import FetchError, InputError
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
@@ -43,6 +43,9 @@ def crawl_command(app: AppContext, since: str | None) -> None:
     if progress:
         progress.close()
     click.echo(summary(result))
+    note = fallback_note(result.figures, app.config.health.fallback_rate)
+    if note:
+        click.echo(note)
     _match_after(app)
     _exit_for(result)
 

@@ -71,6 +71,12 @@ class HealthConfig(Model):
         ge=0, le=1, description="share of bodies not found by the profile"
     )
     empty_listing_runs: int = Field(ge=1, description="runs in a row finding no article links")
+    missing_entry_runs: int = Field(
+        ge=1, le=1000, description="runs in a row an entry point answers 404/410"
+    )
+    fallback_rate: float = Field(
+        ge=0, le=1, description="share of a run's records from fallbacks that is broken"
+    )
     unreachable_minutes: float = Field(
         gt=0, le=A_YEAR / 60, description="site unreachable for longer than this"
     )

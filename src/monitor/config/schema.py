@@ -128,6 +128,18 @@ class SiteConfig(Model):
     listings: tuple[str, ...] = Field(description="section listing paths")
     tags: tuple[str, ...] = Field(description="tag names, turned into /tag/... pages")
     max_listing_pages: int = Field(ge=1, le=10_000, description="pages per entry point and run")
+    sitemaps: tuple[str, ...] = Field(
+        description="sitemap paths, besides the Sitemap: lines of robots.txt"
+    )
+    sitemap_max_depth: int = Field(
+        ge=0, le=5, description="levels of sitemap indexes followed below an entry point"
+    )
+    sitemap_max_files: int = Field(
+        ge=1, le=10_000, description="child sitemaps read per run (the rest next run)"
+    )
+    sitemap_max_articles: int = Field(
+        ge=1, le=100_000, description="new articles one sitemap file adds to a run (newest first)"
+    )
 
 
 class CrawlConfig(Model):

@@ -8,6 +8,8 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
     extraction   a run's fetched articles mostly quarantined, or their bodies mostly not where
                  the site profile says (the generic extractor had to step in): layout changed
     listings     entry points answered (not 304) yet yielded no article links, N runs in a row
+    entries      an entry point (feed, sitemap, listing) answering 404/410 N runs in a row
+    fallbacks    more than a share of a run's records with title, body or date from a fallback
     reachable    every run failing with "site unreachable" for longer than a threshold
     fresh        no new article for N daytime hours
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 from monitor.archive import VN_TZ, Archive
 from monitor.config import Config
+from monitor.crawl import RECORD_OUTCOMES, fallback_text
 
 log = logging.getLogger("monitor.health")
 STATE_KEY = "health"
@@ -41,6 +44,8 @@ def after_crawl(
     return [
         _extraction(archive, config, run),
         _listings(archive, config),
+        _entries(archive, config),
+        _fallbacks(config, run),
         _reachable(archive, config, now),
     ]
 
@@ -114,6 +119,30 @@ def _listings(archive: Archive, config: Config) -> Verdict:
     links = sum(run["listing_articles"] for run in recent)
     detail = f"the last {len(recent)} answered runs found {links} article links"
     return Verdict("listings", empty, detail)
+
+
+def _entries(archive: Archive, config: Config) -> Verdict:
+    runs = config.health.missing_entry_runs
+    statuses = archive.entry_statuses(runs)
+    if not statuses:
+        return Verdict("entries", None, "no entry point recorded yet")
+    missing = sorted(
+        entry
+        for entry, recent in statuses.items()
+        if len(recent) == runs and all(status in (404, 410) for status in recent)
+    )
+    if not missing:
+        return Verdict("entries", False, f"{len(statuses)} entry points answer")
+    return Verdict("entries", True, f"404/410 {runs} runs in a row: {', '.join(missing)}")
+
+
+def _fallbacks(config: Config, run: Mapping[str, Any]) -> Verdict:
+    records = sum(int(run.get(name) or 0) for name in RECORD_OUTCOMES)
+    if records < config.health.min_fetched:
+        return Verdict("fallbacks", None, f"only {records} records stored")
+    fallbacks = int(run.get("fallbacks") or 0)
+    broken = fallbacks / records > config.health.fallback_rate
+    return Verdict("fallbacks", broken, f"run {run['run_id']}: {fallback_text(fallbacks, records)}")
 
 
 def _answered(run: Mapping[str, Any]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from monitor.daemon import health, schedule
 from monitor.daemon.lock import read_holder
 
 JOBS = (schedule.CRAWL, schedule.DELIVER, schedule.HEALTH, schedule.MAINTENANCE)
+RECENT_DAYS = 7  # entry-point yields and id coverage look this far back
 
 
 def gather(config: Config) -> dict[str, Any]:
@@ -27,8 +28,24 @@ def gather(config: Config) -> dict[str, Any]:
             "counts": archive.counts(),
             "alerts": archive.alert_counts(),
             "health": health.state(archive),
+            **discovery(archive, datetime.now(VN_TZ)),
         }
     return status
+
+
+def discovery(archive: Archive, now: datetime) -> dict[str, Any]:
+    """Per entry point, what the normal runs of the last days found through it; and per
+    publication day, the ids archived against the span of the site's id sequence they cover
+    (ids rise one global sequence, ~40-45 a day across sections: ``ids / span`` estimates
+    the share of the day's articles found)."""
+    since = now - timedelta(days=RECENT_DAYS)
+    coverage = archive.id_coverage(since.date() + timedelta(days=1))
+    for day in coverage:
+        day["estimate"] = round(day["ids"] / day["span"], 3)
+    return {
+        "entries": archive.entry_yields_since(since.isoformat(timespec="seconds")),
+        "coverage": coverage,
+    }
 
 
 def _daemon(database: str) -> dict[str, Any]:
@@ -57,8 +74,31 @@ def render(status: dict[str, Any]) -> list[str]:
     lines.append(
         f"alerts: {alerts['pending']} pending, {alerts['failed']} failed, {alerts['sent']} sent"
     )
+    lines += _entry_lines(status["entries"]) + _coverage_lines(status["coverage"])
     checks = [_health_line(check, state) for check, state in status["health"].items()]
     return lines + (checks or ["health: no checks yet"])
+
+
+def _entry_lines(entries: list[dict[str, Any]]) -> list[str]:
+    if not entries:
+        return [f"entry points: no run in the last {RECENT_DAYS} days"]
+    return [
+        f"entry points, last {RECENT_DAYS} days (runs, links found, new articles, last status):"
+    ] + [
+        f"  {e['kind']:<8} {e['entry']}: {e['runs']} runs, {e['links']} links, {e['new']} new,"
+        f" last {e['last_status'] or 'no answer'}"
+        for e in entries
+    ]
+
+
+def _coverage_lines(days: list[dict[str, Any]]) -> list[str]:
+    if not days:
+        return []
+    return ["coverage estimate (ids archived / id span, by publication day):"] + [
+        f"  {d['day']}: {d['ids']} / {d['span']} ids ({d['first_id']}..{d['last_id']})"
+        f" ≈ {d['estimate']:.0%}"
+        for d in days
+    ]
 
 
 def _daemon_line(daemon: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
-"""The discover stage: which article URLs an entry point (listing page or RSS feed) names.
+"""Listing pages (sections, tags): their article items, in page order, and the next page.
 
-Pure functions over fetched bytes; the spider decides what to fetch with their answers.
-Only article URLs of the site's id pattern on first-party hosts are ever returned.
+Each item carries what the listing says of its article, read generically: the link text as
+title, the item's other text as summary, and a date-shaped piece of that text as its date.
 """
 
 from __future__ import annotations
@@ -20,13 +20,33 @@ from monitor.text import normalize_inline
 from monitor.urls import ArticleUrl, absolute_url, parse_article_url
 
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+# a visible date: 08/04/2025 (and a time), 2025-04-08, "3 giờ trước", "hôm qua"
+_DATE_TEXT = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d+\s+(?:phút|giờ|tiếng|ngày)\s+trước\b|\bhôm (?:qua|nay|kia)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    """What a listing says of one article, as written (normalised), or None."""
+
+    article: ArticleUrl
+    title: str | None = None
+    summary: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
 class Listing:
-    articles: tuple[ArticleUrl, ...]  # in page order, each id once
+    items: tuple[ListingItem, ...]  # in page order, each id once
     next_page: str | None
     scoped: bool  # True when the main-list container was found; False = whole-page fallback
+
+    @property
+    def articles(self) -> tuple[ArticleUrl, ...]:
+        return tuple(item.article for item in self.items)
 
 
 def parse_listing(
@@ -49,33 +69,68 @@ def parse_listing(
     if container is not None:
         links = _item_links(container, profile)  # an empty main list is an empty listing
     else:  # fallback: every article-shaped link on the page
-        links = [link.get("href") or "" for link in root.iterfind(".//a")]
-    articles = _articles(links, page_url, profile, hosts)
+        links = list(root.iterfind(".//a"))
+    items = _items(links, page_url, profile, hosts, container)
     root_path = listing_path or urlsplit(page_url).path
     next_page = _next_page(root, page_url, profile, _ListingScope(hosts, root_path))
-    return Listing(articles, next_page, scoped=container is not None)
+    return Listing(items, next_page, scoped=container is not None)
 
 
-def _item_links(container: lxml.html.HtmlElement, profile: SiteProfile) -> list[str]:
+def _item_links(
+    container: lxml.html.HtmlElement, profile: SiteProfile
+) -> list[lxml.html.HtmlElement]:
     for selector in profile.listing.item_link:
-        found = [link.get("href") or "" for link in select_all(container, selector)]
+        found = select_all(container, selector)
         if found:
             return found
     return []
 
 
-def _articles(
-    hrefs: list[str], base: str, profile: SiteProfile, hosts: tuple[str, ...]
-) -> tuple[ArticleUrl, ...]:
-    seen: dict[int, ArticleUrl] = {}
-    for href in hrefs:
-        absolute = absolute_url(href, base)
+def _items(
+    links: list[lxml.html.HtmlElement],
+    base: str,
+    profile: SiteProfile,
+    hosts: tuple[str, ...],
+    container: lxml.html.HtmlElement | None,
+) -> tuple[ListingItem, ...]:
+    seen: dict[int, ListingItem] = {}
+    for link in links:
+        absolute = absolute_url(link.get("href") or "", base)
         if absolute is None or urlsplit(absolute).netloc not in hosts:
             continue
         article = parse_article_url(absolute, profile)
-        if article is not None:
-            seen.setdefault(article.article_id, article)
+        if article is not None and article.article_id not in seen:
+            seen[article.article_id] = _read_item(article, link, container)
     return tuple(seen.values())
+
+
+def _read_item(
+    article: ArticleUrl, link: lxml.html.HtmlElement, container: lxml.html.HtmlElement | None
+) -> ListingItem:
+    """The item's title (the link text, else its title attribute), its date-shaped text and
+    the rest of its text as summary."""
+    title = normalize_inline(link.text_content()) or normalize_inline(link.get("title") or "")
+    pieces = [normalize_inline(text) for text in _item_element(link, container).itertext()]
+    rest = [piece for piece in pieces if piece and piece != title]
+    date = next((piece for piece in rest if _DATE_TEXT.search(piece)), None)
+    summary = " ".join(piece for piece in rest if piece != date)
+    return ListingItem(article, title or None, summary or None, date)
+
+
+def _item_element(
+    link: lxml.html.HtmlElement, container: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement:
+    """The list item holding ``link``: its nearest ``li``/``article``, else the ancestor just
+    under the main list; the link itself when neither exists."""
+    element = link
+    while element.tag not in ("li", "article"):
+        parent = element.getparent()
+        if parent is None:
+            return link
+        if parent is container:
+            return element
+        element = parent
+    return element
 
 
 @dataclass(frozen=True)
@@ -127,48 +182,3 @@ def _following_number(links: list[lxml.html.HtmlElement], page_url: str) -> list
 def _page_number(url: str) -> int:
     numbers = re.findall(r"(\d+)", urlsplit(url).path.rsplit("/", 1)[-1] + urlsplit(url).query)
     return int(numbers[-1]) if numbers else 1
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    article: ArticleUrl
-    published: str | None  # the item's pubDate as written
-
-
-def parse_feed(
-    page: bytes, feed_url: str, profile: SiteProfile, hosts: tuple[str, ...]
-) -> tuple[FeedItem, ...]:
-    """Article items of an RSS 2.0 (or Atom) feed; a malformed feed yields what can be recovered."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(page, parser)
-    except etree.XMLSyntaxError:
-        return ()
-    if root is None:
-        return ()
-    items: dict[int, FeedItem] = {}
-    for item in root.iter("item", "{http://www.w3.org/2005/Atom}entry"):
-        link = _feed_link(item)
-        absolute = absolute_url(link, feed_url) if link else None
-        if absolute is None or urlsplit(absolute).netloc not in hosts:
-            continue
-        article = parse_article_url(absolute, profile)
-        if article is not None:
-            items.setdefault(article.article_id, FeedItem(article, _child_text(item, "pubDate")))
-    return tuple(items.values())
-
-
-def _feed_link(item: etree._Element) -> str | None:
-    text = _child_text(item, "link")
-    if text:
-        return text
-    for link in item.iter("{http://www.w3.org/2005/Atom}link"):
-        if link.get("href"):
-            return link.get("href")
-    return _child_text(item, "guid")
-
-
-def _child_text(item: etree._Element, name: str) -> str | None:
-    child = item.find(name)
-    text = child.text if child is not None else None
-    return text.strip() if text and text.strip() else None
