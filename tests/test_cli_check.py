@@ -117,3 +117,41 @@ def test_unusable_input_is_one_line_and_exit_2(
     assert out == ""
     assert says in err
     assert err.count("\n") == 1
+
+
+@pytest.fixture(scope="module")
+def redesign() -> Iterator[ReplicaServer]:
+    site = ReplicaSite()
+    site.set_layout("redesign")
+    with ReplicaServer(site) as running:
+        yield running
+
+
+def test_a_sitemap_index_names_its_sitemaps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, redesign: ReplicaServer
+) -> None:
+    config = write_config(tmp_path, redesign.base_url)
+    code, out, _ = check(capsys, f"{redesign.base_url}/sitemap.xml", "--json", config=config)
+    report = json.loads(out)
+    assert (code, report["kind"]) == (0, "sitemap")
+    assert f"{redesign.base_url}/sitemap-news.xml" in report["children"]
+
+
+def test_a_gzip_monthly_sitemap_lists_every_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, redesign: ReplicaServer
+) -> None:
+    config = write_config(tmp_path, redesign.base_url)
+    code, out, _ = check(capsys, f"{redesign.base_url}/sitemaps/2025-06.xml.gz", config=config)
+    assert code == 0, out
+    assert out.startswith("sitemap: ")
+    assert "/quoc-te/" in out or "/doi-song/" in out
+
+
+def test_a_redesigned_listing_is_the_whole_page_fallback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, redesign: ReplicaServer
+) -> None:
+    config = write_config(tmp_path, redesign.base_url)
+    code, out, _ = check(capsys, f"{redesign.base_url}/tin-chinh", config=config)
+    assert code == 1
+    assert "the whole page (fallback)" in out
+    assert "no selector of listing.container matched" in out

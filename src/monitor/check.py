@@ -14,7 +14,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from monitor.config.schema import SiteProfile
-from monitor.discover import parse_feed, parse_listing
+from monitor.discover import parse_feed, parse_listing, parse_sitemap
 from monitor.errors import ExtractionError
 from monitor.parse.article import PROFILE_FIELDS, diagnose_article
 from monitor.parse.document import decode_html
@@ -23,6 +23,7 @@ from monitor.urls import parse_article_url
 Kind = Literal["article", "listing", "feed", "sitemap"]
 SHOWN = 80  # characters of a value shown
 LINKS_SHOWN = 10
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class CheckReport:
     link_count: int = 0
     scoped: bool | None = None  # listing: the main list was found
     next_page: str | None = None
+    children: tuple[str, ...] = ()  # sitemap index: the sitemaps it names
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -58,6 +60,7 @@ class CheckReport:
         else:
             data |= {"links": list(self.links), "link_count": self.link_count}
             data |= {"scoped": self.scoped, "next_page": self.next_page}
+            data |= {"children": list(self.children)}
         return data
 
 
@@ -69,15 +72,17 @@ def check_page(
     *,
     content_type: str | None = None,
     now: datetime | None = None,
+    max_bytes: int = 10 * 1024 * 1024,
 ) -> CheckReport:
-    """Diagnose one page; ExtractionError when it is no page of any kind at all."""
+    """Diagnose one page; ExtractionError when it is no page of any kind at all.
+    ``max_bytes`` bounds a gzip sitemap's decompressed size."""
     if parse_article_url(url, profile) is not None:
         return _check_article(page, url, profile, content_type, now)
     xml_kind = _xml_kind(page)
     if xml_kind == "feed":
         return _check_feed(page, url, profile, hosts)
     if xml_kind == "sitemap":
-        raise ExtractionError("sitemaps cannot be checked yet", url=url)
+        return _check_sitemap(page, url, profile, hosts, max_bytes)
     return _check_listing(page, url, profile, hosts)
 
 
@@ -114,6 +119,8 @@ def _short(value: object) -> str | None:
 
 
 def _xml_kind(page: bytes) -> Literal["feed", "sitemap"] | None:
+    if page.startswith(GZIP_MAGIC):
+        return "sitemap"  # sitemaps are the only gzip files a site serves its crawlers
     head = page[:4096].lstrip()
     if not head.startswith(b"<?xml") and not head.startswith((b"<rss", b"<feed", b"<urlset")):
         return None
@@ -135,6 +142,27 @@ def _check_feed(page: bytes, url: str, profile: SiteProfile, hosts: tuple[str, .
     links = tuple(item.article.url for item in items)
     problems = () if items else ("the feed names no article of the site",)
     return CheckReport(url, "feed", bool(items), (), problems, links[:LINKS_SHOWN], len(links))
+
+
+def _check_sitemap(
+    page: bytes, url: str, profile: SiteProfile, hosts: tuple[str, ...], max_bytes: int
+) -> CheckReport:
+    sitemap = parse_sitemap(page, url, profile, hosts, max_bytes)
+    links = tuple(entry.article.url for entry in sitemap.articles)
+    children = tuple(child.url for child in sitemap.children)
+    problems = [sitemap.problem] if sitemap.problem else []
+    if not (links or children or problems):
+        problems.append("the sitemap names no article of the site and no other sitemap")
+    return CheckReport(
+        url,
+        "sitemap",
+        not problems,
+        (),
+        tuple(problems),
+        links[:LINKS_SHOWN],
+        len(links),
+        children=children[:LINKS_SHOWN],
+    )
 
 
 def _check_listing(

@@ -42,7 +42,14 @@ def check_command(app: AppContext, source: str, url: str | None, as_json: bool) 
     page, address, content_type = _load(source, url, app)
     hosts = (*config.profile.hosts, urlsplit(address).netloc.lower())
     try:
-        report = check_page(page, address, config.profile, hosts, content_type=content_type)
+        report = check_page(
+            page,
+            address,
+            config.profile,
+            hosts,
+            content_type=content_type,
+            max_bytes=config.crawl.max_response_bytes,
+        )
     except ExtractionError as error:
         raise InputError(f"{source}: {error.message}") from None
     if as_json:
@@ -97,6 +104,8 @@ def _print_links(report: CheckReport) -> None:
         click.echo(f"    … and {report.link_count - len(report.links)} more")
     if report.kind == "listing":
         click.echo(f"  next page: {report.next_page or '—'}")
+    for child in report.children:
+        click.echo(f"  sitemap: {child}")
 
 
 def _verdict(report: CheckReport) -> str:
