@@ -5,7 +5,8 @@ canonical JSON of the content fields (``CONTENT_FIELDS``: title, lead, body, pub
 updated_at, author, tags, images — not extraction, problems or timestamps):
 
 - no row yet → **new**: version 1, ``first_seen_at = last_seen_at`` = the fetch time;
-- same hash → **unchanged**: only ``last_seen_at`` moves (to the later of the two times);
+- same hash → **unchanged**: only ``last_seen_at`` moves (to the later of the two times), and
+  ``extraction`` and ``problems`` say how this reading found the same content;
 - other hash → **updated**: the *old* content, tags and images are copied to
   ``article_versions`` (its version number, ``captured_at`` = the fetch that replaced it),
   then the row takes the new content and ``version + 1``. Nothing is overwritten silently:
@@ -66,6 +67,7 @@ def store_complete(
     old_hash, old_version = current
     if old_hash == digest:
         _touch(db, record.article_id, seen_at)
+        _note_reading(db, record)
         return "unchanged"
     _keep_version(db, record.article_id, captured_at=seen_at)
     fts.unindex_article(db, record.article_id)  # while the row holds the indexed text
@@ -97,6 +99,19 @@ def _touch(db: Database, article_id: int, seen_at: str) -> None:
     db.execute(
         "UPDATE articles SET last_seen_at = MAX(last_seen_at, ?) WHERE article_id = ?",
         (seen_at, article_id),
+    )
+
+
+def _note_reading(db: Database, record: ArticleRecord) -> None:
+    """How the unchanged content was read this time: a reparse with a new profile reads the
+    same values from other layers, and says so."""
+    db.execute(
+        "UPDATE articles SET extraction = ?, problems = ? WHERE article_id = ?",
+        (
+            json.dumps(record.extraction, ensure_ascii=False),
+            json.dumps(list(record.problems), ensure_ascii=False),
+            record.article_id,
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from monitor.config.schema import SiteProfile
 from monitor.dates import parse_date_detail
 from monitor.learn.evidence import DateEvidence, Evidence
 from monitor.learn.induce import Learned
+from monitor.parse.byline import person
 from monitor.parse.profile import ProfileFields, read_profile_fields
 
 # a key's check: (what the new profile read, what the evidence says; None: no evidence)
@@ -56,7 +57,7 @@ def verify(
         "article.date": lambda f, e: (_same_date(f, e.published), True if e.published else None),
         "article.lead": lambda f, e: (f.lead, e.lead),
         "article.body": lambda f, e: (f.paragraphs, e.body or None),
-        "article.author": lambda f, e: (f.author, e.author),
+        "article.author": lambda f, e: (person(f.author, (profile.name,)), e.author),
         "article.images": lambda f, e: (
             tuple(i.url for i in f.images),
             tuple(i.url for i in e.images) or None,

@@ -9,7 +9,7 @@ from datetime import datetime
 from monitor.config.schema import SiteProfile
 from monitor.errors import ExtractionError
 from monitor.learn.evidence import SamplePage, gather
-from monitor.learn.induce import learn_article_keys
+from monitor.learn.induce import Learned, learn_article_keys
 from monitor.learn.listing import ListingSample, learn_listing_keys
 from monitor.learn.overlay import Verified, learned_profile, overlay_toml, verify
 
@@ -48,8 +48,20 @@ def learn_profile(
     learned = learn_article_keys(evidence, profile) if evidence else []
     if listings:
         learned += learn_listing_keys(listings, profile, hosts)
+    verified = verify(learned_profile(profile, learned), learned, evidence)
+    # a key whose selectors, read as the parser reads them, miss the evidence is dropped
+    learned = [
+        item if _confirmed(v) else _dropped(item) for item, v in zip(learned, verified, strict=True)
+    ]
     new_profile = learned_profile(profile, learned)
-    verified = tuple(verify(new_profile, learned, evidence))  # read only, never changed
-    return LearnResult(
-        verified, overlay_toml(profile, verified, sources), new_profile, tuple(skipped)
-    )
+    verified = verify(new_profile, learned, evidence)  # the pages are read, never changed
+    overlay = overlay_toml(profile, verified, sources)
+    return LearnResult(tuple(verified), overlay, new_profile, tuple(skipped))
+
+
+def _confirmed(item: Verified) -> bool:
+    return item.evidence_pages == 0 or 2 * item.confirmed >= item.evidence_pages
+
+
+def _dropped(item: Learned) -> Learned:
+    return Learned(item.key, (), 0, item.evidence_pages)
