@@ -39,3 +39,19 @@ def field_accuracy(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict
         / len(results)
         for name in SCORED_FIELDS
     }
+
+
+FOREIGN_DIR = Path(__file__).resolve().parent / "golden" / "foreign"
+
+
+def foreign_pages() -> list[tuple[str, bytes, dict[str, Any]]]:
+    """Article pages of other Vietnamese news sites (tests/golden/foreign), for the fallback path.
+
+    Each is (name, the page's bytes as stored, the expected record read off the page by hand);
+    see tests/golden/foreign/README.md for the fields.
+    """
+    pages = []
+    for html_path in sorted(FOREIGN_DIR.glob("*.html")):
+        expected = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append((html_path.stem, html_path.read_bytes(), expected))
+    return pages
