@@ -56,3 +56,20 @@ def redesign_pages() -> list[GoldenPage]:
         )
         for path in sorted(REDESIGN_DIR.glob("*.html"))
     ]
+
+
+FOREIGN_DIR = Path(__file__).resolve().parent / "golden" / "foreign"
+
+
+def foreign_pages() -> list[GoldenPage]:
+    """Article pages of other Vietnamese news sites (tests/golden/foreign), for the fallback
+    path: the page's bytes as stored and the record read off the page by hand (see
+    tests/golden/foreign/README.md for the fields)."""
+    return [
+        GoldenPage(
+            path.stem,
+            path.read_bytes(),
+            json.loads(path.with_suffix(".json").read_text(encoding="utf-8")),
+        )
+        for path in sorted(FOREIGN_DIR.glob("*.html"))
+    ]
