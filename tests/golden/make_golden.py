@@ -157,7 +157,7 @@ def _layers(variant: Variant) -> dict[str, Layer]:
         "published_at": meta,
         "updated_at": "metadata",
         "author": meta,  # the JSON-LD carries the author whenever it is known
-        "tags": "metadata" if variant.metadata and variant.tags else "profile",
+        "tags": "profile",  # the tag links shown win over the metadata's keywords
         "images": "profile",
     }
 
@@ -355,7 +355,7 @@ the replica's plan (`monitor.replica.plan.plan_article`), never from the HTML.
 - `images`: the photos in page order (absolute URLs; relative `src` resolve against
   `https://congan.com.vn`; lazy images use `data-src`). `og:image` and the thumbnail in `.fLeft`
   related boxes are not article photos.
-- `extraction`: `metadata` for title, date, author, tags, modification time and canonical URL on
+- `extraction`: `metadata` for title, date, author, modification time and canonical URL on
   `metadata` pages; `profile` otherwise; `url` for id and section (and the canonical URL without
   metadata); `generic` for the title and body of the other-template pages.
 - `problems`: `["weekday"]` on `weekday_mismatch` pages (a test checks each expected string is a

@@ -20,14 +20,14 @@ from monitor.config.schema import SiteProfile
 from monitor.dates import ParsedDate, parse_date_detail
 from monitor.errors import ExtractionError
 from monitor.parse.blocks import link_heavy_texts, visible_text
-from monitor.parse.byline import byline_elements, find_byline, person
+from monitor.parse.byline import byline_elements, find_byline, person, trailing_byline
 from monitor.parse.dateline import find_dateline
 from monitor.parse.document import decode_html, load_document
 from monitor.parse.fallbacks import description_lead, region_images, region_lead, region_tags
 from monitor.parse.generic import GenericFields, read_generic_fields
 from monitor.parse.metadata import Metadata, read_metadata
 from monitor.parse.profile import ProfileFields, body_paragraphs, read_profile_fields
-from monitor.parse.region import Region, find_region
+from monitor.parse.region import Region, find_region, following_paragraphs
 from monitor.record import REQUIRED_FIELDS, ArticleRecord, DiscoveryHint, Layer
 from monitor.text import normalize_inline
 from monitor.urls import ArticleUrl, is_first_party, parse_article_url
@@ -143,6 +143,8 @@ def diagnose_article(
     region = find_region(
         root, chosen.values["title"], fields.body_element, paragraphs, fields.title_element
     )
+    if generic is not None:
+        paragraphs = _completed(paragraphs, region, profile)
     read = _Page(url, html, profile, metadata, fields, generic, paragraphs, region, now, hint)
     _choose_lead(chosen, read)
     _choose_author(chosen, read)
@@ -182,8 +184,22 @@ def _choose_title(
     # A page whose body the profile cannot find is not in the profile's shape: its broad
     # title selectors are then less trustworthy than the generic extractor.
     ranked = (profile_title, generic_title) if generic is None else (generic_title, profile_title)
-    meta_title = (without_suffix(metadata.title, profile), "metadata", "headline or og:title")
+    declared = without_suffix(metadata.title, profile)
+    meta_title = (declared, "metadata", "headline or og:title")
+    shown = fields.title if fields.title and fields.title_element is not None else None
+    if declared and shown and declared != shown and _variant_of(declared, shown):
+        chosen.problems.append(
+            "the metadata title differs from the headline shown: took the headline"
+        )
+        meta_title = (None, "metadata", "")
+        ranked = (profile_title, generic_title)
     chosen.choose("title", meta_title, *ranked)  # type: ignore[arg-type]
+
+
+def _variant_of(declared: str, shown: str) -> bool:
+    """An edited headline (an SEO title for the same story), not another text (a logo)."""
+    words, other = set(declared.casefold().split()), set(shown.casefold().split())
+    return len(words & other) >= 0.6 * min(len(words), len(other))
 
 
 def _body_candidates(
@@ -192,6 +208,17 @@ def _body_candidates(
     if fields.paragraphs:
         return fields.paragraphs
     return body_paragraphs(list(generic.paragraphs), profile) if generic else ()
+
+
+def _completed(
+    paragraphs: tuple[str, ...], region: Region, profile: SiteProfile
+) -> tuple[str, ...]:
+    """The generic body with the prose paragraphs of its container that trafilatura dropped
+    after its last one (up to a footer or widget marker)."""
+    if region.body is None:
+        return paragraphs
+    more = following_paragraphs(region.body, paragraphs)
+    return body_paragraphs([*paragraphs, *more], profile) if more else paragraphs
 
 
 def _choose_lead(chosen: _Fields, read: _Page) -> None:
@@ -224,11 +251,13 @@ def _choose_author(chosen: _Fields, read: _Page) -> None:
         )
     profile_author = person(fields.author, names)
     byline = find_byline(read.region, names) if not (meta_author or profile_author) else None
+    closing = trailing_byline(read.paragraphs, names) if not fields.paragraphs else None
     chosen.choose(
         "author",
         (meta_author, "metadata", "JSON-LD author or meta author"),
         (profile_author, "profile", fields.selectors.get("author", "")),
         (byline[0] if byline else None, "generic", byline[1] if byline else ""),
+        (closing, "generic", "the body's last line"),
     )
 
 
@@ -319,13 +348,15 @@ def _choose_lists(chosen: _Fields, read: _Page) -> None:
     )  # fmt: skip
     tags: tuple[str, ...] = ()
     tags_where = ""
-    if not (metadata.tags or fields.tags):
+    if not fields.tags:
         tags, tags_where = region_tags(region, url, profile)
+    # the tag links the article shows come first: keywords in metadata often add sections
+    # and search terms ("Kinh doanh", "Tin nóng"), or lower-case the tags
     chosen.choose(
         "tags",
-        (metadata.tags, "metadata", "JSON-LD keywords or article:tag"),
         (fields.tags, "profile", fields.selectors.get("tags", "")),
         (tags, "generic", f"tag-page links in {tags_where}"),
+        (metadata.tags, "metadata", "JSON-LD keywords or article:tag"),
     )
     images = region_images(region, url, profile) if not fields.images else []
     chosen.choose(
@@ -347,9 +378,25 @@ def _choose_body(chosen: _Fields, read: _Page) -> None:
     taken = {lead, values.get("author")}
     taken |= {image.caption for image in values.get("images") or ()}
     taken |= {visible_text(element) for element in byline_elements(region)}
-    taken |= link_heavy_texts(region.body if region.body is not None else region.root)
-    body = [p for p in paragraphs if p not in taken and not (lead and p.endswith(lead))]
+    taken |= link_heavy_texts(region.root)
+    if values.get("author") and trailing_byline(paragraphs, ()) == values["author"]:
+        paragraphs = paragraphs[:-1]  # "Hà Thu (tổng hợp)": the byline, not body
+    shown = visible_text(region.root) if region.root.tag not in ("html", "body") else None
+    body = [
+        p
+        for p in paragraphs
+        if not _taken(p, taken, lead) and (shown is None or p.removeprefix("- ") in shown)
+    ]  # what trafilatura took from outside the article's region (a footer) is not body
     chosen.choose("body", ("\n\n".join(body), "generic", "trafilatura"))
+
+
+def _taken(paragraph: str, taken: set[str | None], lead: str | None) -> bool:
+    """Whether another field holds the paragraph (trafilatura writes a list item "- item")."""
+    return (
+        paragraph in taken
+        or paragraph.removeprefix("- ") in taken
+        or bool(lead and paragraph.endswith(lead))
+    )
 
 
 def _choose_canonical(

@@ -9,7 +9,7 @@ names a kind of organisation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import lxml.html
 
@@ -25,8 +25,10 @@ _ORGANISATION_STARTS = frozenset(
 )  # fmt: skip
 _DOMAIN = re.compile(r"(?:https?://|www\.|\.(?:vn|com|net|org|info)\b)", re.I)
 _BYLINE_WORDS = ("author", "byline", "tac-gia", "tacgia", "writer")
+# "Tác giả: X", "Bài và ảnh: X"; "Theo X" (according to X) and "By X" without a colon
 _LABEL = re.compile(
-    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|nhóm phóng viên|by)\s*[:\-–]?\s*", re.I
+    r"^(?:(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|nhóm phóng viên)\s*[:\-–]\s*|(?:theo|by)\s+)",
+    re.I,
 )
 MAX_BYLINE = 80  # characters
 
@@ -76,3 +78,21 @@ def byline_elements(region: Region) -> list[lxml.html.HtmlElement]:
             for word in _BYLINE_WORDS
         )
     ]
+
+
+_CREDIT = re.compile(r"\s*\((?:tổng hợp|theo [^()]{1,40})\)$", re.I)
+MAX_NAME_WORDS = 5
+
+
+def trailing_byline(paragraphs: Sequence[str], site_names: Iterable[str]) -> str | None:
+    """The name a body's last paragraph holds when it is only a byline ("Lê Phương",
+    "Hà Thu (tổng hợp)"): a few capitalised words, no digits, no sentence punctuation."""
+    if not paragraphs:
+        return None
+    name = _CREDIT.sub("", paragraphs[-1]).strip()
+    words = name.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or any(char.isdigit() for char in name):
+        return None
+    if name.endswith((":", ",", ";", "!", "?")) or not all(word[0].isupper() for word in words):
+        return None
+    return person(name, site_names)

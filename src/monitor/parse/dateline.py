@@ -21,6 +21,9 @@ from monitor.parse.region import Region
 
 MAX_DATELINE = 120  # characters: a dateline is a short line, with a byline at most
 _DIGIT = re.compile(r"\d")
+# where a date or a time starts, after a byline or a label the date parser does not know
+_DATE_START = re.compile(r"(?<![\d/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:h]\d{2})")
+MAX_PREFIX = 40  # characters before it
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ def _candidate(
     if header.search(text) or _inside_link(element):
         return None
     parsed = parse_date_detail(text, now=now)
+    if parsed is None and (start := _DATE_START.search(text)) and start.start() <= MAX_PREFIX:
+        text = text[start.start() :]  # "Nguyên Minh - 07/03/2026 08:47": a byline first
+        parsed = parse_date_detail(text, now=now)
     return Dateline(text, parsed, describe(element)) if parsed is not None else None
 
 

@@ -5,6 +5,7 @@ Structured metadata is optional on the watched site; every field here may be Non
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -78,15 +79,16 @@ def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
         name = element.get("property") or element.get("name") or element.get("itemprop")
         content = element.get("content")
         if name and content and name.lower() not in found:
-            found[name.lower()] = normalize_inline(content)
+            found[name.lower()] = clean_text(content)
     return found
 
 
 def _meta_all(root: lxml.html.HtmlElement, name: str) -> tuple[str, ...]:
     values = (
-        normalize_inline(element.get("content") or "")
+        clean_text(word)
         for element in root.iterfind(".//meta")
         if (element.get("property") or element.get("name") or "").lower() == name
+        for word in (element.get("content") or "").split(",")
     )
     return tuple(dict.fromkeys(value for value in values if value))
 
@@ -126,8 +128,18 @@ def _find_article(data: Any, depth: int = 0) -> dict[str, Any] | None:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
-        return normalize_inline(value)
+        return clean_text(value) or None
     return None
+
+
+def clean_text(value: str) -> str:
+    """A metadata value as text: character references some sites write into JSON-LD and
+    attributes (once or twice escaped: ``&#237;``, ``&amp;#7871;``) decoded, then normalised."""
+    for _ in range(2):
+        if "&" not in value:
+            break
+        value = html.unescape(value)
+    return normalize_inline(value)
 
 
 def _author(value: Any) -> str | None:
@@ -144,5 +156,7 @@ def _keywords(value: Any) -> tuple[str, ...]:
         value = value.split(",")
     if not isinstance(value, list):
         return ()
-    words = (normalize_inline(item) for item in value if isinstance(item, str))
+    words = (
+        clean_text(word) for item in value if isinstance(item, str) for word in item.split(",")
+    )
     return tuple(dict.fromkeys(word for word in words if word))

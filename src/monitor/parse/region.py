@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from monitor.parse.blocks import visible_text
+from monitor.parse.blocks import LINK_HEAVY, link_share, visible_text
 
 # page furniture: never part of an article's region unless it holds the title
 FURNITURE_TAGS = frozenset(["nav", "footer", "aside", "header", "form"])
 _PARAGRAPHS_PROBED = 30  # body paragraphs looked up to place the body container
+MAJORITY = 0.8  # share of the body's blocks its container holds
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,25 @@ def _title_element(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.
             if visible_text(heading) == title:
                 return heading
     h1s = [heading for heading in headings if heading.tag == "h1"]
-    return h1s[0] if len(h1s) == 1 else None
+    if len(h1s) == 1:
+        return h1s[0]
+    return _element_reading(root, title) if title else None
+
+
+def _element_reading(root: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The innermost element of the page's body whose text is ``text`` (a headline in a div)."""
+    body = root.find("body")
+    tags = ("div", "p", "span", "strong", "h3")
+    found = next(
+        (e for e in (body if body is not None else root).iter(*tags) if visible_text(e) == text),
+        None,
+    )
+    while found is not None:  # the innermost: a div around the span that holds the text
+        inner = next((e for e in found.iterdescendants(*tags) if visible_text(e) == text), None)
+        if inner is None:
+            return found
+        found = inner
+    return None
 
 
 def body_container(
@@ -90,8 +109,22 @@ def body_container(
     ]
     if not blocks:
         return None
-    container = common_ancestor(_innermost(blocks))
+    container = _holding_most(_innermost(blocks))
     return container if container is not None and container.tag != "html" else None
+
+
+def _holding_most(blocks: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    """The deepest element holding at least ``MAJORITY`` of the blocks: a stray match (a footer
+    line the extractor took) does not pull the container up to the whole page."""
+    counts: dict[lxml.html.HtmlElement, int] = {}
+    depth: dict[lxml.html.HtmlElement, int] = {}
+    for block in blocks:
+        chain = [block, *block.iterancestors()]
+        for level, element in enumerate(reversed(chain)):
+            counts[element] = counts.get(element, 0) + 1
+            depth[element] = level
+    held = [e for e, count in counts.items() if count >= MAJORITY * len(blocks)]
+    return max(held, key=lambda element: depth[element], default=None)
 
 
 def _innermost(blocks: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
@@ -120,3 +153,34 @@ def _article_ancestor(anchors: list[lxml.html.HtmlElement]) -> lxml.html.HtmlEle
             if element.tag == "article":
                 return element
     return None
+
+
+MIN_TRAILING = 40  # characters: a shorter block after the body's end is a label or a credit
+
+
+def following_paragraphs(container: lxml.html.HtmlElement, paragraphs: Sequence[str]) -> list[str]:
+    """Paragraphs after the last of ``paragraphs`` that read as body too: ``p`` of prose, not
+    mostly links, beside it or in an unnamed wrapper (not in a box with a class of its own,
+    such as a related-articles box), up to the first that is not. The generic extractor,
+    tuned for precision, drops an article's last paragraphs at times."""
+    blocks = [e for e in container.iter("p") if visible_text(e)]
+    last = next((e for e in reversed(blocks) if visible_text(e) == paragraphs[-1]), None)
+    if last is None:
+        return []
+    found: list[str] = []
+    for block in blocks[blocks.index(last) + 1 :]:
+        if any(ancestor.tag in ("figure", "figcaption") for ancestor in block.iterancestors()):
+            continue  # a photo's caption between two paragraphs
+        text = visible_text(block)
+        parent = block.getparent()
+        boxed = parent is not last.getparent() and bool(_own_names(parent))
+        if boxed or len(text) < MIN_TRAILING or link_share(block) >= LINK_HEAVY:
+            break
+        found.append(text)
+    return found
+
+
+def _own_names(element: lxml.html.HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return f"{element.get('class') or ''}{element.get('id') or ''}".strip()
