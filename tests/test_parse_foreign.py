@@ -5,6 +5,7 @@ its time, the header's date, a footer line as body)."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -100,3 +101,27 @@ def test_a_site_with_tag_pages_has_its_tags_read(profile: SiteProfile) -> None:
     page = next(page for page in PAGES if page.name == "baodautu-1")
     record = parsed(page, profile)
     assert (list(record.tags), record.extraction["tags"]) == (page.expected["tags"], "generic")
+
+
+_DATE_METADATA = (
+    re.compile(rb"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.S | re.I),
+    re.compile(rb"<meta[^>]*(?:published|pubdate|datepublished|modified)[^>]*>", re.I),
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_the_visible_dateline_alone_gives_the_minute(
+    page: GoldenPage, profile: SiteProfile
+) -> None:
+    """Without JSON-LD or date meta tags, the dateline the page shows is read to the minute
+    (the header's "today" date never)."""
+    html = page.html
+    for pattern in _DATE_METADATA:
+        html = pattern.sub(b"", html)
+    record = parse_article(
+        html, page.expected["url"], foreign_profile(profile, page.expected["url"])
+    )
+    assert (record.published_at, record.published_precision) == (
+        page.expected["published_at"], page.expected["published_precision"],
+    )  # fmt: skip
+    assert record.extraction["published_at"] == "generic"
