@@ -48,14 +48,7 @@ def redesign_pages() -> list[GoldenPage]:
     """The replica's "redesign" golden pages (tests/golden/redesign), named by article id: the
     page's bytes, and the record fields expected from it (without ``extraction``, ``complete``
     and ``problems``) plus ``json_ld`` and ``header_date``."""
-    return [
-        GoldenPage(
-            path.stem,
-            path.read_bytes(),
-            json.loads(path.with_suffix(".json").read_text(encoding="utf-8")),
-        )
-        for path in sorted(REDESIGN_DIR.glob("*.html"))
-    ]
+    return _pages_in(REDESIGN_DIR)
 
 
 FOREIGN_DIR = Path(__file__).resolve().parent / "golden" / "foreign"
@@ -65,11 +58,16 @@ def foreign_pages() -> list[GoldenPage]:
     """Article pages of other Vietnamese news sites (tests/golden/foreign), for the fallback
     path: the page's bytes as stored and the record read off the page by hand (see
     tests/golden/foreign/README.md for the fields)."""
+    return _pages_in(FOREIGN_DIR)
+
+
+def _pages_in(folder: Path) -> list[GoldenPage]:
+    """Each ``NAME.html`` of the folder with its expected ``NAME.json``."""
     return [
         GoldenPage(
             path.stem,
             path.read_bytes(),
             json.loads(path.with_suffix(".json").read_text(encoding="utf-8")),
         )
-        for path in sorted(FOREIGN_DIR.glob("*.html"))
+        for path in sorted(folder.glob("*.html"))
     ]
