@@ -27,7 +27,12 @@ EXIT_NOT_LEARNED = 1
 
 @click.group("profile")
 def profile_group() -> None:
-    """The site profile: re-learn its selectors from pages whose values are known."""
+    """The site profile: re-learn its selectors from pages whose values are known.
+
+    \b
+    Example:
+      monitor profile learn --from-archive --output config/learned-profile.toml
+    """
 
 
 @profile_group.command("learn")
