@@ -120,12 +120,12 @@ def test_a_run_mostly_from_fallbacks_is_a_finding_naming_monitor_check(
 ) -> None:
     row = finished_run(archive, new=3, quarantined=1, fallbacks=3)
     (verdict,) = [
-        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "fallbacks"
+        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "extraction"
     ]
     assert verdict.broken is True
     assert "3 of 4 records came from fallbacks: run `monitor check URL`" in verdict.detail
     row = finished_run(archive, new=4, fallbacks=2)  # half is not over the default 0.5
     (verdict,) = [
-        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "fallbacks"
+        v for v in health.after_crawl(archive, config, row, NOW) if v.check == "extraction"
     ]
     assert verdict.broken is False

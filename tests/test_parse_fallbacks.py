@@ -128,3 +128,10 @@ def test_the_diagnosis_says_what_the_profile_missed(profile: SiteProfile) -> Non
     assert not diagnosis.profile_sufficient
     assert diagnosis.profile_missed["body"] == "no selector of article.body matched"
     assert diagnosis.profile_missed["published_at"] == "no selector of article.date matched"
+
+
+def test_a_page_with_no_body_text_is_incomplete_not_a_crash(profile: SiteProfile) -> None:
+    html = f"<html><body>{HEADER}<div class='story'><h1>Tiêu đề</h1><div></div></div></body></html>"
+    record = parse_article(html, URL, profile, now=NOW)
+    assert record.body is None
+    assert "no body found" in record.problems

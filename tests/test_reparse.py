@@ -15,10 +15,9 @@ PAGE = golden_pages()[0]
 
 
 def test_profile_fix_rescues_quarantined_pages(tmp_path: Path, profile: SiteProfile) -> None:
-    # a profile whose date selector no longer matches: no publish date, so quarantined
-    broken = profile.model_copy(
-        update={"article": profile.article.model_copy(update={"date": ("#nowhere",)})}
-    )
+    # a profile whose footer marker ends the body at its first paragraph (the generic layer
+    # cuts there too): no body, so quarantined
+    broken = profile.model_copy(update={"footer_markers": ("",)})
     page = FetchedPage(
         PAGE.expected["url"], PAGE.html, "text/html", 200, "2025-06-23T12:00:00+07:00"
     )

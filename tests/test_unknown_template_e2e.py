@@ -92,9 +92,9 @@ def test_the_operator_is_told_the_records_came_from_fallbacks(crawled: Path) -> 
     with Archive.open(database_of(crawled)) as archive:
         run = archive.last_runs(1)[0]
         verdicts = health.after_crawl(archive, config, run, datetime.now(VN_TZ))
-    fallbacks = next(verdict for verdict in verdicts if verdict.check == "fallbacks")
-    assert fallbacks.broken
-    assert "monitor check" in fallbacks.detail
+    extraction = next(verdict for verdict in verdicts if verdict.check == "extraction")
+    assert extraction.broken
+    assert "records came from fallbacks: run `monitor check URL`" in extraction.detail
 
 
 def test_a_profile_learned_from_ten_archived_pages_reads_every_golden_field(

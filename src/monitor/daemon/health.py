@@ -5,11 +5,12 @@ Each check is a small state machine kept in the archive (crawl state ``health``)
 operator alert through ``health.channel`` — one when it starts, one when it recovers, no
 storms. A turn whose alert could not be sent is retried at the next evaluation.
 
-    extraction   a run's fetched articles mostly quarantined, or their bodies mostly not where
-                 the site profile says (the generic extractor had to step in): layout changed
+    extraction   a run's fetched articles mostly quarantined, their bodies mostly not where
+                 the site profile says, or their title, body or date mostly from a fallback
+                 (the generic layer had to step in): the layout changed; the alert names
+                 ``monitor check`` — one finding, one alert, whichever of the three shows it
     listings     entry points answered (not 304) yet yielded no article links, N runs in a row
     entries      an entry point (feed, sitemap, listing) answering 404/410 N runs in a row
-    fallbacks    more than a share of a run's records with title, body or date from a fallback
     reachable    every run failing with "site unreachable" for longer than a threshold
     fresh        no new article for N daytime hours
 """
@@ -45,7 +46,6 @@ def after_crawl(
         _extraction(archive, config, run),
         _listings(archive, config),
         _entries(archive, config),
-        _fallbacks(config, run),
         _reachable(archive, config, now),
     ]
 
@@ -98,15 +98,20 @@ def _extraction(archive: Archive, config: Config, run: Mapping[str, Any]) -> Ver
         return Verdict("extraction", None, "run did not finish")
     stored = archive.stored_between(run["started_at"], run["finished_at"])
     fetched = stored["stored"] + stored["quarantined"]
-    if fetched < config.health.min_fetched:
+    records = sum(int(run.get(name) or 0) for name in RECORD_OUTCOMES)
+    if max(fetched, records) < config.health.min_fetched:
         return Verdict("extraction", None, f"only {fetched} articles fetched")
-    quarantined = stored["quarantined"] / fetched
+    quarantined = stored["quarantined"] / max(fetched, 1)
     missed = stored["profile_misses"] / max(stored["stored"], 1)
     detail = (
         f"run {run['run_id']}: {stored['quarantined']} of {fetched} articles quarantined, "
         f"{stored['profile_misses']} of {stored['stored']} bodies not found by the site profile"
     )
     broken = quarantined > config.health.quarantine_rate or missed > config.health.profile_miss_rate
+    fallbacks = int(run.get("fallbacks") or 0)
+    if records and fallbacks / records > config.health.fallback_rate:
+        broken = True
+        detail += f"; {fallback_text(fallbacks, records)}"
     return Verdict("extraction", broken, detail)
 
 
@@ -134,15 +139,6 @@ def _entries(archive: Archive, config: Config) -> Verdict:
     if not missing:
         return Verdict("entries", False, f"{len(statuses)} entry points answer")
     return Verdict("entries", True, f"404/410 {runs} runs in a row: {', '.join(missing)}")
-
-
-def _fallbacks(config: Config, run: Mapping[str, Any]) -> Verdict:
-    records = sum(int(run.get(name) or 0) for name in RECORD_OUTCOMES)
-    if records < config.health.min_fetched:
-        return Verdict("fallbacks", None, f"only {records} records stored")
-    fallbacks = int(run.get("fallbacks") or 0)
-    broken = fallbacks / records > config.health.fallback_rate
-    return Verdict("fallbacks", broken, f"run {run['run_id']}: {fallback_text(fallbacks, records)}")
 
 
 def _answered(run: Mapping[str, Any]) -> bool:

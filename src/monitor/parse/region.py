@@ -163,6 +163,8 @@ def following_paragraphs(container: lxml.html.HtmlElement, paragraphs: Sequence[
     mostly links, beside it or in an unnamed wrapper (not in a box with a class of its own,
     such as a related-articles box), up to the first that is not. The generic extractor,
     tuned for precision, drops an article's last paragraphs at times."""
+    if not paragraphs:
+        return []
     blocks = [e for e in container.iter("p") if visible_text(e)]
     last = next((e for e in reversed(blocks) if visible_text(e) == paragraphs[-1]), None)
     if last is None:
