@@ -77,7 +77,7 @@ def build(path: Path, articles: int) -> None:
 def _hash(archive: Archive, article_id: int) -> str:
     article = archive.get_article(article_id)
     assert article is not None
-    return str(article["content_hash"])
+    return article.content_hash
 
 
 def golden_records() -> list[ArticleRecord]:

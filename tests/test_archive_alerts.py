@@ -25,13 +25,13 @@ def match(archive: Archive, article_id: int = 141005, rules: tuple[str, ...] = (
     hits = [MatchRow(rule, "dân vận", "title", 9, 16, "Công tác dân vận") for rule in rules]
     alerts = [(rule, "default") for rule in rules]
     return archive.record_matches(
-        article_id, article["content_hash"], hits, alerts, on_topic="dan-van" in rules
+        article_id, article.content_hash, hits, alerts, on_topic="dan-van" in rules
     )
 
 
 def test_new_article_is_unmatched(archive: Archive) -> None:
     store(archive, record())
-    assert [a["article_id"] for a in archive.unmatched_articles()] == [141005]
+    assert [a.article_id for a in archive.unmatched_articles()] == [141005]
 
 
 def test_recording_matches_queues_one_pending_alert(archive: Archive) -> None:
@@ -40,14 +40,14 @@ def test_recording_matches_queues_one_pending_alert(archive: Archive) -> None:
     assert archive.unmatched_articles() == []
     assert archive.alert_counts() == {"pending": 1, "sent": 0, "failed": 0}
     article = archive.get_article(141005)
-    assert article is not None and article["on_topic"] is True
+    assert article is not None and article.on_topic is True
 
 
 def test_edited_article_is_matched_again_but_not_realerted(archive: Archive) -> None:
     store(archive, record())
     match(archive)
     store(archive, record(body="Nội dung đã sửa."), fetched_at=LATER)
-    assert [a["article_id"] for a in archive.unmatched_articles()] == [141005]
+    assert [a.article_id for a in archive.unmatched_articles()] == [141005]
     assert match(archive) == 0
     assert archive.alert_counts()["pending"] == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,8 @@ def test_unchanged_store_only_moves_last_seen_at(archive: Archive) -> None:
     store(archive, record(), fetched_at=LATER)
     after = archive.get_article(141005)
     assert before is not None and after is not None
-    assert after["last_seen_at"] == LATER
-    assert {**after, "last_seen_at": None} == {**before, "last_seen_at": None}
+    assert after.last_seen_at == LATER
+    assert replace(after, last_seen_at="") == replace(before, last_seen_at="")
 
 
 def test_changed_content_is_updated(archive: Archive) -> None:
@@ -71,7 +72,7 @@ def test_update_increments_the_version(archive: Archive) -> None:
     store(archive, record(title="Tiêu đề mới"), fetched_at=LATER)
     article = archive.get_article(141005)
     assert article is not None
-    assert (article["version"], article["title"]) == (2, "Tiêu đề mới")
+    assert (article.version, article.title) == (2, "Tiêu đề mới")
 
 
 def test_update_keeps_the_old_content_in_versions(archive: Archive) -> None:
@@ -93,7 +94,7 @@ def test_update_keeps_first_seen_at(archive: Archive) -> None:
     store(archive, record(title="Mới"), fetched_at=LATER)
     article = archive.get_article(141005)
     assert article is not None
-    assert (article["first_seen_at"], article["last_seen_at"]) == (
+    assert (article.first_seen_at, article.last_seen_at) == (
         "2025-03-19T11:47:05+07:00",
         LATER,
     )
@@ -104,8 +105,8 @@ def test_update_replaces_tags_and_images(archive: Archive) -> None:
     store(archive, record(tags=("an ninh",), images=(Image("https://x/b.jpg"),)), fetched_at=LATER)
     article = archive.get_article(141005)
     assert article is not None
-    assert article["tags"] == ["an ninh"]
-    assert article["images"] == [{"url": "https://x/b.jpg", "caption": None}]
+    assert article.tags == ("an ninh",)
+    assert article.images == (Image("https://x/b.jpg", None),)
 
 
 # --- quarantine -----------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def test_update_failing_midway_keeps_the_previous_version(path: Path, archive: A
         store(archive, record(title="Mới"), fetched_at=LATER)
     article = archive.get_article(141005)
     assert article is not None
-    assert (article["title"], article["version"], archive.counts()["versions"]) == (
+    assert (article.title, article.version, archive.counts()["versions"]) == (
         record().title,
         1,
         0,
@@ -221,7 +222,7 @@ def test_fetch_time_is_stored_at_vietnam_time(archive: Archive) -> None:
     store(archive, record(), fetched_at="2025-03-19T04:47:05Z")
     article = archive.get_article(141005)
     assert article is not None
-    assert article["first_seen_at"] == "2025-03-19T11:47:05+07:00"
+    assert article.first_seen_at == "2025-03-19T11:47:05+07:00"
 
 
 def test_fetch_time_without_offset_is_a_storage_error(archive: Archive) -> None:
@@ -236,12 +237,10 @@ def test_get_article_returns_the_record_fields_decoded(archive: Archive) -> None
     store(archive, record())
     article = archive.get_article(141005)
     assert article is not None
-    assert article["tags"] == ["dân vận", "Thủ Đức"]
-    assert article["images"] == [
-        {"url": "https://cdn.congan.com.vn/a.jpg", "caption": "Buổi gặp mặt"}
-    ]
-    assert article["extraction"] == {"title": "metadata", "body": "profile"}
-    assert (article["version"], article["on_topic"], article["problems"]) == (1, False, [])
+    assert article.tags == ("dân vận", "Thủ Đức")
+    assert article.images == (Image("https://cdn.congan.com.vn/a.jpg", "Buổi gặp mặt"),)
+    assert article.extraction == {"title": "metadata", "body": "profile"}
+    assert (article.version, article.on_topic, article.problems) == (1, False, ())
 
 
 def test_get_missing_article_is_none(archive: Archive) -> None:
@@ -306,7 +305,7 @@ def test_set_on_topic(archive: Archive) -> None:
     store(archive, record())
     assert archive.set_on_topic(141005, True)
     article = archive.get_article(141005)
-    assert article is not None and article["on_topic"] is True
+    assert article is not None and article.on_topic is True
 
 
 def test_delete_article_removes_every_row(path: Path, archive: Archive) -> None:

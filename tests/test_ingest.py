@@ -31,7 +31,7 @@ def fetched(body: bytes, url: str = PAGE.expected["url"]) -> FetchedPage:
 def test_complete_page_is_archived_as_new(archive: Archive, profile: SiteProfile) -> None:
     assert ingest_page(archive, profile, fetched(PAGE.html)) == "new"
     stored = archive.get_article(PAGE.expected["article_id"])
-    assert stored is not None and stored["title"] == PAGE.expected["title"]
+    assert stored is not None and stored.title == PAGE.expected["title"]
 
 
 def test_same_page_again_is_unchanged(archive: Archive, profile: SiteProfile) -> None:

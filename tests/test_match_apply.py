@@ -44,7 +44,7 @@ def test_dan_van_articles_are_matched_on_topic_and_alerted(
     assert articles == archive.counts()["articles"]
     on_topic = {a["article_id"] for a in archive.list_alerts(limit=1000) if a["rule"] == "dan-van"}
     assert on_topic == DANVAN_IDS
-    assert all((archive.get_article(i) or {}).get("on_topic") for i in DANVAN_IDS)
+    assert all(getattr(archive.get_article(i), "on_topic", False) for i in DANVAN_IDS)
     assert alerts == archive.alert_counts()["pending"]
 
 
@@ -73,5 +73,5 @@ def test_asking_applies_a_new_rule_to_old_articles_once(archive: Archive, config
 
 def test_backtest_reports_without_writing(archive: Archive, config: Config) -> None:
     found = backtest(archive, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
-    assert {article["article_id"] for article, _ in found} >= DANVAN_IDS - {141005}
+    assert {article.article_id for article, _ in found} >= DANVAN_IDS - {141005}
     assert archive.alert_counts()["pending"] == 0

@@ -38,7 +38,7 @@ def database(tmp_path: Path) -> Path:
             stored = archive.get_article(article_id)
             assert stored is not None
             hits = [MatchRow(rule, "dân vận", "body", 0, 7, "dân vận") for rule in rules]
-            archive.record_matches(article_id, stored["content_hash"], hits, [], on_topic=on_topic)
+            archive.record_matches(article_id, stored.content_hash, hits, [], on_topic=on_topic)
     return path
 
 

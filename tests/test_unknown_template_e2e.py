@@ -115,11 +115,12 @@ def test_a_profile_learned_from_ten_archived_pages_reads_every_golden_field(
     with Archive.open(database_of(crawled), readonly=True) as archive:
         stored = {article_id: archive.get_article(article_id) for article_id in GOLDEN}
     for article_id, expected in GOLDEN.items():
-        row = stored[article_id]
-        assert row is not None
+        article = stored[article_id]
+        assert article is not None
+        row = article.to_dict()
         for name in (*FIELDS, "tags"):
             assert row[name] == expected[name], (article_id, name)
         images = json.loads(json.dumps(row["images"]).replace(server.base_url, SITE))
         assert images == expected["images"], article_id  # relative src: on the replica's host
-        layers = row["extraction"]
+        layers = article.extraction
         assert set(layers.values()) <= {"profile", "metadata", "url"}, (article_id, layers)

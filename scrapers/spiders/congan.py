@@ -85,7 +85,7 @@ class ConganSpider(SitemapEntries, Spider):
             if stored is None:
                 continue
             self.scheduled.add(article_id)
-            url = stored["fetched_url"] or stored["url"]
+            url = stored.fetched_url or stored.url
             yield Request(
                 url,
                 callback=self.parse_article,

@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from monitor.archive.rows import ArticleText
+
 AlertStatus = Literal["pending", "sent", "failed"]
 
 TABLES = (
@@ -72,7 +74,7 @@ def create_tables(db: Database) -> None:
         db.execute(statement)
 
 
-def unmatched_articles(db: Database, limit: int) -> list[dict[str, Any]]:
+def unmatched_articles(db: Database, limit: int) -> list[ArticleText]:
     """Articles whose current content has not been matched yet, oldest id first."""
     rows = db.execute(
         "SELECT article_id, section, title, lead, body, content_hash, published_at,"
@@ -81,13 +83,7 @@ def unmatched_articles(db: Database, limit: int) -> list[dict[str, Any]]:
         " ORDER BY article_id LIMIT ?",
         (limit,),
     )
-    return [dict(zip(_MATCH_INPUT, row, strict=True)) for row in rows]
-
-
-_MATCH_INPUT = (
-    "article_id", "section", "title", "lead", "body", "content_hash", "published_at",
-    "first_seen_at",
-)  # fmt: skip
+    return [ArticleText(*row) for row in rows]
 
 
 def record_matches(

@@ -40,6 +40,7 @@ from monitor.archive.connection import open_database
 from monitor.archive.discovery import EntryYield
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
+from monitor.archive.rows import ArticleText, StoredArticle
 from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.search import FilterArgs, FtsQuery, SearchFilters
 from monitor.archive.selection import ArticleFilter, article_batch, count_articles
@@ -142,7 +143,7 @@ class Archive:
         with self._writing(f"set on_topic of article {article_id}"):
             return articles.set_on_topic(self._db, article_id, on_topic)
 
-    def get_article(self, article_id: int) -> dict[str, Any] | None:
+    def get_article(self, article_id: int) -> StoredArticle | None:
         """The archived article with ``tags`` and ``images`` lists, or ``None``."""
         with self._reading(f"read article {article_id}"):
             return articles.get_article(self._db, article_id)
@@ -272,7 +273,7 @@ class Archive:
 
     # --- matches and alerts -----------------------------------------------------------------
 
-    def unmatched_articles(self, limit: int = 500) -> list[dict[str, Any]]:
+    def unmatched_articles(self, limit: int = 500) -> list[ArticleText]:
         """Articles whose current content was not matched yet (new or edited), oldest first."""
         with self._reading("read unmatched articles"):
             return alerts.unmatched_articles(self._db, limit)
@@ -300,7 +301,7 @@ class Archive:
         with self._writing("reset matching"):
             return alerts.forget_matched(self._db, since)
 
-    def articles_since(self, since_iso: str) -> Iterator[dict[str, Any]]:
+    def articles_since(self, since_iso: str) -> Iterator[StoredArticle]:
         """Articles published at or after ``since_iso``: id, section, title, lead, body."""
         since = to_archive_time(since_iso, name="since_iso")
         for article_id in reversed(self.recent_article_ids(since)):

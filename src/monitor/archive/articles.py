@@ -26,7 +26,8 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from monitor.archive import fts, quarantine
-from monitor.record import ArticleRecord
+from monitor.archive.rows import StoredArticle
+from monitor.record import ArticleRecord, Image
 
 StoreOutcome = Literal["new", "updated", "unchanged", "quarantined"]
 
@@ -136,38 +137,36 @@ def _keep_version(db: Database, article_id: int, *, captured_at: str) -> None:
     """Copy the article's current content, tags and images to ``article_versions``."""
     current = get_article(db, article_id)
     assert current is not None  # the caller has just read its row
-    version = {name: current[name] for name in (*CONTENT_FIELDS, "content_hash", "version")}
+    saved = current.to_dict()
+    version = {name: saved[name] for name in (*CONTENT_FIELDS, "content_hash", "version")}
     version.update(
         article_id=article_id,
         captured_at=captured_at,
-        tags=json.dumps(current["tags"], ensure_ascii=False),
-        images=json.dumps(current["images"], ensure_ascii=False),
+        tags=json.dumps(saved["tags"], ensure_ascii=False),
+        images=json.dumps(saved["images"], ensure_ascii=False),
     )
     db.table("article_versions").insert(version)
 
 
-def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
-    """The article's row with JSON decoded, ``on_topic`` as a bool, tags and images as lists."""
+def get_article(db: Database, article_id: int) -> StoredArticle | None:
+    """The archived article with its tags and images, or None."""
     rows = list(db.query("SELECT * FROM articles WHERE article_id = ?", (article_id,)))
     if not rows:
         return None
-    article = rows[0]
-    article["extraction"] = json.loads(article["extraction"])
-    article["problems"] = json.loads(article["problems"])
-    article["on_topic"] = bool(article["on_topic"])
-    article["tags"] = [
+    tags = [
         tag
         for (tag,) in db.execute(
             "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY position", (article_id,)
         )
     ]
-    article["images"] = list(
-        db.query(
+    images = [
+        Image(url, caption)
+        for url, caption in db.execute(
             "SELECT url, caption FROM article_images WHERE article_id = ? ORDER BY position",
             (article_id,),
         )
-    )
-    return article
+    ]
+    return StoredArticle.from_row(rows[0], tags, images)
 
 
 def get_versions(db: Database, article_id: int) -> list[dict[str, Any]]:

@@ -111,10 +111,10 @@ def _backtest(app: AppContext, matcher: Matcher, since_iso: str) -> None:
         for article, hits in backtest(archive, matcher, since_iso):
             found.append(
                 {
-                    "article_id": article["article_id"],
-                    "title": article["title"],
-                    "published_at": article["published_at"],
-                    "url": article["canonical_url"],
+                    "article_id": article.article_id,
+                    "title": article.title,
+                    "published_at": article.published_at,
+                    "url": article.canonical_url,
                     "rules": sorted({hit.rule for hit in hits}),
                     "matches": [asdict(hit) for hit in hits],
                 }

@@ -64,9 +64,10 @@ def gather(archive: Archive, article_id: int) -> dict[str, Any]:
         held = archive.known_ids([article_id])
         why = "is quarantined (incomplete record), not archived" if held else "is not archived"
         raise InputError(f"article {article_id} {why} in {archive.path}")
+    current = article.to_dict()
     return {
-        "article": article,
-        "versions": with_changes(article, archive.article_versions(article_id)),
+        "article": current,
+        "versions": with_changes(current, archive.article_versions(article_id)),
         "matches": archive.matches_of(article_id),
         "alerts": archive.alerts_of(article_id),
     }

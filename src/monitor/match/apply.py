@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from monitor.archive import Archive, MatchRow
+from monitor.archive.rows import ArticleText, StoredArticle
 from monitor.config.schema import Rule
 from monitor.match.matcher import Hit, Matcher
 
@@ -26,8 +26,11 @@ class MatchSummary:
     alerts: int = 0
 
 
-def article_fields(article: Mapping[str, Any]) -> dict[str, str | None]:
-    return {"title": article["title"], "lead": article["lead"], "body": article["body"]}
+MatchInput = ArticleText | StoredArticle  # an article as matching reads it
+
+
+def article_fields(article: MatchInput) -> dict[str, str | None]:
+    return {"title": article.title, "lead": article.lead, "body": article.body}
 
 
 def match_new_articles(
@@ -45,25 +48,27 @@ def match_new_articles(
     articles = matched = alerts = 0
     while batch := archive.unmatched_articles(BATCH):
         for article in batch:
-            hits = matcher.match(article_fields(article), section=article["section"])
+            hits = matcher.match(article_fields(article), section=article.section)
             fresh = max_age_days is None or is_fresh(article, max_age_days)
             alerts += _record(archive, article, hits, by_name, alert=fresh)
             articles += 1
             matched += bool(hits)
-            on_article(article["article_id"], hits)
+            on_article(article.article_id, hits)
     return MatchSummary(articles, matched, alerts)
 
 
-def is_fresh(article: Mapping[str, Any], max_age_days: float) -> bool:
+def is_fresh(article: MatchInput, max_age_days: float) -> bool:
     """Was the article published at most ``max_age_days`` before it was first seen?"""
-    published = datetime.fromisoformat(article["published_at"])
-    first_seen = datetime.fromisoformat(article["first_seen_at"])
+    if article.published_at is None:
+        return True
+    published = datetime.fromisoformat(article.published_at)
+    first_seen = datetime.fromisoformat(article.first_seen_at)
     return first_seen - published <= timedelta(days=max_age_days)
 
 
 def _record(
     archive: Archive,
-    article: Mapping[str, Any],
+    article: MatchInput,
     hits: list[Hit],
     rules: Mapping[str, Rule],
     *,
@@ -75,7 +80,7 @@ def _record(
     rows = [MatchRow(h.rule, h.keyword, h.field, h.start, h.end, h.snippet) for h in hits]
     on_topic = any(rules[name].on_topic for name in names)
     return archive.record_matches(
-        article["article_id"], article["content_hash"], rows, wanted, on_topic=on_topic
+        article.article_id, article.content_hash, rows, wanted, on_topic=on_topic
     )
 
 
@@ -87,9 +92,9 @@ def rematch_since(archive: Archive, since_iso: str | None) -> int:
 
 def backtest(
     archive: Archive, matcher: Matcher, since_iso: str
-) -> Iterator[tuple[dict[str, Any], list[Hit]]]:
+) -> Iterator[tuple[StoredArticle, list[Hit]]]:
     """What the rules would match in articles published since ``since_iso``; writes nothing."""
     for article in archive.articles_since(since_iso):
-        hits = matcher.match(article_fields(article), section=article["section"])
+        hits = matcher.match(article_fields(article), section=article.section)
         if hits:
             yield article, hits

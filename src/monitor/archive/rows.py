@@ -1,0 +1,92 @@
+"""What the archive returns: frozen rows, typed, instead of dictionaries keyed by column name.
+
+The schema stays the archive's business; callers read attributes. ``to_dict`` gives the JSON
+form where a row is printed or exported whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from monitor.record import Image
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An archived article: its current content, how it was read, when it was seen."""
+
+    article_id: int
+    url: str
+    canonical_url: str
+    section: str
+    title: str
+    lead: str | None
+    body: str
+    published_at: str | None
+    published_precision: str | None
+    updated_at: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    images: tuple[Image, ...]
+    extraction: dict[str, str]
+    problems: tuple[str, ...]
+    on_topic: bool
+    first_seen_at: str
+    last_seen_at: str
+    content_hash: str
+    version: int
+    fetched_url: str | None
+
+    @classmethod
+    def from_row(
+        cls, row: Mapping[str, Any], tags: list[str], images: list[Image]
+    ) -> StoredArticle:
+        """From an ``articles`` row (JSON columns still encoded) and its tags and images."""
+        return cls(
+            article_id=row["article_id"],
+            url=row["url"],
+            canonical_url=row["canonical_url"],
+            section=row["section"],
+            title=row["title"],
+            lead=row["lead"],
+            body=row["body"],
+            published_at=row["published_at"],
+            published_precision=row["published_precision"],
+            updated_at=row["updated_at"],
+            author=row["author"],
+            tags=tuple(tags),
+            images=tuple(images),
+            extraction=json.loads(row["extraction"]),
+            problems=tuple(json.loads(row["problems"])),
+            on_topic=bool(row["on_topic"]),
+            first_seen_at=row["first_seen_at"],
+            last_seen_at=row["last_seen_at"],
+            content_hash=row["content_hash"],
+            version=row["version"],
+            fetched_url=row["fetched_url"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: tags, images and problems as lists."""
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        data["images"] = [asdict(image) for image in self.images]
+        data["problems"] = list(self.problems)
+        return data
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What matching reads of an article: its text, section, content hash and dates."""
+
+    article_id: int
+    section: str
+    title: str
+    lead: str | None
+    body: str
+    content_hash: str
+    published_at: str | None
+    first_seen_at: str
