@@ -35,6 +35,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from test_archive_support import record, store
 
 from monitor.archive import Archive, MatchRow
+from monitor.archive.rows import AlertRow
 
 HOST = "127.0.0.1"
 
@@ -200,16 +201,16 @@ def queue_alert(
     rule: str = "dan-van",
     channel: str = "hook",
     **changes: Any,
-) -> dict[str, Any]:
+) -> AlertRow:
     """Store an article (``changes`` replace record fields), queue one alert for it on
     ``channel``, and return the pending alert as ``Archive.list_alerts`` reads it."""
     store(archive, record(article_id, **changes))
     (article,) = [a for a in archive.unmatched_articles() if a.article_id == article_id]
     hit = MatchRow(rule, "dân vận", "body", 35, 42, SNIPPET)
     archive.record_matches(
-        article_id, article["content_hash"], [hit], [(rule, channel)], on_topic=True
+        article_id, article.content_hash, [hit], [(rule, channel)], on_topic=True
     )
-    (alert,) = [a for a in archive.list_alerts("pending") if a["article_id"] == article_id]
+    (alert,) = [a for a in archive.list_alerts("pending") if a.article_id == article_id]
     return alert
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from monitor.alert import DeliverySummary, build_senders, deliver_due
 from monitor.alert.channels import Sender
 from monitor.archive import VN_TZ, Archive
+from monitor.archive.rows import AlertRow
 from monitor.config import Config, load_config
 from monitor.errors import InputError
 
@@ -47,8 +47,8 @@ def setup(
     return config, build_senders(config.channels, environ={}, timeout=5.0)
 
 
-def created(alert: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(alert["created_at"])
+def created(alert: AlertRow) -> datetime:
+    return datetime.fromisoformat(alert.created_at)
 
 
 def tomorrow(hour: int, minute: int) -> datetime:
@@ -57,8 +57,8 @@ def tomorrow(hour: int, minute: int) -> datetime:
     return moment.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-def status(archive: Archive, alert_id: int) -> dict[str, Any]:
-    (row,) = [a for a in archive.list_alerts() if a["id"] == alert_id]
+def status(archive: Archive, alert_id: int) -> AlertRow:
+    (row,) = [a for a in archive.list_alerts() if a.id == alert_id]
     return row
 
 
@@ -72,7 +72,7 @@ def test_due_alert_is_sent_once_and_marked_sent(
     (post,) = receiver.posts
     assert post.body["title"] == "[dan-van] Công tác dân vận ở Thủ Đức"
     assert "Ban «Dân vận»" in post.body["message"]
-    assert status(archive, alert["id"])["status"] == "sent"
+    assert status(archive, alert.id).status == "sent"
     assert deliver_due(archive, config, senders).sent == 0
     assert len(receiver.posts) == 1
 
@@ -86,14 +86,14 @@ def test_refused_alert_backs_off_doubling_up_to_the_cap(
     now = created(alert)
     for attempt, wait in enumerate([60, 120, 240, 300, 300], start=1):
         assert deliver_due(archive, config, senders, now=now).retried == 1
-        row = status(archive, alert["id"])
-        assert (row["status"], row["attempts"]) == ("pending", attempt)
-        assert datetime.fromisoformat(row["next_attempt_at"]) == now + timedelta(seconds=wait)
-        assert "500" in row["last_error"]
+        row = status(archive, alert.id)
+        assert (row.status, row.attempts) == ("pending", attempt)
+        assert datetime.fromisoformat(row.next_attempt_at) == now + timedelta(seconds=wait)
+        assert "500" in row.last_error
         early = now + timedelta(seconds=wait - 1)
         assert deliver_due(archive, config, senders, now=early) == DeliverySummary()
         now += timedelta(seconds=wait)
-    assert status(archive, alert["id"])["sent_at"] is None
+    assert status(archive, alert.id).sent_at is None
 
 
 def test_alert_older_than_the_window_is_given_up(
@@ -105,7 +105,7 @@ def test_alert_older_than_the_window_is_given_up(
     late = created(alert) + timedelta(seconds=RETRY["retry_window"] + 1)
     summary = deliver_due(archive, config, senders, now=late)
     assert (summary.retried, summary.gave_up) == (0, 1)
-    assert status(archive, alert["id"])["status"] == "failed"
+    assert status(archive, alert.id).status == "failed"
 
 
 def test_failed_alert_brought_back_is_delivered_once(
@@ -113,7 +113,7 @@ def test_failed_alert_brought_back_is_delivered_once(
 ) -> None:
     config, senders = setup(tmp_path, receiver)
     alert = queue_alert(archive)
-    archive.mark_alerts_attempt_failed([alert["id"]], "gave up earlier", None)
+    archive.mark_alerts_attempt_failed([alert.id], "gave up earlier", None)
     assert deliver_due(archive, config, senders).sent == 0
     assert archive.retry_failed_alerts() == 1
     assert deliver_due(archive, config, senders).sent == 1
@@ -130,9 +130,9 @@ def test_failing_channel_is_tried_once_per_run_least_tried_alert_first(
     second = queue_alert(archive, 141006)
     now = created(second) + timedelta(seconds=600)  # both due, whatever their back-off
     deliver_due(archive, config, senders, now=now)
-    assert [status(archive, a["id"])["attempts"] for a in (first, second)] == [1, 0]
+    assert [status(archive, a.id).attempts for a in (first, second)] == [1, 0]
     deliver_due(archive, config, senders, now=now + timedelta(seconds=60))  # both due again
-    assert [status(archive, a["id"])["attempts"] for a in (first, second)] == [1, 1]
+    assert [status(archive, a.id).attempts for a in (first, second)] == [1, 1]
 
 
 def test_digest_goes_out_once_a_day_at_its_time(

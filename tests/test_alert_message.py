@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 
 from monitor.alert.message import mark_keyword, render_alert, render_digest
+from monitor.archive.rows import AlertMatch, AlertRow
 from monitor.config.alerting import TEMPLATE_FIELDS, Channel
 
 CONSOLE = Channel(type="console")
 
 
-def alert(alert_id: int = 7, rule: str = "dan-van", **changes: Any) -> dict[str, Any]:
+def alert(alert_id: int = 7, rule: str = "dan-van", **changes: Any) -> AlertRow:
     """A row as ``Archive.due_alerts`` returns it."""
     row: dict[str, Any] = {
         "id": alert_id,
@@ -31,15 +32,15 @@ def alert(alert_id: int = 7, rule: str = "dan-van", **changes: Any) -> dict[str,
         "published_at": "2025-03-19T10:00:00+07:00",
         "url": "https://congan.com.vn/tin-chinh/bai-viet_141005.html",
         "lead": "Công an TP giữ vững an ninh.",
-        "match": {
-            "keyword": "dân vận",
-            "field": "body",
-            "start": 35,
-            "end": 42,
-            "snippet": "Lực lượng Công an phối hợp với Ban Dân vận.",
-        },
+        "match": AlertMatch(
+            keyword="dân vận",
+            field="body",
+            start=35,
+            end=42,
+            snippet="Lực lượng Công an phối hợp với Ban Dân vận.",
+        ),
     }
-    return {**row, **changes}
+    return AlertRow(**{**row, **changes})
 
 
 def test_default_templates_give_rule_title_link_and_marked_snippet() -> None:

@@ -23,13 +23,13 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
         article = opened.unmatched_articles()[0]
         hit = MatchRow("dan-van", "dân vận", "title", 9, 16, "Công tác dân vận")
         opened.record_matches(
-            141005, article["content_hash"], [hit], [("dan-van", "log")], on_topic=True
+            141005, article.content_hash, [hit], [("dan-van", "log")], on_topic=True
         )
         yield opened
 
 
 def alert_id(archive: Archive) -> int:
-    return int(archive.list_alerts()[0]["id"])
+    return archive.list_alerts()[0].id
 
 
 def test_a_message_the_file_holds_is_confirmed_not_resent(archive: Archive, tmp_path: Path) -> None:

@@ -63,9 +63,9 @@ def test_due_alerts_carry_article_and_first_match(archive: Archive) -> None:
     store(archive, record())
     match(archive)
     (alert,) = archive.due_alerts("default", now=FUTURE)
-    assert alert["title"] == "Công tác dân vận ở Thủ Đức"
-    assert alert["url"] == record().canonical_url
-    assert alert["match"]["keyword"] == "dân vận"
+    assert alert.title == "Công tác dân vận ở Thủ Đức"
+    assert alert.url == record().canonical_url
+    assert alert.match.keyword == "dân vận"
     assert archive.due_alerts("other", now=FUTURE) == []
 
 
@@ -73,7 +73,7 @@ def test_sent_alert_is_no_longer_due(archive: Archive) -> None:
     store(archive, record())
     match(archive)
     (alert,) = archive.due_alerts("default", now=FUTURE)
-    archive.mark_alerts_sent([alert["id"]])
+    archive.mark_alerts_sent([alert.id])
     assert archive.due_alerts("default", now=FUTURE) == []
     assert archive.alert_counts()["sent"] == 1
 
@@ -83,20 +83,20 @@ def test_failed_attempt_waits_for_its_retry_time(archive: Archive) -> None:
     match(archive)
     (alert,) = archive.due_alerts("default", now=FUTURE)
     archive.mark_alerts_attempt_failed(
-        [alert["id"]], "connection refused", "2990-01-01T00:00:00+07:00"
+        [alert.id], "connection refused", "2990-01-01T00:00:00+07:00"
     )
     assert archive.due_alerts("default", now="2980-01-01T00:00:00+07:00") == []
     (again,) = archive.due_alerts("default", now=FUTURE)
-    assert (again["attempts"], again["last_error"]) == (1, "connection refused")
+    assert (again.attempts, again.last_error) == (1, "connection refused")
 
 
 def test_giving_up_marks_failed_and_retry_brings_it_back(archive: Archive) -> None:
     store(archive, record())
     match(archive)
     (alert,) = archive.due_alerts("default", now=FUTURE)
-    archive.mark_alerts_attempt_failed([alert["id"]], "timeout", None)
+    archive.mark_alerts_attempt_failed([alert.id], "timeout", None)
     assert archive.alert_counts()["failed"] == 1
-    assert [a["id"] for a in archive.list_alerts("failed")] == [alert["id"]]
+    assert [a.id for a in archive.list_alerts("failed")] == [alert.id]
     assert archive.retry_failed_alerts() == 1
     assert archive.alert_counts() == {"pending": 1, "sent": 0, "failed": 0}
 
@@ -112,7 +112,7 @@ def test_matches_of_an_article(archive: Archive) -> None:
     store(archive, record())
     match(archive)
     (found,) = archive.matches_of(141005)
-    assert (found["rule"], found["field"], found["start"], found["end"]) == (
+    assert (found.rule, found.field, found.start, found.end) == (
         "dan-van",
         "title",
         9,

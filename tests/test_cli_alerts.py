@@ -14,6 +14,7 @@ import click
 import pytest
 
 from monitor.archive import Archive
+from monitor.archive.rows import AlertRow
 from monitor.cli.alert_commands import alerts_group
 
 from alert_servers import HttpReceiver, queue_alert, write_config
@@ -47,12 +48,12 @@ def monitor(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def queue(database: Path, *article_ids: int) -> list[int]:
     with Archive.open(database) as archive:
-        return [queue_alert(archive, article_id)["id"] for article_id in article_ids]
+        return [queue_alert(archive, article_id).id for article_id in article_ids]
 
 
-def alerts_in(database: Path) -> dict[int, dict[str, object]]:
+def alerts_in(database: Path) -> dict[int, AlertRow]:
     with Archive.open(database) as archive:
-        return {alert["id"]: alert for alert in archive.list_alerts()}
+        return {alert.id: alert for alert in archive.list_alerts()}
 
 
 @pytest.mark.e2e
@@ -68,8 +69,8 @@ def test_outage_then_recovery_delivers_each_alert_exactly_once(
         assert "Connection refused" in result.stdout
         time.sleep(0.3)  # past the back-off
     during = alerts_in(database)
-    assert [during[i]["status"] for i in ids] == ["pending", "pending"]
-    assert [during[i]["attempts"] for i in ids] == [1, 1]
+    assert [during[i].status for i in ids] == ["pending", "pending"]
+    assert [during[i].attempts for i in ids] == [1, 1]
     receiver.start()  # back, on the same port
     time.sleep(1.1)  # the archive keeps retry times to the second
     result = monitor(config, "deliver")

@@ -42,7 +42,7 @@ def test_dan_van_articles_are_matched_on_topic_and_alerted(
 ) -> None:
     articles, _, alerts = run(archive, config.rules)
     assert articles == archive.counts()["articles"]
-    on_topic = {a["article_id"] for a in archive.list_alerts(limit=1000) if a["rule"] == "dan-van"}
+    on_topic = {a.article_id for a in archive.list_alerts(limit=1000) if a.rule == "dan-van"}
     assert on_topic == DANVAN_IDS
     assert all(getattr(archive.get_article(i), "on_topic", False) for i in DANVAN_IDS)
     assert alerts == archive.alert_counts()["pending"]

@@ -34,6 +34,7 @@ import pytest
 
 from monitor.alert import DeliverySummary, build_senders, deliver_due
 from monitor.archive import Archive
+from monitor.archive.rows import AlertRow
 from monitor.config import Config, load_config
 
 from alert_servers import (
@@ -183,19 +184,19 @@ def deliver(config: Config, when: datetime) -> DeliverySummary:
         return deliver_due(archive, config, senders, now=when)
 
 
-def queue(config: Config) -> dict[str, object]:
+def queue(config: Config) -> AlertRow:
     with Archive.open(Path(config.database.path)) as archive:
         return queue_alert(archive)
 
 
-def alert_row(config: Config, alert_id: object) -> dict[str, object]:
+def alert_row(config: Config, alert_id: object) -> AlertRow:
     with Archive.open(Path(config.database.path)) as archive:
-        (row,) = [alert for alert in archive.list_alerts() if alert["id"] == alert_id]
+        (row,) = [alert for alert in archive.list_alerts() if alert.id == alert_id]
     return row
 
 
-def created(alert: dict[str, object]) -> datetime:
-    return datetime.fromisoformat(str(alert["created_at"]))
+def created(alert: AlertRow) -> datetime:
+    return datetime.fromisoformat(alert.created_at)
 
 
 def assert_no_secret(text: str) -> None:
@@ -218,9 +219,9 @@ def test_failed_attempt_is_recorded_on_the_alert_without_the_secret(
     alert = queue(config)
     summary = deliver(config, created(alert))
     assert (summary.sent, summary.retried, summary.gave_up) == (0, 1, 0)
-    row = alert_row(config, alert["id"])
-    assert (row["status"], row["attempts"]) == ("pending", 1)
-    error = str(row["last_error"])
+    row = alert_row(config, alert.id)
+    assert (row.status, row.attempts) == ("pending", 1)
+    error = str(row.last_error)
     assert error.startswith("channel 'hook': Apprise refused the message")
     assert re.search(outage.reason, error), error  # the channel's own reason
     assert "\n" not in error
@@ -236,9 +237,9 @@ def test_retries_back_off_and_recovery_delivers_exactly_once(
     now = created(alert)
     for attempt, wait in enumerate(BACKOFF, start=1):
         assert deliver(config, now).retried == 1
-        row = alert_row(config, alert["id"])
-        assert (row["status"], row["attempts"]) == ("pending", attempt)
-        assert datetime.fromisoformat(str(row["next_attempt_at"])) == now + timedelta(seconds=wait)
+        row = alert_row(config, alert.id)
+        assert (row.status, row.attempts) == ("pending", attempt)
+        assert datetime.fromisoformat(str(row.next_attempt_at)) == now + timedelta(seconds=wait)
         assert deliver(config, now + timedelta(seconds=wait - 1)) == DeliverySummary()
         now += timedelta(seconds=wait)
     assert outage.seen() == len(BACKOFF)  # one attempt per due time, none in between
@@ -246,8 +247,8 @@ def test_retries_back_off_and_recovery_delivers_exactly_once(
     assert deliver(config, now).sent == 1
     assert deliver(config, now + timedelta(hours=1)) == DeliverySummary()
     assert outage.titles() == [TITLE]
-    row = alert_row(config, alert["id"])
-    assert (row["status"], row["attempts"], row["last_error"]) == ("sent", 4, None)
+    row = alert_row(config, alert.id)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 4, None)
 
 
 def test_outage_beyond_the_retry_window_fails_and_retry_delivers_once(
@@ -260,7 +261,7 @@ def test_outage_beyond_the_retry_window_fails_and_retry_delivers_once(
     listed = monitor(path, "list", "--failed")
     assert listed.returncode == 0, listed.stderr
     _, row = listed.stdout.splitlines()
-    assert row.split()[:4] == [str(alert["id"]), "failed", "1", "hook"]
+    assert row.split()[:4] == [str(alert.id), "failed", "1", "hook"]
     assert "channel 'hook': Apprise refused" in row
     assert_no_secret(listed.stdout)
     outage.recover()
@@ -272,4 +273,4 @@ def test_outage_beyond_the_retry_window_fails_and_retry_delivers_once(
     ]
     assert monitor(path, "retry").stdout.startswith("0 failed alerts back to pending\nsent 0")
     assert outage.titles() == [TITLE]
-    assert alert_row(config, alert["id"])["status"] == "sent"
+    assert alert_row(config, alert.id).status == "sent"

@@ -187,7 +187,7 @@ def test_rule_filter_over_real_pages(tmp_path: Path, config: Config) -> None:
         found = ids(golden, "cong an", rule="dan-van", limit=100)
         assert found
         assert all(
-            any(m["rule"] == "dan-van" for m in golden.matches_of(i)) for i in found
+            any(m.rule == "dan-van" for m in golden.matches_of(i)) for i in found
         )  # fmt: skip
 
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from monitor.alert.channels import ConfirmingSender, Sender
 from monitor.alert.message import AlertMessage, render_alert, render_digest
 from monitor.archive import VN_TZ, Archive
+from monitor.archive.rows import AlertRow
 from monitor.config import Config
 from monitor.config.alerting import AlertsConfig, Channel
 from monitor.errors import DeliveryError, InputError
@@ -139,7 +139,7 @@ def _deliver_instant(
 ) -> DeliverySummary:
     summary = DeliverySummary()
     while batch := archive.due_alerts(name, now=archive_time(moment), limit=BATCH):
-        for alert in sorted(batch, key=lambda alert: (alert["attempts"], alert["id"])):
+        for alert in sorted(batch, key=lambda alert: (alert.attempts, alert.id)):
             message = render_alert(alert, name, channel)
             summary += _attempt(archive, settings, sender, message, [alert], moment)
             if summary.errors:
@@ -159,7 +159,7 @@ def _deliver_digest(
         return DeliverySummary()
     day = moment.astimezone(VN_TZ).date()
     pending = archive.due_alerts(name, now=_FAR_FUTURE, limit=DIGEST_LIMIT)
-    if any(alert["next_attempt_at"] > archive_time(moment) for alert in pending):
+    if any((alert.next_attempt_at or "") > archive_time(moment) for alert in pending):
         return DeliverySummary()  # the last attempt failed; wait for its back-off
     summary = DeliverySummary()
     if pending:
@@ -191,7 +191,7 @@ def _attempt(
     settings: AlertsConfig,
     sender: Sender,
     message: AlertMessage,
-    alerts: Sequence[Mapping[str, Any]],
+    alerts: Sequence[AlertRow],
     moment: datetime,
 ) -> DeliverySummary:
     """Send; mark the alerts sent only once the channel accepted, else record the failure.
@@ -208,15 +208,15 @@ def _attempt(
 def _record_failure(
     archive: Archive,
     settings: AlertsConfig,
-    alerts: Sequence[Mapping[str, Any]],
+    alerts: Sequence[AlertRow],
     error: str,
     moment: datetime,
 ) -> DeliverySummary:
     """One failed attempt for ``alerts`` (together): back off, or give up on the expired."""
-    attempts = max(int(alert["attempts"]) for alert in alerts)
+    attempts = max(alert.attempts for alert in alerts)
     next_at = archive_time(moment + timedelta(seconds=backoff(settings, attempts)))
-    expired = [a["id"] for a in alerts if _age(a, moment) > settings.retry_window]
-    retry = [a["id"] for a in alerts if a["id"] not in expired]
+    expired = [a.id for a in alerts if _age(a, moment) > settings.retry_window]
+    retry = [a.id for a in alerts if a.id not in expired]
     if retry:
         archive.mark_alerts_attempt_failed(retry, error, next_at)
     if expired:
@@ -229,8 +229,8 @@ def backoff(settings: AlertsConfig, attempts: int) -> float:
     return min(settings.retry_max, settings.retry_base * 2.0 ** min(attempts, MAX_DOUBLINGS))
 
 
-def _age(alert: Mapping[str, Any], moment: datetime) -> float:
-    return (moment - datetime.fromisoformat(str(alert["created_at"]))).total_seconds()
+def _age(alert: AlertRow, moment: datetime) -> float:
+    return (moment - datetime.fromisoformat(alert.created_at)).total_seconds()
 
 
 def archive_time(moment: datetime) -> str:

@@ -14,11 +14,11 @@ occurrence is preferred over one inside a longer word.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from monitor.archive.rows import AlertRow
 from monitor.config.alerting import Channel
 from monitor.text import fold, matching_form, normalize_inline
 
@@ -36,24 +36,24 @@ class AlertMessage:
     alert_ids: tuple[int, ...]
 
 
-def render_alert(alert: Mapping[str, Any], channel_name: str, channel: Channel) -> AlertMessage:
+def render_alert(alert: AlertRow, channel_name: str, channel: Channel) -> AlertMessage:
     """One alert (a row of ``Archive.due_alerts``) through the channel's templates."""
     fields = template_fields(alert, channel_name)
     return AlertMessage(
         channel=channel_name,
         title=channel.title_template.format_map(fields),
         body=channel.body_template.format_map(fields),
-        alert_ids=(int(alert["id"]),),
+        alert_ids=(alert.id,),
     )
 
 
 def render_digest(
-    alerts: Iterable[Mapping[str, Any]], channel_name: str, channel: Channel, day: date
+    alerts: Iterable[AlertRow], channel_name: str, channel: Channel, day: date
 ) -> AlertMessage:
     """Every alert in one message, grouped by rule; each item through the body template."""
-    by_rule: dict[str, list[Mapping[str, Any]]] = {}
+    by_rule: dict[str, list[AlertRow]] = {}
     for alert in alerts:
-        by_rule.setdefault(str(alert["rule"]), []).append(alert)
+        by_rule.setdefault(alert.rule, []).append(alert)
     count = sum(len(group) for group in by_rule.values())
     sections = [
         _digest_section(rule, group, channel_name, channel) for rule, group in by_rule.items()
@@ -62,31 +62,29 @@ def render_digest(
         channel=channel_name,
         title=f"Digest {day.isoformat()}: {count} {'alert' if count == 1 else 'alerts'}",
         body="\n\n".join(sections),
-        alert_ids=tuple(int(alert["id"]) for group in by_rule.values() for alert in group),
+        alert_ids=tuple(alert.id for group in by_rule.values() for alert in group),
     )
 
 
-def _digest_section(
-    rule: str, alerts: list[Mapping[str, Any]], channel_name: str, channel: Channel
-) -> str:
+def _digest_section(rule: str, alerts: list[AlertRow], channel_name: str, channel: Channel) -> str:
     header = f"== Rule {rule} ({len(alerts)}) =="
     items = [channel.body_template.format_map(template_fields(a, channel_name)) for a in alerts]
     return "\n\n".join([header, *items])
 
 
-def template_fields(alert: Mapping[str, Any], channel_name: str) -> dict[str, str]:
+def template_fields(alert: AlertRow, channel_name: str) -> dict[str, str]:
     """The value of every template field (``TEMPLATE_FIELDS``) for one alert."""
-    match = alert.get("match") or {}
-    keyword = str(match.get("keyword") or "")
+    keyword = alert.match.keyword if alert.match else ""
+    snippet = alert.match.snippet if alert.match else ""
     return {
-        "title": _text(alert.get("title")),
-        "section": _text(alert.get("section")),
-        "published_at": _text(alert.get("published_at")),
-        "url": _text(alert.get("url")),
-        "rule": _text(alert.get("rule")),
+        "title": _text(alert.title),
+        "section": _text(alert.section),
+        "published_at": _text(alert.published_at),
+        "url": _text(alert.url),
+        "rule": _text(alert.rule),
         "keyword": keyword,
-        "snippet": mark_keyword(_text(match.get("snippet")), keyword),
-        "lead": _text(alert.get("lead")),
+        "snippet": mark_keyword(snippet, keyword),
+        "lead": _text(alert.lead),
         "channel": channel_name,
     }
 

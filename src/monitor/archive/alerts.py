@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from monitor.archive.rows import ArticleText
+from monitor.archive.rows import (
+    AlertMatch,
+    AlertRow,
+    ArticleAlert,
+    ArticleText,
+    StoredMatch,
+)
 
 AlertStatus = Literal["pending", "sent", "failed"]
 
@@ -137,20 +143,15 @@ _ALERT_COLUMNS = (
     "   ORDER BY CASE m.field WHEN 'title' THEN 0 WHEN 'lead' THEN 1 ELSE 2 END, m.start"
     "   LIMIT 1) AS match"
 )
-_ALERT_KEYS = (
-    "id", "article_id", "rule", "channel", "status", "attempts", "created_at",
-    "next_attempt_at", "sent_at", "last_error", "title", "section", "published_at", "url",
-    "lead", "match",
-)  # fmt: skip
 
 
-def _alert(row: tuple[Any, ...]) -> dict[str, Any]:
-    alert = dict(zip(_ALERT_KEYS, row, strict=True))
-    alert["match"] = json.loads(alert["match"]) if alert["match"] else None
-    return alert
+def _alert(row: tuple[Any, ...]) -> AlertRow:
+    names = [field.name for field in fields(AlertRow) if field.name != "match"]
+    columns = dict(zip(names, row[:-1], strict=True))
+    return AlertRow(**columns, match=AlertMatch(**json.loads(row[-1])) if row[-1] else None)
 
 
-def due_alerts(db: Database, channel: str, now: str, limit: int) -> list[dict[str, Any]]:
+def due_alerts(db: Database, channel: str, now: str, limit: int) -> list[AlertRow]:
     """Pending alerts of ``channel`` whose next attempt is due, oldest first."""
     rows = db.execute(
         f"SELECT {_ALERT_COLUMNS} FROM alerts a JOIN articles r USING (article_id)"
@@ -161,7 +162,7 @@ def due_alerts(db: Database, channel: str, now: str, limit: int) -> list[dict[st
     return [_alert(row) for row in rows]
 
 
-def list_alerts(db: Database, status: AlertStatus | None, limit: int) -> list[dict[str, Any]]:
+def list_alerts(db: Database, status: AlertStatus | None, limit: int) -> list[AlertRow]:
     where, args = ("WHERE a.status = ?", (status,)) if status else ("", ())
     rows = db.execute(
         f"SELECT {_ALERT_COLUMNS} FROM alerts a JOIN articles r USING (article_id)"
@@ -245,23 +246,19 @@ def alert_counts(db: Database) -> dict[str, int]:
     return counts
 
 
-def matches_of(db: Database, article_id: int) -> list[dict[str, Any]]:
+def matches_of(db: Database, article_id: int) -> list[StoredMatch]:
     rows = db.execute(
         'SELECT rule, keyword, field, start, "end", snippet, matched_at FROM matches'
         " WHERE article_id = ? ORDER BY rule, field, start",
         (article_id,),
     )
-    keys = ("rule", "keyword", "field", "start", "end", "snippet", "matched_at")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [StoredMatch(*row) for row in rows]
 
 
-def alerts_of(db: Database, article_id: int) -> list[dict[str, Any]]:
+def alerts_of(db: Database, article_id: int) -> list[ArticleAlert]:
     """The article's alerts, oldest first: rule, channel, status, attempts, times, last error."""
-    keys = (
-        "id", "rule", "channel", "status", "attempts", "created_at", "next_attempt_at",
-        "sent_at", "last_error",
-    )  # fmt: skip
+    keys = [field.name for field in fields(ArticleAlert)]
     rows = db.execute(
         f"SELECT {', '.join(keys)} FROM alerts WHERE article_id = ? ORDER BY id", (article_id,)
     )
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [ArticleAlert(*row) for row in rows]

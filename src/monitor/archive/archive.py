@@ -40,7 +40,13 @@ from monitor.archive.connection import open_database
 from monitor.archive.discovery import EntryYield
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
-from monitor.archive.rows import ArticleText, StoredArticle
+from monitor.archive.rows import (
+    AlertRow,
+    ArticleAlert,
+    ArticleText,
+    StoredArticle,
+    StoredMatch,
+)
 from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.search import FilterArgs, FtsQuery, SearchFilters
 from monitor.archive.selection import ArticleFilter, article_batch, count_articles
@@ -311,14 +317,12 @@ class Archive:
 
     def due_alerts(
         self, channel: str, *, now: str | None = None, limit: int = 200
-    ) -> list[dict[str, Any]]:
+    ) -> list[AlertRow]:
         """Pending alerts of ``channel`` due now, with their article and first match."""
         with self._reading(f"read alerts due on {channel}"):
             return alerts.due_alerts(self._db, channel, now or now_iso(), limit)
 
-    def list_alerts(
-        self, status: AlertStatus | None = None, limit: int = 100
-    ) -> list[dict[str, Any]]:
+    def list_alerts(self, status: AlertStatus | None = None, limit: int = 100) -> list[AlertRow]:
         with self._reading("list alerts"):
             return alerts.list_alerts(self._db, status, limit)
 
@@ -359,7 +363,7 @@ class Archive:
         with self._reading("count alerts"):
             return alerts.alert_counts(self._db)
 
-    def matches_of(self, article_id: int) -> list[dict[str, Any]]:
+    def matches_of(self, article_id: int) -> list[StoredMatch]:
         with self._reading(f"read matches of article {article_id}"):
             return alerts.matches_of(self._db, article_id)
 
@@ -425,7 +429,7 @@ class Archive:
 
     # --- queries: show, export, stats ------------------------------------------------------
 
-    def alerts_of(self, article_id: int) -> list[dict[str, Any]]:
+    def alerts_of(self, article_id: int) -> list[ArticleAlert]:
         """The article's alerts, oldest first: rule, channel, status, attempts, sent_at…"""
         with self._reading(f"read alerts of article {article_id}"):
             return alerts.alerts_of(self._db, article_id)

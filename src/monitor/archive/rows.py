@@ -90,3 +90,67 @@ class ArticleText:
     content_hash: str
     published_at: str | None
     first_seen_at: str
+
+
+@dataclass(frozen=True)
+class AlertMatch:
+    """The match an alert shows: the rule's first hit in the article."""
+
+    keyword: str
+    field: str
+    start: int
+    end: int
+    snippet: str
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert of the outbox with what a message needs of its article and match."""
+
+    id: int
+    article_id: int
+    rule: str
+    channel: str
+    status: str
+    attempts: int
+    created_at: str
+    next_attempt_at: str | None
+    sent_at: str | None
+    last_error: str | None
+    title: str
+    section: str
+    published_at: str | None
+    url: str
+    lead: str | None
+    match: AlertMatch | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ArticleAlert:
+    """One of an article's alerts, as ``monitor show`` lists them."""
+
+    id: int
+    rule: str
+    channel: str
+    status: str
+    attempts: int
+    created_at: str
+    next_attempt_at: str | None
+    sent_at: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    """One keyword hit recorded for an article."""
+
+    rule: str
+    keyword: str
+    field: str
+    start: int
+    end: int
+    snippet: str
+    matched_at: str

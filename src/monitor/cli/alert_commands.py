@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 import click
 
 from monitor.alert import DeliverySummary, Sender, build_senders, deliver_locked, send_test
 from monitor.archive import AlertStatus, Archive
+from monitor.archive.rows import AlertRow
 from monitor.cli.context import AppContext
 from monitor.errors import InputError
 
@@ -56,7 +56,7 @@ def list_command(app: AppContext, status: AlertStatus | None, limit: int, as_jso
     with Archive.open(app.config.database.path) as archive:
         alerts = archive.list_alerts(status, limit)
     if as_json:
-        click.echo(json.dumps(alerts, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([a.to_dict() for a in alerts], ensure_ascii=False, indent=2))
     else:
         click.echo(alert_table(alerts))
 
@@ -128,12 +128,14 @@ def _echo_summary(summary: DeliverySummary) -> None:
         click.echo(f"  failed: {error}")
 
 
-def alert_table(alerts: list[dict[str, Any]]) -> str:
+def alert_table(alerts: list[AlertRow]) -> str:
     """A plain-text table of alerts, one line each, long cells cut with an ellipsis."""
     if not alerts:
         return "no alerts"
     rows = [[heading for heading, _, _ in _COLUMNS]]
-    rows += [[_cell(alert.get(key), widest) for _, key, widest in _COLUMNS] for alert in alerts]
+    rows += [
+        [_cell(getattr(alert, key), widest) for _, key, widest in _COLUMNS] for alert in alerts
+    ]
     widths = [max(len(row[index]) for row in rows) for index in range(len(_COLUMNS))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

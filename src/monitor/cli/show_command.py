@@ -6,6 +6,7 @@ import json
 import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -68,8 +69,8 @@ def gather(archive: Archive, article_id: int) -> dict[str, Any]:
     return {
         "article": current,
         "versions": with_changes(current, archive.article_versions(article_id)),
-        "matches": archive.matches_of(article_id),
-        "alerts": archive.alerts_of(article_id),
+        "matches": [asdict(match) for match in archive.matches_of(article_id)],
+        "alerts": [asdict(alert) for alert in archive.alerts_of(article_id)],
     }
 
 
