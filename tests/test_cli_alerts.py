@@ -80,7 +80,7 @@ def test_outage_then_recovery_delivers_each_alert_exactly_once(
     assert titles == ["[dan-van] Công tác dân vận ở Thủ Đức"] * 2
     assert monitor(config, "deliver").stdout.startswith("sent 0, to retry 0")
     assert len(receiver.posts) == 2
-    assert [alerts_in(database)[i]["status"] for i in ids] == ["sent", "sent"]
+    assert [alerts_in(database)[i].status for i in ids] == ["sent", "sent"]
 
 
 def test_list_shows_a_table_and_json(config: Path, database: Path) -> None:
