@@ -43,9 +43,9 @@ def test_wal_file_is_readable_by_its_owner_only(path: Path) -> None:
 def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(path: Path) -> None:
     with Archive.open(path) as archive:
         settings = archive.settings()
-    assert settings["journal_mode"] == "wal"
-    assert settings["foreign_keys"] == 1
-    assert settings["busy_timeout"] == 10_000
+    assert settings.journal_mode == "wal"
+    assert settings.foreign_keys == 1
+    assert settings.busy_timeout == 10_000
 
 
 def test_new_archive_is_at_the_current_schema_version(path: Path) -> None:
@@ -71,7 +71,7 @@ def test_version_1_database_is_migrated_forward(path: Path) -> None:
     _version_1_database_with_an_article(path)
     assert scalar(path, "PRAGMA user_version") == 1
     with Archive.open(path) as archive:
-        assert archive.settings()["schema_version"] == SCHEMA_VERSION
+        assert archive.settings().schema_version == SCHEMA_VERSION
         assert archive.search_ids("thu duc", folded=True, limit=10) == [7]
 
 
@@ -216,4 +216,4 @@ def test_empty_file_becomes_an_archive(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
     with Archive.open(path) as archive:
-        assert archive.settings()["schema_version"] == SCHEMA_VERSION
+        assert archive.settings().schema_version == SCHEMA_VERSION

@@ -80,13 +80,11 @@ def test_update_keeps_the_old_content_in_versions(archive: Archive) -> None:
     store(archive, old)
     store(archive, record(title="Mới", tags=("khác",), images=()), fetched_at=LATER)
     [version] = archive.article_versions(141005)
-    assert version["version"] == 1
-    assert version["captured_at"] == LATER
-    assert (version["title"], version["body"]) == (old.title, old.body)
-    assert version["tags"] == ["dân vận", "Thủ Đức"]
-    assert version["images"] == [
-        {"url": "https://cdn.congan.com.vn/a.jpg", "caption": "Buổi gặp mặt"}
-    ]
+    assert version.version == 1
+    assert version.captured_at == LATER
+    assert (version.title, version.body) == (old.title, old.body)
+    assert version.tags == ("dân vận", "Thủ Đức")
+    assert version.images == (Image("https://cdn.congan.com.vn/a.jpg", "Buổi gặp mặt"),)
 
 
 def test_update_keeps_first_seen_at(archive: Archive) -> None:

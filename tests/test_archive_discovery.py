@@ -77,7 +77,7 @@ def test_entry_yields_add_up_per_entry_over_recent_runs(archive: Archive) -> Non
             [EntryYield("/tin-chinh", "listing", 200, 20, new), EntryYield("/x.rss", "feed", 404)],
         )
     rows = archive.entry_yields_since("2000-01-01T00:00:00+07:00")
-    assert [(r["entry"], r["runs"], r["links"], r["new"], r["last_status"]) for r in rows] == [
+    assert [(r.entry, r.runs, r.links, r.new, r.last_status) for r in rows] == [
         ("/tin-chinh", 2, 40, 3, 200),
         ("/x.rss", 2, 0, 0, 404),
     ]
@@ -96,7 +96,7 @@ def test_id_coverage_is_ids_against_their_span_per_day(archive: Archive) -> None
         store(archive, record(article_id, published_at=published + ":00+07:00"))
     store(archive, record(90, published_at="2025-06-22T08:00:00+07:00"))
     rows = archive.id_coverage(date(2025, 6, 23))
-    assert [(r["day"], r["ids"], r["first_id"], r["last_id"], r["span"]) for r in rows] == [
+    assert [(r.day, r.ids, r.first_id, r.last_id, r.span) for r in rows] == [
         ("2025-06-23", 2, 100, 104, 5)
     ]
 
@@ -108,7 +108,7 @@ def test_version_8_archive_gains_the_discovery_tables(tmp_path: Path) -> None:
         connection.execute("INSERT INTO crawl_runs (mode, started_at) VALUES ('normal', 'x')")
         connection.commit()
     with Archive.open(path) as archive:
-        assert archive.settings()["schema_version"] == SCHEMA_VERSION
+        assert archive.settings().schema_version == SCHEMA_VERSION
         assert archive.last_runs(1)[0]["fallbacks"] == 0
     assert scalar(path, "SELECT count(*) FROM discovery_hints") == 0
     assert scalar(path, "SELECT count(*) FROM entry_yields") == 0

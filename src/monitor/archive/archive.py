@@ -42,8 +42,12 @@ from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.rows import (
     AlertRow,
+    ArchiveSettings,
     ArticleAlert,
     ArticleText,
+    ArticleVersion,
+    CoverageDay,
+    EntryYieldSummary,
     StoredArticle,
     StoredMatch,
 )
@@ -85,14 +89,14 @@ class Archive:
     ) -> None:
         self.close()
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> ArchiveSettings:
         """The connection's settings: journal_mode, foreign_keys, busy_timeout, schema_version."""
         with self._reading("read settings"):
             pragma = {
                 name: self._db.execute(f"PRAGMA {name}").fetchone()[0]
                 for name in ("journal_mode", "foreign_keys", "busy_timeout")
             }
-            return {**pragma, "schema_version": schema_version(self._db)}
+            return ArchiveSettings(**pragma, schema_version=schema_version(self._db))
 
     # --- articles -------------------------------------------------------------------------
 
@@ -154,7 +158,7 @@ class Archive:
         with self._reading(f"read article {article_id}"):
             return articles.get_article(self._db, article_id)
 
-    def article_versions(self, article_id: int) -> list[dict[str, Any]]:
+    def article_versions(self, article_id: int) -> list[ArticleVersion]:
         """The article's earlier versions, oldest first (empty when it never changed)."""
         with self._reading(f"read versions of article {article_id}"):
             return articles.get_versions(self._db, article_id)
@@ -235,7 +239,7 @@ class Archive:
         with self._writing(f"record the entry points of run {run_id}"):
             discovery.record_yields(self._db, run_id, list(yields))
 
-    def entry_yields_since(self, since_iso: str) -> list[dict[str, Any]]:
+    def entry_yields_since(self, since_iso: str) -> list[EntryYieldSummary]:
         """Per entry point over the normal runs since ``since_iso``: entry, kind, runs, links,
         new, last_status; most new articles first."""
         since = to_archive_time(since_iso, name="since_iso")
@@ -247,7 +251,7 @@ class Archive:
         with self._reading("read the entry points' statuses"):
             return discovery.recent_statuses(self._db, runs)
 
-    def id_coverage(self, since: date) -> list[dict[str, Any]]:
+    def id_coverage(self, since: date) -> list[CoverageDay]:
         """Per publication day since ``since``, newest first: day, ids, first_id, last_id,
         span — ids archived against the span of the site's id sequence they cover."""
         with self._reading("read the id coverage"):

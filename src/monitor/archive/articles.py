@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import fields
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from monitor.archive import fts, quarantine
-from monitor.archive.rows import StoredArticle
+from monitor.archive.rows import ArticleVersion, StoredArticle
 from monitor.record import ArticleRecord, Image
 
 StoreOutcome = Literal["new", "updated", "unchanged", "quarantined"]
@@ -169,20 +170,23 @@ def get_article(db: Database, article_id: int) -> StoredArticle | None:
     return StoredArticle.from_row(rows[0], tags, images)
 
 
-def get_versions(db: Database, article_id: int) -> list[dict[str, Any]]:
-    """The article's earlier versions, oldest first, tags and images decoded."""
-    versions = list(
-        db.query(
-            "SELECT version, captured_at, content_hash, title, lead, body, published_at,"
-            " updated_at, author, tags, images FROM article_versions"
-            " WHERE article_id = ? ORDER BY version",
-            (article_id,),
-        )
+def get_versions(db: Database, article_id: int) -> list[ArticleVersion]:
+    """The article's earlier versions, oldest first."""
+    rows = db.execute(
+        "SELECT version, captured_at, content_hash, title, lead, body, published_at,"
+        " updated_at, author, tags, images FROM article_versions"
+        " WHERE article_id = ? ORDER BY version",
+        (article_id,),
     )
-    for version in versions:
-        version["tags"] = json.loads(version["tags"])
-        version["images"] = json.loads(version["images"])
-    return versions
+    names = [field.name for field in fields(ArticleVersion)][:-2]
+    return [
+        ArticleVersion(
+            **dict(zip(names, row[:-2], strict=True)),
+            tags=tuple(json.loads(row[-2])),
+            images=tuple(Image(**image) for image in json.loads(row[-1])),
+        )
+        for row in rows
+    ]
 
 
 def delete_article(db: Database, article_id: int) -> bool:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from sqlite_utils import Database
 
+from monitor.archive.rows import CoverageDay, EntryYieldSummary
 from monitor.record import DiscoveryHint
 
 EntryKind = Literal["feed", "listing", "sitemap"]
@@ -96,7 +97,7 @@ def record_yields(db: Database, run_id: int, yields: Iterable[EntryYield]) -> No
     )
 
 
-def yields_since(db: Database, since: str) -> list[dict[str, Any]]:
+def yields_since(db: Database, since: str) -> list[EntryYieldSummary]:
     """Per entry point, over the normal runs started since ``since``: runs, links, new, and
     the status of its latest run; most new articles first."""
     cursor = db.execute(
@@ -110,7 +111,7 @@ def yields_since(db: Database, since: str) -> list[dict[str, Any]]:
         """,
         (since,),
     )
-    return _rows(cursor)
+    return [EntryYieldSummary(*row) for row in cursor]
 
 
 def recent_statuses(db: Database, runs: int) -> dict[str, list[int | None]]:
@@ -129,7 +130,7 @@ def recent_statuses(db: Database, runs: int) -> dict[str, list[int | None]]:
     return statuses
 
 
-def id_coverage(db: Database, since_day: str) -> list[dict[str, Any]]:
+def id_coverage(db: Database, since_day: str) -> list[CoverageDay]:
     """Per publication day (Vietnam time) from ``since_day`` (YYYY-MM-DD): ids archived,
     the lowest and highest of them and their span, newest day first."""
     cursor = db.execute(
@@ -141,9 +142,4 @@ def id_coverage(db: Database, since_day: str) -> list[dict[str, Any]]:
         """,
         (since_day,),
     )
-    return _rows(cursor)
-
-
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    return [CoverageDay(*row) for row in cursor]

@@ -154,3 +154,64 @@ class StoredMatch:
     end: int
     snippet: str
     matched_at: str
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """An earlier version of an article, as it was until ``captured_at``."""
+
+    version: int
+    captured_at: str
+    content_hash: str
+    title: str
+    lead: str | None
+    body: str
+    published_at: str | None
+    updated_at: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    images: tuple[Image, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        data["images"] = [asdict(image) for image in self.images]
+        return data
+
+
+@dataclass(frozen=True)
+class EntryYieldSummary:
+    """What an entry point yielded over recent normal runs, and how it last answered."""
+
+    entry: str
+    kind: str
+    runs: int
+    links: int
+    new: int
+    last_status: int | None
+
+
+@dataclass(frozen=True)
+class CoverageDay:
+    """The ids archived for one publication day against the span they cover."""
+
+    day: str
+    ids: int
+    first_id: int
+    last_id: int
+    span: int
+
+    @property
+    def estimate(self) -> float:
+        """ids / span: the share of the day's id sequence archived (an estimate)."""
+        return round(self.ids / self.span, 3)
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """The connection's settings and the schema version."""
+
+    journal_mode: str
+    foreign_keys: int
+    busy_timeout: int
+    schema_version: int

@@ -68,7 +68,9 @@ def gather(archive: Archive, article_id: int) -> dict[str, Any]:
     current = article.to_dict()
     return {
         "article": current,
-        "versions": with_changes(current, archive.article_versions(article_id)),
+        "versions": with_changes(
+            current, [version.to_dict() for version in archive.article_versions(article_id)]
+        ),
         "matches": [asdict(match) for match in archive.matches_of(article_id)],
         "alerts": [asdict(alert) for alert in archive.alerts_of(article_id)],
     }

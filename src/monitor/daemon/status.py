@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,10 @@ def discovery(archive: Archive, now: datetime) -> dict[str, Any]:
     the share of the day's articles found)."""
     since = now - timedelta(days=RECENT_DAYS)
     coverage = archive.id_coverage(since.date() + timedelta(days=1))
-    for day in coverage:
-        day["estimate"] = round(day["ids"] / day["span"], 3)
+    entries = archive.entry_yields_since(since.isoformat(timespec="seconds"))
     return {
-        "entries": archive.entry_yields_since(since.isoformat(timespec="seconds")),
-        "coverage": coverage,
+        "entries": [asdict(entry) for entry in entries],
+        "coverage": [asdict(day) | {"estimate": day.estimate} for day in coverage],
     }
 
 
