@@ -296,7 +296,12 @@ def test_store_counts_its_outcome_in_the_run(archive: Archive) -> None:
     store(archive, record(1), run_id=run_id)
     store(archive, record(2, body=None), run_id=run_id)
     [run] = archive.last_runs(1)
-    assert (run["new"], run["unchanged"], run["updated"], run["quarantined"]) == (1, 1, 0, 1)
+    assert (
+        run.figures.new,
+        run.figures.unchanged,
+        run.figures.updated,
+        run.figures.quarantined,
+    ) == (1, 1, 0, 1)
 
 
 def test_set_on_topic(archive: Archive) -> None:

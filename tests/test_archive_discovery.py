@@ -66,7 +66,7 @@ def test_records_from_fallbacks_are_counted_in_the_run(archive: Archive) -> None
     store(archive, record(1, extraction={"title": "profile", "body": "generic"}), run_id=run)
     store(archive, record(2, extraction={"title": "profile", "body": "profile"}), run_id=run)
     store(archive, record(3, published_at=None), run_id=run)  # quarantined: no date at all
-    assert archive.last_runs(1)[0]["fallbacks"] == 2
+    assert archive.last_runs(1)[0].figures.fallbacks == 2
 
 
 def test_entry_yields_add_up_per_entry_over_recent_runs(archive: Archive) -> None:
@@ -109,6 +109,6 @@ def test_version_8_archive_gains_the_discovery_tables(tmp_path: Path) -> None:
         connection.commit()
     with Archive.open(path) as archive:
         assert archive.settings().schema_version == SCHEMA_VERSION
-        assert archive.last_runs(1)[0]["fallbacks"] == 0
+        assert archive.last_runs(1)[0].figures.fallbacks == 0
     assert scalar(path, "SELECT count(*) FROM discovery_hints") == 0
     assert scalar(path, "SELECT count(*) FROM entry_yields") == 0

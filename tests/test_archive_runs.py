@@ -23,9 +23,9 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
 def test_started_run_is_running_with_zero_figures(archive: Archive) -> None:
     run_id = archive.start_run("backfill")
     [run] = archive.last_runs(1)
-    assert (run["run_id"], run["mode"], run["outcome"]) == (run_id, "backfill", "running")
-    assert run["started_at"].endswith("+07:00")
-    assert (run["finished_at"], run["requests"], run["fetch_errors"]) == (None, 0, 0)
+    assert (run.run_id, run.mode, run.outcome) == (run_id, "backfill", "running")
+    assert run.started_at.endswith("+07:00")
+    assert (run.finished_at, run.figures.requests, run.figures.fetch_errors) == (None, 0, 0)
 
 
 def test_unknown_run_mode_is_a_storage_error(archive: Archive) -> None:
@@ -38,7 +38,7 @@ def test_run_figures_accumulate(archive: Archive) -> None:
     archive.add_run_figures(run_id, requests=2, bytes=1000)
     archive.add_run_figures(run_id, requests=1, http_errors=1)
     [run] = archive.last_runs(1)
-    assert (run["requests"], run["bytes"], run["http_errors"]) == (3, 1000, 1)
+    assert (run.figures.requests, run.figures.bytes, run.figures.http_errors) == (3, 1000, 1)
 
 
 def test_finish_run_sets_outcome_reason_and_figures(archive: Archive) -> None:
@@ -46,12 +46,12 @@ def test_finish_run_sets_outcome_reason_and_figures(archive: Archive) -> None:
     archive.add_run_figures(run_id, requests=5)
     archive.finish_run(run_id, "timeout", "run took longer than 30 min", requests=7)
     [run] = archive.last_runs(1)
-    assert (run["outcome"], run["reason"], run["requests"]) == (
+    assert (run.outcome, run.reason, run.figures.requests) == (
         "timeout",
         "run took longer than 30 min",
         7,
     )
-    assert run["finished_at"] is not None
+    assert run.finished_at is not None
 
 
 def test_finishing_as_running_is_a_storage_error(archive: Archive) -> None:
@@ -73,7 +73,7 @@ def test_unknown_run_figure_is_a_storage_error(archive: Archive) -> None:
 
 def test_last_runs_are_newest_first(archive: Archive) -> None:
     ids = [archive.start_run("normal") for _ in range(3)]
-    assert [run["run_id"] for run in archive.last_runs(2)] == [ids[2], ids[1]]
+    assert [run.run_id for run in archive.last_runs(2)] == [ids[2], ids[1]]
 
 
 def test_mark_interrupted_runs_closes_only_running_ones(archive: Archive) -> None:
@@ -81,7 +81,7 @@ def test_mark_interrupted_runs_closes_only_running_ones(archive: Archive) -> Non
     archive.finish_run(done, "ok")
     left = archive.start_run("backfill")
     assert archive.mark_interrupted_runs() == 1
-    outcomes = {run["run_id"]: run["outcome"] for run in archive.last_runs(10)}
+    outcomes = {run.run_id: run.outcome for run in archive.last_runs(10)}
     assert outcomes == {done: "ok", left: "interrupted"}
 
 
@@ -89,8 +89,8 @@ def test_interrupted_run_gets_a_reason_and_finish_time(archive: Archive) -> None
     archive.start_run("normal")
     archive.mark_interrupted_runs()
     [run] = archive.last_runs(1)
-    assert run["reason"] == "the process ended before finishing the run"
-    assert run["finished_at"] is not None
+    assert run.reason == "the process ended before finishing the run"
+    assert run.finished_at is not None
 
 
 # --- HTTP validators ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.archive import VN_TZ, Archive, EntryYield
+from monitor.archive import VN_TZ, Archive, EntryYield, Run
 from monitor.config import Config
 from monitor.daemon import health
 from monitor.daemon.health import Verdict, daytime_hours_between
@@ -91,7 +91,7 @@ def test_daytime_hours_between(start: tuple[int, ...], end: tuple[int, ...], hou
     assert daytime_hours_between(begin, finish, "06:00-22:00") == hours
 
 
-def finished_run(archive: Archive, **figures: int) -> dict[str, object]:
+def finished_run(archive: Archive, **figures: int) -> Run:
     run_id = archive.start_run("normal")
     archive.finish_run(run_id, "ok", **figures)
     return archive.last_runs(1)[0]
@@ -104,7 +104,7 @@ def test_an_entry_point_missing_several_runs_in_a_row_is_a_finding(
     for run, status in enumerate((200, 404, 410, 404)):
         row = finished_run(archive, new=1)
         archive.record_entry_yields(
-            int(str(row["run_id"])), [EntryYield("/rss/home.rss", "feed", status)]
+            row.run_id, [EntryYield("/rss/home.rss", "feed", status)]
         )
         verdicts = [
             v for v in health.after_crawl(archive, config, row, NOW) if v.check == "entries"

@@ -107,7 +107,7 @@ def test_crawl_health_counts_runs_per_period_by_outcome(database: Path) -> None:
             run = archive.start_run("normal")
             archive.finish_run(run, outcome, http_errors=errors, quarantined=1)
         archive.finish_run(archive.start_run("reparse"), "ok")  # not a crawl
-        started = archive.last_runs(1)[0]["started_at"]
+        started = archive.last_runs(1)[0].started_at
         health = report(archive, "month", None)["crawl_health"]
     month = datetime.fromisoformat(started).strftime("%Y-%m")
     assert health[-1] == {

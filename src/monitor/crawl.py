@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from monitor.archive import Archive, RunOutcome
+from monitor.archive import Archive, RunFigures, RunOutcome
 from monitor.config import Config
 from monitor.errors import FetchError, MonitorError
 from monitor.logs import LogFormat
@@ -37,7 +37,7 @@ class CrawlResult:
     run_id: int | None
     outcome: str
     reason: str | None
-    figures: dict[str, int]
+    figures: RunFigures
     seconds: float
 
     @property
@@ -126,47 +126,33 @@ def _result(config: Config, run_id: int, started: float, *, timed_out: bool) -> 
     by anything else) left it 'running': it is closed as 'timeout' or 'interrupted'."""
     seconds = time.monotonic() - started
     with Archive.open(config.database.path) as archive:
-        run = _find_run(archive, run_id)
+        run = archive.get_run(run_id)
         if run is None:
             raise FetchError("the crawl process ended before recording a run")
-        if run["outcome"] == "running":
+        if run.outcome == "running":
             outcome: RunOutcome = "timeout" if timed_out else "interrupted"
             reason = f"killed after {seconds:.0f} s" if timed_out else "the crawl process died"
-            archive.finish_run(run["run_id"], outcome, reason)
-            run = _find_run(archive, run["run_id"]) or run
-    figures = {name: int(run.get(name) or 0) for name in _FIGURES}
-    return CrawlResult(run["run_id"], run["outcome"], run.get("reason"), figures, seconds)
-
-
-_FIGURES = (
-    "requests", "bytes", "listing_articles", "new", "updated", "unchanged", "quarantined",
-    "http_errors", "fetch_errors", "entry_pages", "not_modified", "fallbacks",
-)  # fmt: skip
-RECORD_OUTCOMES = ("new", "updated", "unchanged", "quarantined")
-
-
-def _find_run(archive: Archive, run_id: int) -> dict[str, Any] | None:
-    return next((run for run in archive.last_runs(20) if run["run_id"] == run_id), None)
+            archive.finish_run(run.run_id, outcome, reason)
+            run = archive.get_run(run.run_id) or run
+    return CrawlResult(run.run_id, run.outcome, run.reason, run.figures, seconds)
 
 
 def summary(result: CrawlResult) -> str:
     f = result.figures
     text = (
-        f"crawl {result.outcome} in {result.seconds:.1f} s: {f['requests']} requests, "
-        f"{f['new']} new, {f['updated']} updated, {f['quarantined']} quarantined, "
-        f"{f['http_errors']} HTTP errors"
+        f"crawl {result.outcome} in {result.seconds:.1f} s: {f.requests} requests, "
+        f"{f.new} new, {f.updated} updated, {f.quarantined} quarantined, "
+        f"{f.http_errors} HTTP errors"
     )
     return text + (f" ({result.reason})" if result.reason else "")
 
 
-def fallback_note(figures: dict[str, int], rate: float) -> str | None:
+def fallback_note(figures: RunFigures, rate: float) -> str | None:
     """The line saying that too many of a run's records came from fallbacks (over ``rate``,
     ``health.fallback_rate``), or None."""
-    records = sum(int(figures.get(name) or 0) for name in RECORD_OUTCOMES)
-    fallbacks = int(figures.get("fallbacks") or 0)
-    if records == 0 or fallbacks / records <= rate:
+    if figures.records == 0 or figures.fallbacks / figures.records <= rate:
         return None
-    return fallback_text(fallbacks, records)
+    return fallback_text(figures.fallbacks, figures.records)
 
 
 def fallback_text(fallbacks: int, records: int) -> str:

@@ -22,7 +22,7 @@ from monitor.errors import InputError
 
 SPARK_LEVELS = "▁▂▃▄▅▆▇█"
 TOP_SECTIONS = 10
-RUN_FIGURES = (
+CRAWL_HEALTH_COLUMNS = (  # per period: runs by outcome, articles, errors
     "runs", "ok", "failed", "timeout", "interrupted", "new", "http_errors", "fetch_errors",
     "quarantined",
 )  # fmt: skip
@@ -87,7 +87,7 @@ def report(archive: Archive, by: Period, since: date | None) -> dict[str, Any]:
         "sections": figures["sections"],
         "section_count": figures["section_count"],
         "rules": figures["rules"],
-        "crawl_health": fill_periods(figures["runs"], by, RUN_FIGURES),
+        "crawl_health": fill_periods(figures["runs"], by, CRAWL_HEALTH_COLUMNS),
     }
 
 

@@ -37,7 +37,8 @@ from monitor.archive.articles import StoreOutcome, content_hash
 from monitor.archive.discovery import EntryKind, EntryYield
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
 from monitor.archive.raw import RawPage
-from monitor.archive.runs import RUN_FIGURES, RunMode, RunOutcome
+from monitor.archive.rows import RUN_FIGURES, Run, RunFigures
+from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.selection import SELECTED_KEYS, ArticleFilter
 from monitor.archive.stats import Period
 from monitor.archive.timestamps import VN_TZ
@@ -56,6 +57,8 @@ __all__ = [
     "MatchRow",
     "Period",
     "RawPage",
+    "Run",
+    "RunFigures",
     "RunMode",
     "RunOutcome",
     "StoreOutcome",

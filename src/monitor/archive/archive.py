@@ -48,6 +48,7 @@ from monitor.archive.rows import (
     ArticleVersion,
     CoverageDay,
     EntryYieldSummary,
+    Run,
     StoredArticle,
     StoredMatch,
 )
@@ -385,12 +386,6 @@ class Archive:
         with self._reading("read the newest article's time"):
             return health.latest_first_seen(self._db)
 
-    def runs_since(self, since_iso: str) -> list[dict[str, Any]]:
-        """Crawl runs started since ``since_iso``, oldest first."""
-        since = to_archive_time(since_iso, name="since_iso")
-        with self._reading("read recent runs"):
-            return health.runs_since(self._db, since)
-
     def maintain(self) -> None:
         """Optimize both FTS indexes, let SQLite refresh its statistics, and VACUUM."""
         with self._writing("optimize the search indexes"):
@@ -418,10 +413,15 @@ class Archive:
         with self._writing(f"update run {run_id}"):
             runs.add_figures(self._db, run_id, increments)
 
-    def last_runs(self, n: int) -> list[dict[str, Any]]:
+    def last_runs(self, n: int) -> list[Run]:
         """The ``n`` most recent runs, newest first."""
         with self._reading("read runs"):
             return runs.last_runs(self._db, n)
+
+    def get_run(self, run_id: int) -> Run | None:
+        """The run of that id, with its figures."""
+        with self._reading(f"read run {run_id}"):
+            return runs.get_run(self._db, run_id)
 
     def mark_interrupted_runs(self) -> int:
         """Mark runs left 'running' as 'interrupted'; returns how many.

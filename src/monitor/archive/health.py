@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlite_utils import Database
 
 
@@ -27,13 +25,3 @@ def latest_first_seen(db: Database) -> str | None:
     (value,) = db.execute("SELECT MAX(first_seen_at) FROM articles").fetchone()
     latest: str | None = value
     return latest
-
-
-def runs_since(db: Database, since: str) -> list[dict[str, Any]]:
-    """Crawl runs (not reparse) started at or after ``since``, oldest first."""
-    cursor = db.execute(
-        "SELECT * FROM crawl_runs WHERE started_at >= ? AND mode != 'reparse' ORDER BY run_id",
-        (since,),
-    )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from monitor.record import Image
@@ -215,3 +215,55 @@ class ArchiveSettings:
     foreign_keys: int
     busy_timeout: int
     schema_version: int
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """A run's counts, each an integer column of ``crawl_runs`` starting at 0."""
+
+    requests: int = 0  # HTTP requests made
+    bytes: int = 0  # response bytes received
+    listing_articles: int = 0  # article links seen on entry points
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    http_errors: int = 0  # responses with an error status
+    fetch_errors: int = 0  # requests that got no response (DNS, timeout, reset)
+    entry_pages: int = 0  # entry-point pages answered, 304s included
+    not_modified: int = 0  # of those, answered 304 Not Modified
+    fallbacks: int = 0  # records whose title, body or date came from a fallback (or nowhere)
+
+    @property
+    def records(self) -> int:
+        """Records stored: new, updated, unchanged and quarantined."""
+        return self.new + self.updated + self.unchanged + self.quarantined
+
+
+@dataclass(frozen=True)
+class Run:
+    """One crawl (or reparse) run and its figures."""
+
+    run_id: int
+    mode: str
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    reason: str | None
+    figures: RunFigures
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Run:
+        figures = RunFigures(**{name: int(row[name] or 0) for name in RUN_FIGURES})
+        return cls(
+            row["run_id"], row["mode"], row["started_at"], row["finished_at"],
+            row["outcome"], row["reason"], figures,
+        )  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as one flat JSON object, figures beside the run's own columns."""
+        data = asdict(self)
+        return {**{k: v for k, v in data.items() if k != "figures"}, **data["figures"]}
+
+
+RUN_FIGURES = tuple(field.name for field in fields(RunFigures))

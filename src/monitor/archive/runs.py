@@ -7,7 +7,8 @@ Life of a run::
                             │   new / updated / unchanged / quarantined itself
                             └── process dies ──► mark_interrupted() ──► 'interrupted'
 
-The figures (``RUN_FIGURES``) are integer columns that start at 0.
+The figures (``rows.RunFigures``, names in ``RUN_FIGURES``) are integer columns that start
+at 0.
 """
 
 from __future__ import annotations
@@ -17,26 +18,13 @@ from typing import Any, Literal, get_args
 
 from sqlite_utils import Database
 
+from monitor.archive.rows import RUN_FIGURES, Run
 from monitor.archive.timestamps import now_iso
 from monitor.errors import StorageError
 
 RunMode = Literal["normal", "backfill", "reparse"]
 RunOutcome = Literal["running", "ok", "failed", "interrupted", "timeout"]
 
-RUN_FIGURES = (
-    "requests",  # HTTP requests made
-    "bytes",  # response bytes received
-    "listing_articles",  # article links seen on entry points (feeds, listings)
-    "new",
-    "updated",
-    "unchanged",
-    "quarantined",
-    "http_errors",  # responses with an error status
-    "fetch_errors",  # requests that got no response (DNS, timeout, reset)
-    "entry_pages",  # entry-point pages answered (feeds, listings, tag pages), 304s included
-    "not_modified",  # of those, answered 304 Not Modified
-    "fallbacks",  # records stored whose title, body or date came from a fallback (or nowhere)
-)
 FINAL_OUTCOMES = tuple(outcome for outcome in get_args(RunOutcome) if outcome != "running")
 INTERRUPTED_REASON = "the process ended before finishing the run"
 
@@ -100,9 +88,15 @@ def add_figures(db: Database, run_id: int, increments: Mapping[str, int]) -> Non
     )
 
 
-def last_runs(db: Database, n: int) -> list[dict[str, Any]]:
+def last_runs(db: Database, n: int) -> list[Run]:
     """The ``n`` most recent runs, newest first."""
-    return list(db.query("SELECT * FROM crawl_runs ORDER BY run_id DESC LIMIT ?", (n,)))
+    rows = db.query("SELECT * FROM crawl_runs ORDER BY run_id DESC LIMIT ?", (n,))
+    return [Run.from_row(row) for row in rows]
+
+
+def get_run(db: Database, run_id: int) -> Run | None:
+    rows = list(db.query("SELECT * FROM crawl_runs WHERE run_id = ?", (run_id,)))
+    return Run.from_row(rows[0]) if rows else None
 
 
 def mark_interrupted(db: Database) -> int:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import VN_TZ, Archive, Run
 from monitor.config import Config
-from monitor.crawl import RECORD_OUTCOMES, fallback_text
+from monitor.crawl import fallback_text
 
 log = logging.getLogger("monitor.health")
 STATE_KEY = "health"
@@ -39,9 +39,7 @@ class Verdict:
     detail: str
 
 
-def after_crawl(
-    archive: Archive, config: Config, run: Mapping[str, Any], now: datetime
-) -> list[Verdict]:
+def after_crawl(archive: Archive, config: Config, run: Run, now: datetime) -> list[Verdict]:
     return [
         _extraction(archive, config, run),
         _listings(archive, config),
@@ -93,22 +91,21 @@ def state(archive: Archive) -> dict[str, Any]:
 # --- the checks ---------------------------------------------------------------------------
 
 
-def _extraction(archive: Archive, config: Config, run: Mapping[str, Any]) -> Verdict:
-    if not run.get("finished_at"):
+def _extraction(archive: Archive, config: Config, run: Run) -> Verdict:
+    if not run.finished_at:
         return Verdict("extraction", None, "run did not finish")
-    stored = archive.stored_between(run["started_at"], run["finished_at"])
+    stored = archive.stored_between(run.started_at, run.finished_at)
     fetched = stored["stored"] + stored["quarantined"]
-    records = sum(int(run.get(name) or 0) for name in RECORD_OUTCOMES)
+    records, fallbacks = run.figures.records, run.figures.fallbacks
     if max(fetched, records) < config.health.min_fetched:
         return Verdict("extraction", None, f"only {fetched} articles fetched")
     quarantined = stored["quarantined"] / max(fetched, 1)
     missed = stored["profile_misses"] / max(stored["stored"], 1)
     detail = (
-        f"run {run['run_id']}: {stored['quarantined']} of {fetched} articles quarantined, "
+        f"run {run.run_id}: {stored['quarantined']} of {fetched} articles quarantined, "
         f"{stored['profile_misses']} of {stored['stored']} bodies not found by the site profile"
     )
     broken = quarantined > config.health.quarantine_rate or missed > config.health.profile_miss_rate
-    fallbacks = int(run.get("fallbacks") or 0)
     if records and fallbacks / records > config.health.fallback_rate:
         broken = True
         detail += f"; {fallback_text(fallbacks, records)}"
@@ -120,8 +117,8 @@ def _listings(archive: Archive, config: Config) -> Verdict:
     recent = answered[: config.health.empty_listing_runs]
     if len(recent) < config.health.empty_listing_runs:
         return Verdict("listings", None, "not enough runs yet")
-    empty = all(run["listing_articles"] == 0 for run in recent)
-    links = sum(run["listing_articles"] for run in recent)
+    empty = all(run.figures.listing_articles == 0 for run in recent)
+    links = sum(run.figures.listing_articles for run in recent)
     detail = f"the last {len(recent)} answered runs found {links} article links"
     return Verdict("listings", empty, detail)
 
@@ -141,20 +138,20 @@ def _entries(archive: Archive, config: Config) -> Verdict:
     return Verdict("entries", True, f"404/410 {runs} runs in a row: {', '.join(missing)}")
 
 
-def _answered(run: Mapping[str, Any]) -> bool:
-    return bool(run["mode"] == "normal" and run["entry_pages"] - run["not_modified"] > 0)
+def _answered(run: Run) -> bool:
+    return run.mode == "normal" and run.figures.entry_pages - run.figures.not_modified > 0
 
 
 def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
-    runs = [run for run in archive.last_runs(200) if run["mode"] == "normal" and run["finished_at"]]
+    runs = [run for run in archive.last_runs(200) if run.mode == "normal" and run.finished_at]
     if not runs:
         return Verdict("reachable", None, "no runs yet")
-    if not str(runs[0].get("reason") or "").startswith("site unreachable"):
+    if not (runs[0].reason or "").startswith("site unreachable"):
         return Verdict("reachable", False, "the last run reached the site")
-    last_ok = next((run for run in runs if run["outcome"] == "ok"), None)
-    since = datetime.fromisoformat((last_ok or runs[-1])["finished_at"])
+    last_ok = next((run for run in runs if run.outcome == "ok"), None)
+    since = datetime.fromisoformat(str((last_ok or runs[-1]).finished_at))
     minutes = (now - since).total_seconds() / 60
-    detail = f"unreachable for {minutes:.0f} minutes: {runs[0]['reason']}"
+    detail = f"unreachable for {minutes:.0f} minutes: {runs[0].reason}"
     return Verdict("reachable", minutes > config.health.unreachable_minutes, detail)
 
 

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -104,7 +105,7 @@ class Jobs:
             if found.articles:
                 figures = {"matched": found.matched, "alerts": found.alerts}
                 log.info("matched %d articles", found.articles, extra={"figures": figures})
-            run = next((r for r in archive.last_runs(5) if r["run_id"] == result.run_id), None)
+            run = archive.get_run(result.run_id) if result.run_id is not None else None
             if run is not None:
                 verdicts = health.after_crawl(archive, self.config, run, _now())
                 health.apply(archive, verdicts, self._notify_operator, _now())
@@ -158,7 +159,7 @@ class Jobs:
 
 
 def _figures(result: CrawlResult) -> dict[str, Any]:
-    return {"run_id": result.run_id, "seconds": round(result.seconds, 1), **result.figures,
+    return {"run_id": result.run_id, "seconds": round(result.seconds, 1), **asdict(result.figures),
             **({"reason": result.reason} if result.reason else {})}  # fmt: skip
 
 

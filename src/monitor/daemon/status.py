@@ -25,7 +25,7 @@ def gather(config: Config) -> dict[str, Any]:
         runs = archive.last_runs(1)
         status |= {
             "jobs": {job: schedule.job_state(archive, job) for job in JOBS},
-            "last_run": runs[0] if runs else None,
+            "last_run": runs[0].to_dict() if runs else None,
             "counts": archive.counts(),
             "alerts": archive.alert_counts(),
             "health": health.state(archive),
