@@ -1,4 +1,5 @@
-"""``monitor show``: one archived article whole — record, history, matches, alerts."""
+"""``monitor show``: one archived article whole — record, history, matches, alerts (gathered
+by ``monitor.article_view``; rendered here for a terminal, or as JSON)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,17 @@ import json
 import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 import click
 
 from monitor.archive import Archive
+from monitor.article_view import article_view
 from monitor.cli.context import AppContext
 from monitor.config.schema import SiteProfile
 from monitor.errors import InputError
 from monitor.urls import parse_article_url
 
-# What an edit can change (``article_versions`` keeps these of each earlier version).
-CONTENT = ("title", "lead", "body", "published_at", "updated_at", "author", "tags", "images")
 # Shown in sections of their own rather than in the list of columns.
 _OWN_SECTIONS = ("title", "lead", "body", "tags", "images", "extraction", "problems")
 _SHORT = ("title", "published_at", "updated_at", "author")  # old → new shown in full
@@ -40,7 +39,7 @@ def show_command(app: AppContext, target: str, as_json: bool) -> None:
     """
     article_id = article_id_of(target, app.config.profile)
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        view = gather(archive, article_id)
+        view = article_view(archive, article_id).to_dict()
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
     else:
@@ -56,42 +55,6 @@ def article_id_of(target: str, profile: SiteProfile) -> int:
     if address is None:
         raise InputError(f"not an article id or an article URL: {target!r}")
     return address.article_id
-
-
-def gather(archive: Archive, article_id: int) -> dict[str, Any]:
-    """The article, its versions (each with ``changed``), matches and alerts."""
-    article = archive.get_article(article_id)
-    if article is None:
-        held = archive.known_ids([article_id])
-        why = "is quarantined (incomplete record), not archived" if held else "is not archived"
-        raise InputError(f"article {article_id} {why} in {archive.path}")
-    current = article.to_dict()
-    return {
-        "article": current,
-        "versions": with_changes(
-            current, [version.to_dict() for version in archive.article_versions(article_id)]
-        ),
-        "matches": [asdict(match) for match in archive.matches_of(article_id)],
-        "alerts": [asdict(alert) for alert in archive.alerts_of(article_id)],
-    }
-
-
-def with_changes(
-    article: Mapping[str, Any], versions: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """Each earlier version with ``changed``: the fields the edit that replaced it changed."""
-    return [
-        {**version, "changed": [f for f in CONTENT if version[f] != after[f]]}
-        for version, after in _successions(article, versions)
-    ]
-
-
-def _successions(
-    article: Mapping[str, Any], versions: Sequence[Mapping[str, Any]]
-) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
-    """Each earlier version with the content that replaced it (the next one, or the current)."""
-    replaced_by = [*versions[1:], article] if versions else []
-    return list(zip(versions, replaced_by, strict=True))
 
 
 # --- the text view --------------------------------------------------------------------------
@@ -159,7 +122,8 @@ def _versions(article: Mapping[str, Any], versions: Sequence[Mapping[str, Any]])
     """Oldest first: when each version was current and what the edit after it changed."""
     lines = []
     since = article["first_seen_at"]
-    for version, after in _successions(article, versions):
+    replaced_by = [*versions[1:], article]  # each version, and the content that replaced it
+    for version, after in zip(versions, replaced_by, strict=False):
         changed = ", ".join(version["changed"]) or "nothing in the content fields"
         lines.append(
             f"v{version['version']}  {since} until {version['captured_at']}; "
