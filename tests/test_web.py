@@ -362,3 +362,14 @@ def test_serve_on_a_busy_port_fails_in_one_line(web: WebServer, config: Path) ->
     result = monitor(config, "serve", "--port", port)
     assert result.returncode == 1
     assert result.stderr == f"monitor: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_the_canned_search_uses_the_archive_own_definitions() -> None:
+    """Table names and BM25 weights come from monitor.archive.fts, not a copy in the YAML."""
+    from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, WEIGHTS
+    from monitor.web.serve import metadata_text
+
+    text = metadata_text()
+    assert "$" not in text
+    assert f"bm25({EXACT_TABLE}, {WEIGHTS})" in text
+    assert f"bm25({FOLDED_TABLE}, {WEIGHTS})" in text

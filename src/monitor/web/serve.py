@@ -23,10 +23,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from string import Template
 from types import FrameType
 from typing import Any
 
 from monitor.archive import Archive
+from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, WEIGHTS
 from monitor.errors import MonitorError, StorageError
 from monitor.web import DATABASE, INSTALL_HINT
 
@@ -88,6 +90,12 @@ def bind(host: str, port: int) -> socket.socket:
         raise MonitorError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
+def metadata_text() -> str:
+    """The shipped metadata with the archive's own definitions filled in."""
+    template = Template(METADATA.read_text(encoding="utf-8"))
+    return template.substitute(exact_table=EXACT_TABLE, folded_table=FOLDED_TABLE, weights=WEIGHTS)
+
+
 def build_datasette(path: Path, *, allow_sql: bool) -> Any:
     """The Datasette instance serving the archive at ``path`` as database ``archive``."""
     from datasette.app import Datasette
@@ -99,7 +107,7 @@ def build_datasette(path: Path, *, allow_sql: bool) -> Any:
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name=PLUGIN_NAME)
-    metadata = parse_metadata(METADATA.read_text(encoding="utf-8"))
+    metadata = parse_metadata(metadata_text())
     datasette = Datasette(files=[], metadata=metadata, settings={"default_allow_sql": allow_sql})
     datasette.remove_database("_memory")  # added when no file is given
     datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=DATABASE)
