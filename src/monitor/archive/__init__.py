@@ -40,7 +40,7 @@ from monitor.archive.raw import RawPage
 from monitor.archive.runs import RUN_FIGURES, RunMode, RunOutcome
 from monitor.archive.selection import SELECTED_KEYS, ArticleFilter
 from monitor.archive.stats import Period
-from monitor.archive.timestamps import VN_TZ
+from monitor.clock import VN_TZ  # re-exported: callers' day bounds are Vietnam days
 
 __all__ = [
     "MIGRATIONS",

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
+from monitor.clock import VN_TZ
 from monitor.config import Config
 from monitor.crawl import RECORD_OUTCOMES, fallback_text
 
