@@ -6,11 +6,12 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from urllib.parse import urlsplit
 
-from monitor.archive import VN_TZ, Archive, EntryKind, EntryYield
+from monitor.archive import Archive, EntryKind, EntryYield
+from monitor.clock import Clock
 from monitor.config import Config
 
 Mode = Literal["normal", "backfill"]
@@ -39,6 +40,11 @@ class CrawlContext:
     # discovered article stored (else the next run would get 304 and miss them)
     pending_validators: dict[str, tuple[str | None, str | None, int]] = field(default_factory=dict)
     entries: dict[str, EntryTally] = field(default_factory=dict)
+
+    @property
+    def clock(self) -> Clock:
+        """The run's clock: its archive's, so that the times it writes agree."""
+        return self.archive.clock
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -73,7 +79,3 @@ class CrawlContext:
             line = json.dumps({"event": kind, **data}, ensure_ascii=False, default=str)
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
-
-
-def now_iso() -> str:
-    return datetime.now(VN_TZ).isoformat(timespec="seconds")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import time
 from typing import Any
 
 from scrapy import Request, Spider
@@ -14,15 +13,18 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from monitor.clock import SYSTEM_CLOCK, Clock
+
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry decisions, with a wait before each retry: ``base * 2**n`` seconds, or the
     server's Retry-After, capped at ``BACKOFF_MAX``."""
 
-    def __init__(self, settings: BaseSettings) -> None:
+    def __init__(self, settings: BaseSettings, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__(settings)
         self.base = settings.getfloat("BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("BACKOFF_MAX", 120.0)
+        self.clock = clock  # a Retry-After date is read against it
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response
@@ -43,20 +45,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def delay(self, retry: Request, retry_after: Any) -> float:
         attempt = max(int(retry.meta.get("retry_times", 1)) - 1, 0)
         wait = self.base * (2**attempt)
-        server = _retry_after_seconds(retry_after)
+        server = _retry_after_seconds(retry_after, self.clock)
         if server is not None:
             wait = max(wait, server)
         return float(min(wait, self.cap))
 
 
-def _retry_after_seconds(value: Any) -> float | None:
+def _retry_after_seconds(value: Any, clock: Clock) -> float | None:
     if not value:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
     if text.strip().isdigit():
         return float(text.strip())
     parsed = email.utils.parsedate_to_datetime(text) if "," in text else None
-    return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+    return max(parsed.timestamp() - clock.now().timestamp(), 0.0) if parsed else None
 
 
 class FirstPartyOffsiteMiddleware(OffsiteMiddleware):

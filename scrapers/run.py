@@ -11,11 +11,8 @@ stderr one line a record, in the caller's format (``--log-format text|json``, as
 from __future__ import annotations
 
 import argparse
-import fcntl
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,12 +24,13 @@ from scrapy.statscollectors import StatsCollector
 from monitor.archive import Archive
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError
+from monitor.locks import EXIT_LOCKED, companion, exclusive
 from monitor.logs import JsonFormatter, LogFormat, TextFormatter
 from scrapers.context import CrawlContext, Mode
 from scrapers.settings import scrapy_settings
 from scrapers.spiders.congan import ConganSpider
 
-EXIT_OK, EXIT_FAILED, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 3, 130
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 log = logging.getLogger("scrapers.run")
 
 
@@ -41,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     _one_line_logging(args.log_level, args.log_format)
     try:
         config = load_config(args.config)
-        with crawl_lock(Path(config.database.path)) as locked:
+        with exclusive(companion(config.database.path, "crawl"), wait=False) as locked:
             if not locked:
                 log.warning("another crawl is running on this archive")
                 return EXIT_LOCKED
@@ -59,19 +57,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def crawl_lock(database: Path) -> Iterator[bool]:
-    """An exclusive, non-blocking lock beside the archive; released when the process ends."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with open(database.with_name(database.name + ".crawl.lock"), "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
 
 
 def _crawl(config: Config, args: argparse.Namespace) -> int:

@@ -60,6 +60,11 @@ class Daemon:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8")
 
+    def wait_for_log(self, text: str, timeout: float = 60) -> str:
+        """Wait until the daemon's log has a line holding ``text``; that line."""
+        wait_until(lambda: text in self.output(), timeout, f"{text!r} in the daemon's log")
+        return next(line for line in self.output().splitlines() if text in line)
+
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + timeout
@@ -68,6 +73,27 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+
+
+def crawl_job_state(config: Path) -> object:
+    """What the daemon remembers after each crawl job (crawl, match, health, delivery)."""
+    rows = query(config, "SELECT value FROM crawl_state WHERE key = 'job:crawl'")
+    return rows[0][0] if rows else None
+
+
+def wait_for_crawl_jobs(config: Path, more: int, timeout: float = 60) -> None:
+    """Wait until ``more`` crawl jobs have ended after this call: what a test waits for before
+    asserting that something did *not* happen. Each ended job rewrites its remembered state
+    with its end time, to the second; jobs never overlap and each runs a crawl process (over a
+    second), so polling sees every change."""
+    states = [crawl_job_state(config)]
+
+    def ended() -> bool:
+        if (state := crawl_job_state(config)) != states[-1]:
+            states.append(state)
+        return len(states) > more
+
+    wait_until(ended, timeout, f"{more} more crawl jobs")
 
 
 def query(config: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:

@@ -12,7 +12,7 @@ import pytest
 from test_archive_support import LATER, record, scalar, store
 
 from monitor.archive import Archive
-from monitor.errors import StorageError
+from monitor.errors import InputError, StorageError
 from monitor.record import Image
 
 
@@ -223,9 +223,14 @@ def test_fetch_time_is_stored_at_vietnam_time(archive: Archive) -> None:
     assert article.first_seen_at == "2025-03-19T11:47:05+07:00"
 
 
-def test_fetch_time_without_offset_is_a_storage_error(archive: Archive) -> None:
-    with pytest.raises(StorageError, match="fetched_at has no UTC offset"):
+def test_fetch_time_without_offset_is_an_input_error(archive: Archive) -> None:
+    with pytest.raises(InputError, match="fetched_at has no UTC offset"):
         store(archive, record(), fetched_at="2025-03-19T11:47:05")
+
+
+def test_malformed_time_is_an_input_error(archive: Archive) -> None:
+    with pytest.raises(InputError, match="since_iso is not an ISO 8601 time"):
+        archive.recent_article_ids("yesterday")
 
 
 # --- reads ----------------------------------------------------------------------------------

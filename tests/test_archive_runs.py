@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from monitor.archive import Archive
+from monitor.archive import VN_TZ, Archive
+from monitor.clock import ManualClock
 from monitor.errors import StorageError
 
 
@@ -26,6 +28,19 @@ def test_started_run_is_running_with_zero_figures(archive: Archive) -> None:
     assert (run.run_id, run.mode, run.outcome) == (run_id, "backfill", "running")
     assert run.started_at.endswith("+07:00")
     assert (run.finished_at, run.figures.requests, run.figures.fetch_errors) == (None, 0, 0)
+
+
+def test_run_times_are_the_archive_clocks(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2025, 3, 19, 11, 47, 5, tzinfo=VN_TZ))
+    with Archive.open(tmp_path / "archive.db", clock=clock) as archive:
+        run_id = archive.start_run("normal")
+        clock.advance(65)
+        archive.finish_run(run_id, "ok")
+        [run] = archive.last_runs(1)
+    assert (run.started_at, run.finished_at) == (
+        "2025-03-19T11:47:05+07:00",
+        "2025-03-19T11:48:10+07:00",
+    )
 
 
 def test_unknown_run_mode_is_a_storage_error(archive: Archive) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from monitor.archive.rows import AlertRow
 from monitor.cli.alert_commands import alerts_group
 
 from alert_servers import HttpReceiver, queue_alert, write_config
+from daemon_support import wait_until
 
 MONITOR = str(Path(sys.executable).parent / "monitor")
 # tiny waits, so that a retry is due a moment later (the command uses the real clock)
@@ -51,6 +51,13 @@ def queue(database: Path, *article_ids: int) -> list[int]:
         return [queue_alert(archive, article_id).id for article_id in article_ids]
 
 
+def due(database: Path, channel: str) -> set[int]:
+    """Ids of the channel's alerts whose retry is due now (by the archive's clock, to the
+    second: what the command reads too)."""
+    with Archive.open(database) as archive:
+        return {alert.id for alert in archive.due_alerts(channel)}
+
+
 def alerts_in(database: Path) -> dict[int, AlertRow]:
     with Archive.open(database) as archive:
         return {alert.id: alert for alert in archive.list_alerts()}
@@ -67,12 +74,11 @@ def test_outage_then_recovery_delivers_each_alert_exactly_once(
         assert result.returncode == 0, result.stderr
         assert "sent 0, to retry 1" in result.stdout
         assert "Connection refused" in result.stdout
-        time.sleep(0.3)  # past the back-off
     during = alerts_in(database)
     assert [during[i].status for i in ids] == ["pending", "pending"]
     assert [during[i].attempts for i in ids] == [1, 1]
     receiver.start()  # back, on the same port
-    time.sleep(1.1)  # the archive keeps retry times to the second
+    wait_until(lambda: set(ids) <= due(database, "hook"), timeout=10, what="both retries due")
     result = monitor(config, "deliver")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("sent 2, to retry 0")

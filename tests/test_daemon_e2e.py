@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from daemon_support import (
     daemon_config,
     query,
     replica_now,
+    wait_for_crawl_jobs,
     wait_until,
 )
 
@@ -52,7 +56,7 @@ def test_archives_then_alerts_a_new_article_exactly_once(
         assert alert_lines(config) == []  # old articles are archived, not alerted
         new = server.publish("danvan")
         wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
-        time.sleep(5)  # more crawls and deliveries: still one alert per rule
+        wait_for_crawl_jobs(config, 2)  # more crawls and deliveries: still one alert per rule
         rules = [line["title"].split("]")[0] for line in alerts_for(config, new["id"])]
         assert sorted(rules) == sorted(set(rules))
     finally:
@@ -68,7 +72,7 @@ def test_lookalike_article_is_archived_but_not_alerted(
         wait_until(lambda: count(config, ARTICLES) == published(server))
         lookalike = server.publish("lookalike")
         wait_until(lambda: count(config, ARTICLES + " WHERE article_id = ?", lookalike["id"]) == 1)
-        time.sleep(3)
+        wait_for_crawl_jobs(config, 1)  # the job that stored it matched and delivered
         assert alerts_for(config, lookalike["id"]) == []
     finally:
         assert daemon.stop() == 0
@@ -92,7 +96,7 @@ def test_sigterm_mid_crawl_exits_zero_and_a_restart_catches_up(
     try:
         wait_until(lambda: count(config, ARTICLES) == published(server), what="catching up")
         wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
-        time.sleep(3)
+        wait_for_crawl_jobs(config, 2)
         assert len(alerts_for(config, new["id"])) == len(
             {line["title"] for line in alerts_for(config, new["id"])}
         )
@@ -106,7 +110,7 @@ def test_second_signal_exits_at_once(tmp_path: Path, server: ReplicaServer) -> N
     daemon = Daemon(config)
     wait_until(lambda: count(config, ARTICLES) >= 2, what="a crawl under way")
     daemon.signal(signal.SIGTERM)
-    time.sleep(0.5)
+    daemon.wait_for_log("stopping (a second one exits at once)")
     daemon.signal(signal.SIGTERM)
     assert daemon.wait(timeout=10) != 0
     assert query(config, "PRAGMA integrity_check") == [("ok",)]
@@ -165,11 +169,11 @@ def test_layout_change_alerts_the_operator_once_and_recovery_once(
         server.publish("ordinary")
         wait_until(lambda: alert_lines(config, "ops"), what="the operator alert")
         server.publish("lookalike")
-        time.sleep(5)
+        wait_for_crawl_jobs(config, 2)  # more crawls of the changed layout: no second alert
         server.set_layout("normal")
         server.publish("lookalike")
         wait_until(lambda: len(alert_lines(config, "ops")) >= 2, what="the recovery alert")
-        time.sleep(4)
+        wait_for_crawl_jobs(config, 2)
         titles = [line["title"] for line in alert_lines(config, "ops")]
         assert titles == [
             "[congan-monitor] extraction BROKEN",
@@ -204,11 +208,24 @@ def test_the_schedule_survives_a_restart(tmp_path: Path, server: ReplicaServer) 
     runs = "SELECT COUNT(*) FROM crawl_runs"
     daemon = Daemon(config)
     wait_until(lambda: count(config, runs) == 1 and count(config, ARTICLES) == published(server))
-    time.sleep(1)
+    wait_until(lambda: remembered_crawl(config) is not None, what="the crawl's next run stored")
     assert daemon.stop() == 0
+    restarted = datetime.now().astimezone()
     again = Daemon(config)
     try:
-        time.sleep(6)  # the remembered next crawl is a minute after the first: not now
+        started = again.wait_for_log("monitor daemon started")
+        scheduled = datetime.fromisoformat(re.findall(r" crawl=(\S+ \S+)", started)[0])
+        # the remembered next crawl is a minute after the first: not now
+        assert scheduled == remembered_crawl(config)
+        assert scheduled > restarted + timedelta(seconds=6)
         assert count(config, runs) == 1
     finally:
         assert again.stop() == 0
+    assert count(config, runs) == 1
+
+
+def remembered_crawl(config: Path) -> datetime | None:
+    """The crawl job's next run as the daemon stored it in the archive."""
+    rows = query(config, "SELECT value FROM crawl_state WHERE key = 'job:crawl'")
+    stored = json.loads(rows[0][0]).get("next_run") if rows else None
+    return datetime.fromisoformat(stored) if stored else None

@@ -103,9 +103,7 @@ def test_an_entry_point_missing_several_runs_in_a_row_is_a_finding(
     operator = Operator()
     for run, status in enumerate((200, 404, 410, 404)):
         row = finished_run(archive, new=1)
-        archive.record_entry_yields(
-            row.run_id, [EntryYield("/rss/home.rss", "feed", status)]
-        )
+        archive.record_entry_yields(row.run_id, [EntryYield("/rss/home.rss", "feed", status)])
         verdicts = [
             v for v in health.after_crawl(archive, config, row, NOW) if v.check == "entries"
         ]

@@ -1,4 +1,4 @@
-"""monitor.daemon.schedule and lock: triggers from config, remembered runs, one daemon."""
+"""monitor.daemon.schedule: triggers from config, remembered runs (the daemon lock: test_locks)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from monitor.archive import VN_TZ, Archive
 from monitor.config import Config
 from monitor.config.daemon import ScheduleConfig
 from monitor.daemon import schedule
-from monitor.daemon.lock import DaemonLock, DaemonRunningError, is_held, read_holder
 from monitor.errors import ConfigError
 
 NOW = datetime(2025, 6, 23, 12, 0, tzinfo=VN_TZ)
@@ -65,17 +64,3 @@ def test_runs_missed_while_down_coalesce_into_one_now(tmp_path: Path) -> None:
             archive, "crawl", NOW - timedelta(days=2), NOW - timedelta(days=1), "ok"
         )
         assert schedule.first_run_time(archive, "crawl", NOW) == NOW
-
-
-def test_second_daemon_lock_is_refused(tmp_path: Path) -> None:
-    database = tmp_path / "a.db"
-    lock = DaemonLock.acquire(database)
-    try:
-        assert is_held(database)
-        with pytest.raises(DaemonRunningError, match="another monitor daemon"):
-            DaemonLock.acquire(database)
-        assert read_holder(database) is not None
-    finally:
-        lock.release()
-    assert not is_held(database)
-    assert read_holder(database) is None

@@ -10,7 +10,7 @@ where it got to after each page so an interrupted backfill resumes there.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,13 +22,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from monitor.archive import VN_TZ, EntryKind
+from monitor.archive import EntryKind
+from monitor.clock import now, now_iso
 from monitor.discover import Listing, feed_hint, listing_hint, parse_feed, parse_listing
 from monitor.ingest import FetchedPage
 from monitor.record import DiscoveryHint
 from monitor.urls import ArticleUrl, tag_path
 from scrapers.backfill import BackfillPage, backfill_key
-from scrapers.context import CrawlContext, now_iso
+from scrapers.context import CrawlContext
 from scrapers.sitemaps import SitemapEntries
 from scrapers.walks import EntryWalk
 
@@ -79,7 +80,7 @@ class ConganSpider(SitemapEntries, Spider):
         days = self.context.config.crawl.recheck_days
         if self.context.mode != "normal" or days == 0:
             return
-        since = (datetime.now(VN_TZ) - timedelta(days=days)).isoformat(timespec="seconds")
+        since = (now(self.context.clock) - timedelta(days=days)).isoformat(timespec="seconds")
         for article_id in self.context.archive.recent_article_ids(since):
             stored = self.context.archive.get_article(article_id)
             if stored is None:
@@ -276,7 +277,7 @@ class ConganSpider(SitemapEntries, Spider):
             body=response.body,
             content_type=content_type.decode("latin-1") if content_type else None,
             status=response.status,
-            fetched_at=now_iso(),
+            fetched_at=now_iso(self.context.clock),
             hint=response.meta.get("hint"),
         )
 

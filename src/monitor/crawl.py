@@ -21,15 +21,11 @@ from typing import Any
 
 from monitor.archive import Archive, RunFigures, RunOutcome
 from monitor.config import Config
-from monitor.errors import FetchError, MonitorError
+from monitor.errors import CrawlLockedError, FetchError
+from monitor.locks import EXIT_LOCKED
 from monitor.logs import LogFormat
 
-EXIT_LOCKED = 3
 Event = dict[str, Any]
-
-
-class CrawlLockedError(MonitorError):
-    """Another crawl is already running on this archive."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,9 @@ def run_crawl(
     if killer is not None:
         killer.start()
     try:
-        run_id = _relay_events(child, on_event)
-        code = child.wait()
+        with child:  # closes its stdout pipe, whatever happens
+            run_id = _relay_events(child, on_event)
+            code = child.wait()
     finally:
         if killer is not None:
             killer.cancel()

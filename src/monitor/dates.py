@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal
 
-__all__ = ["VN_TZ", "ParsedDate", "parse_date", "parse_date_detail"]
+from monitor.clock import SYSTEM_CLOCK, VN_TZ
 
-VN_TZ = timezone(timedelta(hours=7))
+__all__ = ["VN_TZ", "ParsedDate", "parse_date", "parse_date_detail"]  # VN_TZ: monitor.clock
+
 EARLIEST = datetime(1990, 1, 1, tzinfo=VN_TZ)
 FUTURE_TOLERANCE = timedelta(days=1)
 MAX_TEXT_LENGTH = 1000  # a date text is a line; anything longer is not one
@@ -89,7 +90,7 @@ def _normalise(text: str) -> str:
 
 def _vietnam_now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(VN_TZ)
+        return SYSTEM_CLOCK.now().astimezone(VN_TZ)
     if now.utcoffset() is None:
         return now.replace(tzinfo=VN_TZ)
     return now.astimezone(VN_TZ)

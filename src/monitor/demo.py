@@ -12,10 +12,9 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from monitor.archive import VN_TZ
+from monitor.clock import SYSTEM_CLOCK, Clock, now
 from monitor.config import load_config
 from monitor.daemon.service import Daemon
 from monitor.replica.server import ReplicaServer
@@ -49,10 +48,15 @@ def write_demo_config(folder: Path, base_url: str, interval: float) -> Path:
 
 
 def run_demo(
-    *, publish_after: float, duration: float, interval: float, say: Callable[[str], None]
+    *,
+    publish_after: float,
+    duration: float,
+    interval: float,
+    say: Callable[[str], None],
+    clock: Clock = SYSTEM_CLOCK,
 ) -> int:
     # the replica's clock is today's, so the article published during the demo is new
-    site_now = datetime.now(VN_TZ).replace(tzinfo=None)
+    site_now = now(clock).replace(tzinfo=None)
     with (
         tempfile.TemporaryDirectory(prefix="monitor-demo-") as folder,
         ReplicaServer(ReplicaSite(now=site_now)) as site,

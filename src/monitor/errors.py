@@ -10,7 +10,10 @@ into human messages only at the edges (the CLI and the daemon's log) via ``str(e
     ├── ExtractionError        a page could not be turned into a record at all
     ├── StorageError           the archive could not be opened or written
     ├── FetchError             the site could not be reached or answered with an error
-    └── DeliveryError          an alert channel refused or failed a message
+    ├── DeliveryError          an alert channel refused or failed a message
+    └── LockedError            another process holds the archive's lock (``monitor.locks``)
+        ├── CrawlLockedError   another crawl is running on the archive
+        └── DaemonRunningError another daemon is running on the archive
 
 "Nothing new" and "skipped" are return values, never exceptions.
 """
@@ -43,7 +46,8 @@ class ConfigError(MonitorError):
 
 
 class InputError(MonitorError):
-    """User-supplied input (a file, a date, a query) that cannot be used."""
+    """User-supplied input (a file, a date, a query, a time handed to the archive) that
+    cannot be used."""
 
 
 class ExtractionError(MonitorError):
@@ -64,3 +68,15 @@ class FetchError(MonitorError):
 
 class DeliveryError(MonitorError):
     """An alert channel refused or failed to deliver a message."""
+
+
+class LockedError(MonitorError):
+    """Another process holds the lock this one needs on the archive."""
+
+
+class CrawlLockedError(LockedError):
+    """Another crawl is already running on this archive."""
+
+
+class DaemonRunningError(LockedError):
+    """Another daemon holds this archive."""

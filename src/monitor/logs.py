@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any, Literal
 
-from monitor.archive.timestamps import VN_TZ
+from monitor.clock import VN_TZ
 
 LogFormat = Literal["text", "json"]
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}

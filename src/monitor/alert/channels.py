@@ -27,7 +27,7 @@ from urllib.parse import quote
 import apprise
 
 from monitor.alert.message import AlertMessage
-from monitor.archive.timestamps import now_iso
+from monitor.clock import SYSTEM_CLOCK, Clock, now_iso
 from monitor.config.alerting import Channel
 from monitor.errors import DeliveryError
 
@@ -71,10 +71,12 @@ class ConsoleSender:
 
 
 class FileSender:
-    """Appends one JSON object per message to a file (mode 0600), flushed to disk."""
+    """Appends one JSON object per message to a file (mode 0600), flushed to disk; each
+    stamped ``written_at`` by ``clock``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.path = path
+        self.clock = clock
 
     def send(self, message: AlertMessage) -> None:
         record = {
@@ -82,7 +84,7 @@ class FileSender:
             "alert_ids": list(message.alert_ids),
             "title": message.title,
             "body": message.body,
-            "written_at": now_iso(),
+            "written_at": now_iso(self.clock),
         }
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         try:

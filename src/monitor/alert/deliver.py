@@ -30,8 +30,9 @@ from datetime import datetime, time, timedelta
 
 from monitor.alert.channels import ConfirmingSender, Sender
 from monitor.alert.message import AlertMessage, render_alert, render_digest
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
 from monitor.archive.rows import AlertRow
+from monitor.clock import SYSTEM_CLOCK, VN_TZ, Clock
 from monitor.config import Config
 from monitor.config.alerting import AlertsConfig, Channel
 from monitor.errors import DeliveryError, InputError
@@ -78,8 +79,8 @@ def deliver_due(
     *,
     now: datetime | None = None,
 ) -> DeliverySummary:
-    """Send what is due at ``now`` (default: the clock) on every configured channel."""
-    moment = _moment(now)
+    """Send what is due at ``now`` (default: the archive's clock) on every configured channel."""
+    moment = _moment(now, archive.clock)
     total = DeliverySummary()
     for name, channel in config.channels.items():
         sender = senders.get(name)
@@ -121,9 +122,9 @@ def send_test(sender: Sender, channel_name: str) -> str:
     return "accepted"
 
 
-def _moment(now: datetime | None) -> datetime:
+def _moment(now: datetime | None, clock: Clock) -> datetime:
     if now is None:
-        return datetime.now(VN_TZ)
+        return clock.now()
     if now.utcoffset() is None:
         raise InputError(f"delivery time has no UTC offset: {now.isoformat()}")
     return now
@@ -239,11 +240,12 @@ def archive_time(moment: datetime) -> str:
 
 
 def deliver_locked(
-    config: Config, senders: Mapping[str, Sender], *, now: datetime | None = None
+    config: Config, senders: Mapping[str, Sender], *, clock: Clock = SYSTEM_CLOCK
 ) -> DeliverySummary:
     """``deliver_due`` under the archive's delivery lock, so that a daemon and a command (or
     two commands) never send the same due alert at the same time."""
     database = config.database.path
-    with exclusive(companion(database, "deliver"), wait=True), Archive.open(database) as archive:
+    lock = exclusive(companion(database, "deliver"), wait=True)
+    with lock, Archive.open(database, clock=clock) as archive:
         recovered, _ = reconcile(archive, senders)  # safe: no other delivery is in flight
-        return DeliverySummary(recovered=recovered) + deliver_due(archive, config, senders, now=now)
+        return DeliverySummary(recovered=recovered) + deliver_due(archive, config, senders)

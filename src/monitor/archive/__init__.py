@@ -41,7 +41,7 @@ from monitor.archive.rows import RUN_FIGURES, Run, RunFigures
 from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.selection import SELECTED_KEYS, ArticleFilter
 from monitor.archive.stats import Period
-from monitor.archive.timestamps import VN_TZ
+from monitor.clock import VN_TZ  # re-exported: callers' day bounds are Vietnam days
 
 __all__ = [
     "MIGRATIONS",

@@ -56,8 +56,9 @@ from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.search import FilterArgs, FtsQuery, SearchFilters
 from monitor.archive.selection import ArticleFilter, article_batch, count_articles
 from monitor.archive.stats import Period, stats_figures
-from monitor.archive.timestamps import now_iso, to_archive_time
+from monitor.archive.timestamps import to_archive_time
 from monitor.archive.transaction import write_transaction
+from monitor.clock import SYSTEM_CLOCK, Clock, now_iso
 from monitor.errors import StorageError
 from monitor.record import ArticleRecord, DiscoveryHint
 
@@ -65,16 +66,20 @@ from monitor.record import ArticleRecord, DiscoveryHint
 class Archive:
     """An open archive file. Create it with ``Archive.open``; use it as a context manager."""
 
-    def __init__(self, db: Database, path: Path, *, readonly: bool) -> None:
+    def __init__(
+        self, db: Database, path: Path, *, readonly: bool, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self._db = db
         self.path = path
         self.readonly = readonly
+        self.clock = clock
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False) -> Self:
-        """Open (creating and migrating unless ``readonly``) the archive at ``path``."""
+    def open(cls, path: str | Path, *, readonly: bool = False, clock: Clock = SYSTEM_CLOCK) -> Self:
+        """Open (creating and migrating unless ``readonly``) the archive at ``path``; the
+        times it writes itself (run starts, retries due, state updates) are ``clock``'s."""
         path = Path(path)
-        return cls(open_database(path, readonly=readonly), path, readonly=readonly)
+        return cls(open_database(path, readonly=readonly), path, readonly=readonly, clock=clock)
 
     def close(self) -> None:
         self._db.close()
@@ -270,7 +275,7 @@ class Archive:
     ) -> None:
         """Remember what ``url`` answered with, for the next conditional request."""
         with self._writing(f"store HTTP validators of {url}"):
-            state.store_validators(self._db, url, etag, last_modified, status)
+            state.store_validators(self._db, url, etag, last_modified, status, self._now())
 
     def get_state(self, key: str, default: Any = None) -> Any:
         """The JSON value stored under ``key``, or ``default``."""
@@ -280,7 +285,7 @@ class Archive:
     def put_state(self, key: str, value: Any) -> None:
         """Store a JSON value under ``key``."""
         with self._writing(f"store crawl state {key!r}"):
-            state.put_state(self._db, key, value)
+            state.put_state(self._db, key, value, self._now())
 
     # --- matches and alerts -----------------------------------------------------------------
 
@@ -303,7 +308,7 @@ class Archive:
         with self._writing(f"record matches of article {article_id}"):
             return alerts.record_matches(
                 self._db, article_id, content_hash, matches, new_alerts,
-                on_topic=on_topic, now=now_iso(),
+                on_topic=on_topic, now=self._now(),
             )  # fmt: skip
 
     def forget_matched(self, since_iso: str | None = None) -> int:
@@ -325,7 +330,7 @@ class Archive:
     ) -> list[AlertRow]:
         """Pending alerts of ``channel`` due now, with their article and first match."""
         with self._reading(f"read alerts due on {channel}"):
-            return alerts.due_alerts(self._db, channel, now or now_iso(), limit)
+            return alerts.due_alerts(self._db, channel, now or self._now(), limit)
 
     def list_alerts(self, status: AlertStatus | None = None, limit: int = 100) -> list[AlertRow]:
         with self._reading("list alerts"):
@@ -334,7 +339,7 @@ class Archive:
     def mark_alerts_sending(self, alert_ids: Iterable[int]) -> None:
         """These alerts are about to be handed to their channel (committed before sending)."""
         with self._writing("mark alerts sending"):
-            alerts.mark_sending(self._db, list(alert_ids), now_iso())
+            alerts.mark_sending(self._db, list(alert_ids), self._now())
 
     def sending_alerts(self) -> list[tuple[int, str]]:
         """(id, channel) of alerts a crashed delivery left with their channel."""
@@ -349,7 +354,7 @@ class Archive:
     def mark_alerts_sent(self, alert_ids: Iterable[int]) -> None:
         """The channel accepted these alerts."""
         with self._writing("mark alerts sent"):
-            alerts.mark_sent(self._db, list(alert_ids), now_iso())
+            alerts.mark_sent(self._db, list(alert_ids), self._now())
 
     def mark_alerts_attempt_failed(
         self, alert_ids: Iterable[int], error: str, next_attempt_at: str | None
@@ -362,7 +367,7 @@ class Archive:
         """Failed alerts back to pending, due now; returns how many."""
         ids = None if alert_ids is None else list(alert_ids)
         with self._writing("retry failed alerts"):
-            return alerts.retry_failed(self._db, now_iso(), ids)
+            return alerts.retry_failed(self._db, self._now(), ids)
 
     def alert_counts(self) -> dict[str, int]:
         with self._reading("count alerts"):
@@ -399,14 +404,14 @@ class Archive:
     def start_run(self, mode: RunMode) -> int:
         """Record a run as 'running'; returns its id."""
         with self._writing(f"start a {mode} run"):
-            return runs.start_run(self._db, mode)
+            return runs.start_run(self._db, mode, self._now())
 
     def finish_run(
         self, run_id: int, outcome: RunOutcome, reason: str | None = None, **figures: int
     ) -> None:
         """Close the run: final ``outcome``, optional ``reason``; ``figures`` are set."""
         with self._writing(f"finish run {run_id}"):
-            runs.finish_run(self._db, run_id, outcome, reason, figures)
+            runs.finish_run(self._db, run_id, outcome, reason, figures, self._now())
 
     def add_run_figures(self, run_id: int, **increments: int) -> None:
         """Add to the run's figures (``requests=1, bytes=5120``…)."""
@@ -429,7 +434,7 @@ class Archive:
         Call it only when no other process can be crawling into this archive.
         """
         with self._writing("mark interrupted runs"):
-            return runs.mark_interrupted(self._db)
+            return runs.mark_interrupted(self._db, self._now())
 
     # --- queries: show, export, stats ------------------------------------------------------
 
@@ -478,6 +483,9 @@ class Archive:
         return loaded
 
     # --- transactions ---------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return now_iso(self.clock)
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:

@@ -19,7 +19,6 @@ from typing import Any, Literal, get_args
 from sqlite_utils import Database
 
 from monitor.archive.rows import RUN_FIGURES, Run
-from monitor.archive.timestamps import now_iso
 from monitor.errors import StorageError
 
 RunMode = Literal["normal", "backfill", "reparse"]
@@ -41,13 +40,11 @@ def add_fallbacks_figure(db: Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN fallbacks INTEGER NOT NULL DEFAULT 0")
 
 
-def start_run(db: Database, mode: RunMode) -> int:
-    """Record a new run as 'running' and return its id."""
+def start_run(db: Database, mode: RunMode, now: str) -> int:
+    """Record a new run as 'running' (started ``now``) and return its id."""
     if mode not in get_args(RunMode):
         raise StorageError(f"unknown crawl run mode {mode!r}", mode=mode)
-    cursor = db.execute(
-        "INSERT INTO crawl_runs (mode, started_at) VALUES (?, ?)", (mode, now_iso())
-    )
+    cursor = db.execute("INSERT INTO crawl_runs (mode, started_at) VALUES (?, ?)", (mode, now))
     run_id = cursor.lastrowid
     assert run_id is not None  # an INSERT into a rowid table always sets it
     return run_id
@@ -59,8 +56,9 @@ def finish_run(
     outcome: RunOutcome,
     reason: str | None,
     figures: Mapping[str, int],
+    now: str,
 ) -> None:
-    """Close the run with a final outcome; ``figures`` set (not add to) those columns."""
+    """Close the run ``now`` with a final outcome; ``figures`` set (not add to) those columns."""
     if outcome not in FINAL_OUTCOMES:
         raise StorageError(f"not a final run outcome: {outcome!r}", run_id=run_id)
     names = _checked(figures)
@@ -70,7 +68,7 @@ def finish_run(
         run_id,
         f"UPDATE crawl_runs SET finished_at = ?, outcome = ?, reason = ?{assignments}"
         " WHERE run_id = ?",
-        (now_iso(), outcome, reason, *(figures[name] for name in names), run_id),
+        (now, outcome, reason, *(figures[name] for name in names), run_id),
     )
 
 
@@ -99,12 +97,12 @@ def get_run(db: Database, run_id: int) -> Run | None:
     return Run.from_row(rows[0]) if rows else None
 
 
-def mark_interrupted(db: Database) -> int:
-    """Turn every 'running' run into 'interrupted'; returns how many there were."""
+def mark_interrupted(db: Database, now: str) -> int:
+    """Turn every 'running' run into 'interrupted' (finished ``now``); returns how many."""
     cursor = db.execute(
         "UPDATE crawl_runs SET outcome = 'interrupted', finished_at = ?,"
         " reason = COALESCE(reason, ?) WHERE outcome = 'running'",
-        (now_iso(), INTERRUPTED_REASON),
+        (now, INTERRUPTED_REASON),
     )
     return cursor.rowcount
 

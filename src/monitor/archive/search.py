@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypedDict
 from sqlite_utils import Database
 
 from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE, WEIGHTS
-from monitor.archive.timestamps import VN_TZ
+from monitor.clock import VN_TZ
 from monitor.errors import InputError
 
 RESULT_KEYS = ("article_id", "title", "lead", "body", "section", "published_at", "url", "score")

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.archive.timestamps import VN_TZ
+from monitor.clock import VN_TZ
 
 SELECTED_KEYS = (
     "article_id", "url", "section", "title", "lead", "body", "published_at", "author", "tags",

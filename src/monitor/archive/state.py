@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.archive.timestamps import now_iso
 from monitor.errors import StorageError
 
 
@@ -23,15 +22,20 @@ def cached_validators(db: Database, url: str) -> tuple[str | None, str | None] |
 
 
 def store_validators(
-    db: Database, url: str, etag: str | None, last_modified: str | None, status: int | None
+    db: Database,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    status: int | None,
+    now: str,
 ) -> None:
-    """Remember the validators (and status) ``url`` answered with just now."""
+    """Remember the validators (and status) ``url`` answered with ``now``."""
     db.table("http_cache").upsert(
         {
             "url": url,
             "etag": etag,
             "last_modified": last_modified,
-            "checked_at": now_iso(),
+            "checked_at": now,
             "status": status,
         },
         pk="url",
@@ -44,10 +48,10 @@ def get_state(db: Database, key: str, default: Any = None) -> Any:
     return default if row is None else json.loads(row[0])
 
 
-def put_state(db: Database, key: str, value: Any) -> None:
-    """Store ``value`` (anything JSON can represent) under ``key``."""
+def put_state(db: Database, key: str, value: Any, now: str) -> None:
+    """Store ``value`` (anything JSON can represent) under ``key``, updated ``now``."""
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise StorageError(f"crawl state {key!r} is not JSON: {error}", key=key) from None
-    db.table("crawl_state").upsert({"key": key, "value": text, "updated_at": now_iso()}, pk="key")
+    db.table("crawl_state").upsert({"key": key, "value": text, "updated_at": now}, pk="key")

@@ -9,24 +9,19 @@ refused: it is nearly always a bug (``datetime.utcnow()``), and guessing would s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from monitor.errors import StorageError
-
-VN_TZ = timezone(timedelta(hours=7))  # Vietnam has no daylight saving time
-
-
-def now_iso() -> str:
-    """The current time in the archive's form."""
-    return datetime.now(VN_TZ).isoformat(timespec="seconds")
+from monitor.clock import VN_TZ
+from monitor.errors import InputError
 
 
 def to_archive_time(value: str, *, name: str) -> str:
-    """Return ``value`` (ISO 8601 with an offset) in the archive's form; ``name`` is for errors."""
+    """Return ``value`` (ISO 8601 with an offset) in the archive's form; ``name`` is for errors.
+    A malformed time is the caller's mistake: an ``InputError``, not a storage failure."""
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise StorageError(f"{name} is not an ISO 8601 time: {value!r}", field=name) from None
+        raise InputError(f"{name} is not an ISO 8601 time: {value!r}", field=name) from None
     if moment.utcoffset() is None:
-        raise StorageError(f"{name} has no UTC offset: {value!r}", field=name)
+        raise InputError(f"{name} has no UTC offset: {value!r}", field=name)
     return moment.astimezone(VN_TZ).isoformat(timespec="seconds")

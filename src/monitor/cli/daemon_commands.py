@@ -9,9 +9,9 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.daemon import status as daemon_status
-from monitor.daemon.lock import DaemonRunningError
 from monitor.daemon.service import Daemon
 from monitor.demo import run_demo
+from monitor.errors import DaemonRunningError
 from monitor.logs import LogFormat, setup_logging
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
 from monitor.cli.context import AppContext
+from monitor.clock import VN_TZ
 from monitor.errors import InputError
 from monitor.match import Matcher
 from monitor.match.apply import backtest, match_new_articles, rematch_since

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from monitor.archive import VN_TZ, Archive, Run
+from monitor.archive import Archive, Run
+from monitor.clock import VN_TZ
 from monitor.config import Config
 from monitor.crawl import fallback_text
 

@@ -17,18 +17,18 @@ import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from monitor.alert.channels import Sender
 from monitor.alert.deliver import deliver_locked
 from monitor.alert.message import AlertMessage
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
+from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
-from monitor.crawl import ChildOptions, CrawlLockedError, CrawlResult, run_crawl
+from monitor.crawl import ChildOptions, CrawlResult, run_crawl
 from monitor.daemon import health
-from monitor.errors import DeliveryError, MonitorError
+from monitor.errors import CrawlLockedError, DeliveryError, MonitorError
 from monitor.logs import LogFormat
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
@@ -59,8 +59,10 @@ class Jobs:
         config_path: Path | None,
         senders: dict[str, Sender],
         log_format: LogFormat = "text",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.config = config
+        self.clock = clock
         self.config_path = config_path
         self.log_format = log_format  # the crawl child logs in the daemon's format
         self.senders = senders
@@ -95,7 +97,7 @@ class Jobs:
         self._after_crawl(result)
 
     def _after_crawl(self, result: CrawlResult) -> None:
-        with Archive.open(self.config.database.path) as archive:
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
             found = match_new_articles(
                 archive,
                 self.config.rules,
@@ -107,8 +109,8 @@ class Jobs:
                 log.info("matched %d articles", found.articles, extra={"figures": figures})
             run = archive.get_run(result.run_id) if result.run_id is not None else None
             if run is not None:
-                verdicts = health.after_crawl(archive, self.config, run, _now())
-                health.apply(archive, verdicts, self._notify_operator, _now())
+                verdicts = health.after_crawl(archive, self.config, run, self.clock.now())
+                health.apply(archive, verdicts, self._notify_operator, self.clock.now())
         self.deliver()
 
     def _track(self, child: subprocess.Popen[str] | None) -> None:
@@ -134,19 +136,20 @@ class Jobs:
 
     @guarded
     def deliver(self) -> None:
-        summary = deliver_locked(self.config, self.senders)  # the lock also serialises threads
+        # the delivery lock also serialises the daemon's threads
+        summary = deliver_locked(self.config, self.senders, clock=self.clock)
         if any(vars(summary).values()):
             log.info("alerts delivered", extra={"figures": vars(summary)})
 
     @guarded
     def health(self) -> None:
-        with Archive.open(self.config.database.path) as archive:
-            verdicts = health.periodic(archive, self.config, _now())
-            health.apply(archive, verdicts, self._notify_operator, _now())
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
+            verdicts = health.periodic(archive, self.config, self.clock.now())
+            health.apply(archive, verdicts, self._notify_operator, self.clock.now())
 
     @guarded
     def maintain(self) -> None:
-        with Archive.open(self.config.database.path) as archive:
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
             archive.maintain()
         log.info("archive maintained: FTS optimized, vacuumed")
 
@@ -161,7 +164,3 @@ class Jobs:
 def _figures(result: CrawlResult) -> dict[str, Any]:
     return {"run_id": result.run_id, "seconds": round(result.seconds, 1), **asdict(result.figures),
             **({"reason": result.reason} if result.reason else {})}  # fmt: skip
-
-
-def _now() -> datetime:
-    return datetime.now(VN_TZ)

@@ -16,7 +16,8 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
+from monitor.clock import VN_TZ
 from monitor.config.daemon import ScheduleConfig
 from monitor.errors import ConfigError
 

@@ -18,7 +18,6 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
@@ -29,11 +28,12 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.alert.channels import Sender, build_senders
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
+from monitor.clock import SYSTEM_CLOCK, VN_TZ, Clock
 from monitor.config import Config
 from monitor.daemon import schedule
 from monitor.daemon.jobs import Jobs
-from monitor.daemon.lock import DaemonLock
+from monitor.locks import DaemonLock
 from monitor.logs import LogFormat
 
 log = logging.getLogger("monitor.daemon")
@@ -42,16 +42,21 @@ EXIT_AT_ONCE = 130
 
 class Daemon:
     def __init__(
-        self, config: Config, config_path: Path | None, log_format: LogFormat = "text"
+        self,
+        config: Config,
+        config_path: Path | None,
+        log_format: LogFormat = "text",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.config = config
-        self.jobs = Jobs(config, config_path, _senders(config), log_format)
+        self.clock = clock  # the scheduler keeps its own (APScheduler reads the system time)
+        self.jobs = Jobs(config, config_path, _senders(config), log_format, clock)
         self.scheduler = BackgroundScheduler(timezone=VN_TZ)
         self.stop_requested = threading.Event()
         self._jobs: dict[str, Job] = {}  # read by listeners without the scheduler's lock
 
     def run(self) -> int:
-        lock = DaemonLock.acquire(self.config.database.path)
+        lock = DaemonLock.acquire(self.config.database.path, clock=self.clock)
         try:
             self._install_signal_handlers()
             self._schedule()
@@ -83,8 +88,8 @@ class Daemon:
     def _add(
         self, job_id: str, job: Callable[[], None], trigger: BaseTrigger, *, run_missed: bool = True
     ) -> None:
-        now = datetime.now(VN_TZ)
-        with Archive.open(self.config.database.path) as archive:
+        now = self.clock.now()
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
             first = schedule.first_run_time(archive, job_id, now) if run_missed else None
         self._jobs[job_id] = self.scheduler.add_job(
             job,
@@ -106,11 +111,11 @@ class Daemon:
             log.error("job %s failed: %s", event.job_id, getattr(event, "exception", "?"))
         if event.code == EVENT_JOB_MISSED:
             log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
-        with Archive.open(self.config.database.path) as archive:
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
             schedule.remember_run(
                 archive,
                 event.job_id,
-                datetime.now(VN_TZ),
+                self.clock.now(),
                 job.next_run_time if job else None,
                 outcome,
             )

@@ -7,18 +7,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.archive import VN_TZ, Archive
+from monitor.archive import Archive
+from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.daemon import health, schedule
-from monitor.daemon.lock import read_holder
+from monitor.locks import read_holder
 
 JOBS = (schedule.CRAWL, schedule.DELIVER, schedule.HEALTH, schedule.MAINTENANCE)
 RECENT_DAYS = 7  # entry-point yields and id coverage look this far back
 
 
-def gather(config: Config) -> dict[str, Any]:
+def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
     database = config.database.path
-    status: dict[str, Any] = {"archive": database, "daemon": _daemon(database)}
+    now = clock.now()
+    status: dict[str, Any] = {"archive": database, "daemon": _daemon(database, now)}
     if not Path(database).exists():
         return status | {"note": "no archive yet: run `monitor crawl` or `monitor run`"}
     with Archive.open(database, readonly=True) as archive:
@@ -29,7 +31,7 @@ def gather(config: Config) -> dict[str, Any]:
             "counts": archive.counts(),
             "alerts": archive.alert_counts(),
             "health": health.state(archive),
-            **discovery(archive, datetime.now(VN_TZ)),
+            **discovery(archive, now),
         }
     return status
 
@@ -48,14 +50,12 @@ def discovery(archive: Archive, now: datetime) -> dict[str, Any]:
     }
 
 
-def _daemon(database: str) -> dict[str, Any]:
+def _daemon(database: str, now: datetime) -> dict[str, Any]:
     holder = read_holder(database)
     if holder is None:
         return {"running": False}
     started = holder.get("started_at")
-    uptime = (
-        (datetime.now(VN_TZ) - datetime.fromisoformat(started)).total_seconds() if started else None
-    )
+    uptime = (now - datetime.fromisoformat(started)).total_seconds() if started else None
     return {"running": True, "pid": holder.get("pid"), "started_at": started, "uptime_s": uptime}
 
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
+from monitor.clock import VN_TZ
 from monitor.discover.sitemap import ChildSitemap
-
-_VIETNAM = timezone(timedelta(hours=7))
 
 
 @dataclass
@@ -68,7 +67,7 @@ class SitemapWalk:
         return list(self.indexes) if self.incomplete else []
 
 
-_OLDEST = datetime.min.replace(tzinfo=_VIETNAM)
+_OLDEST = datetime.min.replace(tzinfo=VN_TZ)
 
 
 def _when(text: str | None) -> datetime | None:
@@ -80,7 +79,7 @@ def _when(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=_VIETNAM)
+    return when if when.tzinfo else when.replace(tzinfo=VN_TZ)
 
 
 def _newer(lastmod: str, seen: str | None) -> bool:
