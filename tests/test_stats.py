@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_archive_support import record, store
 
-from monitor.archive import Archive, MatchRow
+from monitor.archive import Archive, ArticleFilter, MatchRow
 from monitor.cli.stats_command import render
 from monitor.stats import period_keys, report, sparkline
 
@@ -70,7 +70,7 @@ def test_articles_per_month_with_gaps_as_zeros(database: Path) -> None:
 
 def test_weeks_are_named_by_their_monday_in_vietnam_time(database: Path) -> None:
     with Archive.open(database) as archive:
-        periods = report(archive, "week", date(2025, 3, 1))["periods"]
+        periods = report(archive, "week", ArticleFilter(since=date(2025, 3, 1)))["periods"]
     assert [(p["period"], p["articles"]) for p in periods] == [
         ("2025-02-24", 1),  # Saturday 1 March 00:10 (+07:00) is in the week of 24 February
         ("2025-03-03", 0),
@@ -97,7 +97,7 @@ def test_sections_rules_and_on_topic_share(database: Path) -> None:
 
 def test_since_leaves_older_articles_out(database: Path) -> None:
     with Archive.open(database) as archive:
-        stats = report(archive, "month", date(2025, 3, 16))
+        stats = report(archive, "month", ArticleFilter(since=date(2025, 3, 16)))
     assert (stats["articles"], stats["rules"], stats["section_count"]) == (2, [], 2)
 
 
