@@ -40,14 +40,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # runs without an installed package
 from bench.bench_matcher import FUNCTION_WORDS  # noqa: E402
 from monitor.archive import VN_TZ, Archive  # noqa: E402
+from monitor.archive.filters import ArticleFilter  # noqa: E402
 from monitor.match.sentences import sentence_spans  # noqa: E402
 from monitor.record import ArticleRecord  # noqa: E402
 from monitor.replica.shell import SECTIONS  # noqa: E402
@@ -64,8 +64,8 @@ RUNS = 3  # timed calls per term, the best kept
 LIKE_TERMS = 5  # the LIKE scan takes seconds: the first 5 terms, one call each
 TARGET_MS = 50
 COMMON = ("công an", "an ninh", "trật tự", "nhân dân", "lực lượng", "phòng chống", "cán bộ")
-FILTERS: dict[str, Any] = {"section": "tin-chinh", "since": "2024-01-01"}
-WINDOW: dict[str, Any] = {"since": "2024-03-01", "until": "2024-05-31"}
+FILTERS = ArticleFilter(section="tin-chinh", since=date(2024, 1, 1))
+WINDOW = ArticleFilter(since=date(2024, 3, 1), until=date(2024, 5, 31))
 
 
 @dataclass(frozen=True)
@@ -195,14 +195,14 @@ def _content_phrase(phrase: str) -> bool:
     return not any(c.isdigit() for c in phrase) and not {words[0], words[-1]} & FUNCTION_WORDS
 
 
-def workloads(sources: list[Source]) -> dict[str, tuple[list[str], dict[str, Any]]]:
+def workloads(sources: list[Source]) -> dict[str, tuple[list[str], ArticleFilter]]:
     """Each query kind: its terms (``REPEATS`` of them) and filters."""
     rng = random.Random(11)
     marked = ["dân vận", *[p for p in phrase_terms(sources, rng, 2) if fold(p) != p]]
     folded = [fold(p) for p in phrase_terms(sources, rng, 3)]
     return {
-        "phrase": (marked[:REPEATS], {}),
-        "folded": (["dan van kheo", *folded[: REPEATS - 1]], {}),
+        "phrase": (marked[:REPEATS], ArticleFilter()),
+        "folded": (["dan van kheo", *folded[: REPEATS - 1]], ArticleFilter()),
         "filtered": ([COMMON[i % len(COMMON)] for i in range(REPEATS)], FILTERS),
         "window": (marked[:REPEATS], WINDOW),
     }
@@ -258,19 +258,19 @@ def ratio(slow: float, fast: float) -> str:
 
 
 def measure_kind(
-    archive: Archive, kind: str, terms: list[str], filters: dict[str, Any]
+    archive: Archive, kind: str, terms: list[str], filters: ArticleFilter
 ) -> tuple[list[float], list[float]]:
     """Time one query kind's terms, FTS and LIKE; print its two rows; return the samples."""
 
     def fts(term: str) -> object:
-        return search_archive(archive, term, **filters)
+        return search_archive(archive, term, filters)
 
     def like(term: str) -> object:
-        return archive.like_search([term], **filters)
+        return archive.like_search([term], filters=filters)
 
     fts(terms[0])  # warm the page cache
     fts_ms, like_ms = timed(fts, terms, RUNS), timed(like, terms[:LIKE_TERMS], 1)
-    found = sum(len(search_archive(archive, t, **filters)) > 0 for t in terms)
+    found = sum(len(search_archive(archive, t, filters)) > 0 for t in terms)
     counts = [matches(archive, t) for t in terms]
     for engine, samples in (("fts", fts_ms), ("like", like_ms)):
         extra = f" {found:>3}/{len(terms):<2} {statistics.median(counts):>8,.0f} / {max(counts):,}"

@@ -6,6 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.config import SiteProfile
 
 PAGES_DIR = Path(__file__).resolve().parent / "golden" / "pages"
 BASELINE = Path(__file__).resolve().parent / "golden" / "baseline.json"
@@ -59,6 +62,29 @@ def foreign_pages() -> list[GoldenPage]:
     path: the page's bytes as stored and the record read off the page by hand (see
     tests/golden/foreign/README.md for the fields)."""
     return _pages_in(FOREIGN_DIR)
+
+
+# a site's tag pages, where its URLs say which links are tags (a site detail of its profile)
+TAG_PATHS = {
+    "baodautu.vn": r"^/tag/",
+    "vietnamnet.vn": r"-tag\d+\.html$",
+    "dantri.com.vn": r"^/tim-kiem/",
+}
+ARTICLE_PATH = r"^/(?P<section>(?:[a-z0-9-]+/)*)[^/]*?(?P<id>\d+)\.(?:html?|chn)$"
+
+
+def foreign_profile(profile: SiteProfile, url: str) -> SiteProfile:
+    """The shipped profile's selectors (which match nothing there), the site's own host."""
+    host = urlsplit(url).netloc
+    return profile.model_copy(
+        update={
+            "name": host,
+            "hosts": (host,),
+            "article_path": ARTICLE_PATH,
+            "title_suffixes": (),
+            "tag_path": TAG_PATHS.get(host, profile.tag_path),
+        }
+    )
 
 
 def _pages_in(folder: Path) -> list[GoldenPage]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import invoke
 
 from monitor.cli import cli
 from monitor.replica.server import ReplicaServer
@@ -33,26 +34,30 @@ def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_status_before_anything_ran(tmp_path: Path, server: ReplicaServer) -> None:
+def test_status_before_anything_ran(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, server: ReplicaServer
+) -> None:
     config = daemon_config(tmp_path, server.base_url)
-    result = run("--config", str(config), "status")
+    result = invoke(capsys, "--config", str(config), "status")
     assert result.returncode == 0, result.stderr
     assert "daemon: not running" in result.stdout
     assert "no archive yet" in result.stdout
 
 
-def test_status_of_a_running_daemon(tmp_path: Path, server: ReplicaServer) -> None:
+def test_status_of_a_running_daemon(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, server: ReplicaServer
+) -> None:
     config = daemon_config(tmp_path, server.base_url)
     daemon = Daemon(config)
     try:
         wait_until(
-            lambda: "job crawl: last" in run("--config", str(config), "status").stdout,
+            lambda: "job crawl: last" in invoke(capsys, "--config", str(config), "status").stdout,
             what="the first crawl job recorded",
         )
-        text = run("--config", str(config), "status").stdout
+        text = invoke(capsys, "--config", str(config), "status").stdout
         assert f"daemon: running, pid {daemon.process.pid}" in text
         assert "job crawl: last" in text
-        data = json.loads(run("--config", str(config), "status", "--json").stdout)
+        data = json.loads(invoke(capsys, "--config", str(config), "status", "--json").stdout)
         assert data["daemon"]["pid"] == daemon.process.pid
         assert data["last_run"]["outcome"] in {"ok", "running"}
         assert data["counts"]["articles"] > 0

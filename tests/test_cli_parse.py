@@ -1,13 +1,12 @@
-"""``monitor parse`` as a user runs it: the installed console command, in a subprocess."""
+"""``monitor parse`` as a user runs it, in-process."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import Result, invoke
 
 URL = "https://congan.com.vn/tin-chinh/cong-tac-dan-van_179591.html"
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body>
@@ -19,15 +18,16 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></hea
 <p>Thông tin liên hệ</p></body></html>"""
 
 
-def monitor(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).parent / "monitor"), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+def monitor(capsys: pytest.CaptureFixture[str], *args: str) -> Result[str]:
+    return invoke(capsys, *args)
 
 
-def test_parse_prints_the_record_as_utf8_json(tmp_path: Path) -> None:
+def test_parse_prints_the_record_as_utf8_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     page = tmp_path / "page.html"
     page.write_text(PAGE, encoding="utf-8")
-    result = monitor("parse", str(page), "--url", URL)
+    result = monitor(capsys, "parse", str(page), "--url", URL)
     assert result.returncode == 0, result.stderr
     assert "Công tác dân vận" in result.stdout  # not ASCII-escaped
     record = json.loads(result.stdout)
@@ -45,31 +45,37 @@ def test_parse_prints_the_record_as_utf8_json(tmp_path: Path) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not an HTML page"),
     ],
 )
-def test_bad_file_is_one_line_error(tmp_path: Path, content: bytes | None, says: str) -> None:
+def test_bad_file_is_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes | None, says: str
+) -> None:
     page = tmp_path / "page.html"
     if content is not None:
         page.write_bytes(content)
-    result = monitor("parse", str(page), "--url", URL)
+    result = monitor(capsys, "parse", str(page), "--url", URL)
     assert result.returncode == 2
     assert says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
 
 
-def test_url_that_is_not_an_article_is_rejected(tmp_path: Path) -> None:
+def test_url_that_is_not_an_article_is_rejected(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     page = tmp_path / "page.html"
     page.write_text(PAGE, encoding="utf-8")
-    result = monitor("parse", str(page), "--url", "https://congan.com.vn/tin-chinh")
+    result = monitor(capsys, "parse", str(page), "--url", "https://congan.com.vn/tin-chinh")
     assert result.returncode == 2
     assert "not an article URL" in result.stderr
 
 
-def test_bad_config_is_one_line_error_naming_the_key(tmp_path: Path) -> None:
+def test_bad_config_is_one_line_error_naming_the_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[crawl]\ndownload_dely = 2\n", encoding="utf-8")
     page = tmp_path / "page.html"
     page.write_text(PAGE, encoding="utf-8")
-    result = monitor("--config", str(config), "parse", str(page), "--url", URL)
+    result = monitor(capsys, "--config", str(config), "parse", str(page), "--url", URL)
     assert result.returncode == 2
     assert "crawl.download_dely" in result.stderr
     assert "download_delay" in result.stderr

@@ -1,20 +1,18 @@
-"""``monitor search`` as a user runs it: the installed command, in a subprocess, on an archive."""
+"""``monitor search`` as a user runs it, in-process, on an archive."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import Result, invoke
 from test_archive_support import record, store
 
 from monitor.archive import Archive
 
-MONITOR = str(Path(sys.executable).parent / "monitor")
 TITLE = "Công an Thủ Đức ra quân bảo đảm an ninh"
 
 
@@ -29,13 +27,12 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def search(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [MONITOR, "--config", str(config), "search", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+def search(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> Result[str]:
+    return invoke(capsys, "--config", str(config), "search", *args)
 
 
-def test_json_is_a_list_of_hits(config: Path) -> None:
-    result = search(config, "thu duc", "--format", "json")
+def test_json_is_a_list_of_hits(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    result = search(capsys, config, "thu duc", "--format", "json")
     assert result.returncode == 0, result.stderr
     (hit,) = json.loads(result.stdout)
     assert (hit["article_id"], hit["title"]) == (1, TITLE)
@@ -43,23 +40,27 @@ def test_json_is_a_list_of_hits(config: Path) -> None:
     assert hit["highlight"]["field"] == "title"
 
 
-def test_json_flag_is_the_json_format(config: Path) -> None:
+def test_json_flag_is_the_json_format(capsys: pytest.CaptureFixture[str], config: Path) -> None:
     assert (
-        search(config, "thu duc", "--json").stdout
-        == search(config, "thu duc", "--format", "json").stdout
+        search(capsys, config, "thu duc", "--json").stdout
+        == search(capsys, config, "thu duc", "--format", "json").stdout
     )
 
 
-def test_csv_has_a_header_and_vietnamese_text(config: Path) -> None:
-    result = search(config, "ra quân", "--format", "csv")
+def test_csv_has_a_header_and_vietnamese_text(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    result = search(capsys, config, "ra quân", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["title"] for row in rows] == [TITLE]
     assert not result.stdout.startswith("\ufeff")
 
 
-def test_table_shows_title_url_and_highlight(config: Path) -> None:
-    result = search(config, "nhân dân")
+def test_table_shows_title_url_and_highlight(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    result = search(capsys, config, "nhân dân")
     assert result.returncode == 0, result.stderr
     assert TITLE in result.stdout
     assert "https://congan.com.vn/tin-chinh/bai-viet_1.html" in result.stdout
@@ -67,8 +68,8 @@ def test_table_shows_title_url_and_highlight(config: Path) -> None:
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
 
 
-def test_no_match_says_so(config: Path) -> None:
-    result = search(config, "ma túy")
+def test_no_match_says_so(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    result = search(capsys, config, "ma túy")
     assert (result.returncode, result.stdout.strip()) == (0, "no article matches 'ma túy'")
 
 
@@ -80,7 +81,9 @@ def test_no_match_says_so(config: Path) -> None:
         (["thu duc", "--since", "hôm qua"], "--since: not a date"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(config: Path, args: list[str], message: str) -> None:
-    result = search(config, *args)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str], message: str
+) -> None:
+    result = search(capsys, config, *args)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr

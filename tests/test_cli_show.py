@@ -1,16 +1,15 @@
-"""``monitor show`` as a user runs it: the installed command, in a subprocess, against real
+"""``monitor show`` as a user runs it, in-process, against real
 archives — one filled from the golden pages and matched with the shipped rules, one from the
 record factory for edits."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_support import Result, invoke
 from test_archive_support import LATER, record, store
 
 from monitor.archive import Archive
@@ -21,7 +20,6 @@ from monitor.match.apply import match_new_articles
 
 from golden_pages import golden_pages
 
-MONITOR = str(Path(sys.executable).parent / "monitor")
 WHEN = "2025-06-23T12:00:00+07:00"
 ARTICLE = 179591  # a dân vận article: matched by the rule dan-van, one alert per rule
 URL = "https://congan.com.vn/tin-chinh/cong-tac-dan-van_179591.html"
@@ -33,13 +31,12 @@ def write_config(directory: Path, database: Path) -> Path:
     return path
 
 
-def monitor(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [MONITOR, "--config", str(config), "show", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+def monitor(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> Result[str]:
+    return invoke(capsys, "--config", str(config), "show", *args)
 
 
-def shown(config: Path, *args: str) -> dict[str, object]:
-    result = monitor(config, *args, "--json")
+def shown(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> dict[str, object]:
+    result = monitor(capsys, config, *args, "--json")
     assert result.returncode == 0, result.stderr
     view: dict[str, object] = json.loads(result.stdout)
     return view
@@ -60,8 +57,10 @@ def golden(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
     return write_config(directory, database)
 
 
-def test_show_by_id_prints_every_section_with_the_body_wrapped(golden: Path) -> None:
-    result = monitor(golden, str(ARTICLE))
+def test_show_by_id_prints_every_section_with_the_body_wrapped(
+    capsys: pytest.CaptureFixture[str], golden: Path
+) -> None:
+    result = monitor(capsys, golden, str(ARTICLE))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     for heading in ("Lead", "Body", "Images (0)", "Extraction layers", "Problems", "Matches (4)"):
@@ -72,12 +71,14 @@ def test_show_by_id_prints_every_section_with_the_body_wrapped(golden: Path) -> 
     assert body and all(len(line) <= 100 for line in body)
 
 
-def test_show_by_url_is_the_same_article_as_by_id(golden: Path) -> None:
-    assert shown(golden, URL) == shown(golden, str(ARTICLE))
+def test_show_by_url_is_the_same_article_as_by_id(
+    capsys: pytest.CaptureFixture[str], golden: Path
+) -> None:
+    assert shown(capsys, golden, URL) == shown(capsys, golden, str(ARTICLE))
 
 
-def test_json_has_every_article_column(golden: Path) -> None:
-    article = shown(golden, str(ARTICLE))["article"]
+def test_json_has_every_article_column(capsys: pytest.CaptureFixture[str], golden: Path) -> None:
+    article = shown(capsys, golden, str(ARTICLE))["article"]
     assert isinstance(article, dict)
     columns = {"canonical_url", "published_precision", "content_hash", "extraction", "problems"}
     assert columns | {"tags", "images", "on_topic", "version", "first_seen_at"} <= set(article)
@@ -85,8 +86,10 @@ def test_json_has_every_article_column(golden: Path) -> None:
     assert article["extraction"]["body"] == "profile"
 
 
-def test_matches_and_alerts_are_listed_with_status_channel_and_sent_at(golden: Path) -> None:
-    view = shown(golden, str(ARTICLE))
+def test_matches_and_alerts_are_listed_with_status_channel_and_sent_at(
+    capsys: pytest.CaptureFixture[str], golden: Path
+) -> None:
+    view = shown(capsys, golden, str(ARTICLE))
     matches, alerts = view["matches"], view["alerts"]
     assert isinstance(matches, list) and isinstance(alerts, list)
     assert {match["rule"] for match in matches} == {"dan-van", "toan-dan-bv-antq"}
@@ -95,22 +98,24 @@ def test_matches_and_alerts_are_listed_with_status_channel_and_sent_at(golden: P
         ("toan-dan-bv-antq", "default", "pending"),
     ]
     assert alerts[0]["sent_at"] and alerts[1]["sent_at"] is None
-    text = monitor(golden, str(ARTICLE)).stdout
+    text = monitor(capsys, golden, str(ARTICLE)).stdout
     assert f"dan-van → default: sent at {alerts[0]['sent_at']}" in text
 
 
-def test_versions_after_an_edit_say_what_changed(tmp_path: Path) -> None:
+def test_versions_after_an_edit_say_what_changed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     database = tmp_path / "monitor.db"
     with Archive.open(database) as archive:
         store(archive, record())
         store(archive, replace(record(), title="Công tác dân vận (cập nhật)"), fetched_at=LATER)
     config = write_config(tmp_path, database)
-    view = shown(config, "141005")
+    view = shown(capsys, config, "141005")
     versions = view["versions"]
     assert isinstance(versions, list)
     assert [(v["version"], v["changed"]) for v in versions] == [(1, ["title"])]
     assert versions[0]["title"] == "Công tác dân vận ở Thủ Đức"
-    text = monitor(config, "141005").stdout
+    text = monitor(capsys, config, "141005").stdout
     assert "title: Công tác dân vận ở Thủ Đức → Công tác dân vận (cập nhật)" in text
     assert "v2  current since 2025-03-20T08:00:00+07:00" in text
 
@@ -123,8 +128,10 @@ def test_versions_after_an_edit_say_what_changed(tmp_path: Path) -> None:
         ("https://example.com/about", "not an article id or an article URL"),
     ],
 )
-def test_unknown_article_is_a_one_line_error(golden: Path, target: str, says: str) -> None:
-    result = monitor(golden, target)
+def test_unknown_article_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], golden: Path, target: str, says: str
+) -> None:
+    result = monitor(capsys, golden, target)
     assert result.returncode == 2
     assert says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

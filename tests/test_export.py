@@ -10,7 +10,6 @@ import json
 import os
 import pty
 import subprocess
-import sys
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,13 +18,13 @@ from itertools import islice
 from pathlib import Path
 
 import pytest
+from cli_support import MONITOR, Result, invoke
 from test_archive_support import record, store
 
 from monitor.archive import Archive, ArticleFilter, MatchRow
 from monitor.export import COLUMNS, write_csv, write_jsonl
 from monitor.record import ArticleRecord
 
-MONITOR = str(Path(sys.executable).parent / "monitor")
 BOM = "\ufeff".encode()
 SEEN = "2025-06-23T12:00:00+07:00"
 
@@ -62,11 +61,13 @@ def database(tmp_path: Path) -> Path:
     return path
 
 
-def monitor(database: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def monitor(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path, *args: str
+) -> Result[bytes]:
+    """``monitor export ARGS`` on ``database``, in-process; stdout and stderr as bytes."""
     config = database.with_name("monitor.toml")
     config.write_text(f"[database]\npath = {json.dumps(str(database))}\n", encoding="utf-8")
-    command = [MONITOR, "--config", str(config), "export", *args]
-    return subprocess.run(command, capture_output=True, timeout=120, check=False)
+    return invoke(capsysbinary, "--config", str(config), "export", *args)
 
 
 def test_csv_round_trips_through_the_csv_module(database: Path) -> None:
@@ -83,13 +84,15 @@ def test_csv_round_trips_through_the_csv_module(database: Path) -> None:
     assert out.getvalue().startswith("article_id,url,") and "\r\n" in out.getvalue()
 
 
-def test_csv_file_has_a_bom_and_stdout_has_none(database: Path) -> None:
+def test_csv_file_has_a_bom_and_stdout_has_none(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path
+) -> None:
     target = database.with_name("articles.csv")
-    written = monitor(database, "--format", "csv", "--output", str(target))
+    written = monitor(capsysbinary, database, "--format", "csv", "--output", str(target))
     assert written.returncode == 0, written.stderr
     assert b"exported 5 articles (csv)" in written.stderr
     assert target.read_bytes().startswith(BOM + b"article_id,url,")
-    printed = monitor(database, "--format", "csv")
+    printed = monitor(capsysbinary, database, "--format", "csv")
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.startswith(b"article_id,url,")
     assert target.read_bytes() == BOM + printed.stdout
@@ -97,8 +100,10 @@ def test_csv_file_has_a_bom_and_stdout_has_none(database: Path) -> None:
         assert next(csv.DictReader(file))["title"] == "Công tác dân vận ở Thủ Đức"
 
 
-def test_jsonl_lines_parse_as_utf8_objects(database: Path) -> None:
-    result = monitor(database, "--format", "jsonl")
+def test_jsonl_lines_parse_as_utf8_objects(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path
+) -> None:
+    result = monitor(capsysbinary, database, "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     assert not result.stdout.startswith(BOM)
     text = result.stdout.decode("utf-8")
@@ -132,8 +137,12 @@ def test_filters_select_articles(
         assert archive.count_articles(filters) == len(expected)
 
 
-def test_cli_filters_reach_the_archive(database: Path) -> None:
-    result = monitor(database, "--format", "jsonl", "--section", "vu-an", "--on-topic")
+def test_cli_filters_reach_the_archive(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path
+) -> None:
+    result = monitor(
+        capsysbinary, database, "--format", "jsonl", "--section", "vu-an", "--on-topic"
+    )
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["article_id"] for line in result.stdout.splitlines()] == [4]
 
@@ -145,14 +154,18 @@ def test_cli_filters_reach_the_archive(database: Path) -> None:
         (["--since", "2025-05-01", "--until", "2025-04-01"], "is before --since"),
     ],
 )
-def test_bad_dates_are_one_line_errors(database: Path, args: list[str], says: str) -> None:
-    result = monitor(database, "--format", "csv", *args)
+def test_bad_dates_are_one_line_errors(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path, args: list[str], says: str
+) -> None:
+    result = monitor(capsysbinary, database, "--format", "csv", *args)
     assert result.returncode == 2
     assert says in result.stderr.decode()
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_progress_goes_to_stderr_only_when_it_is_a_terminal(database: Path) -> None:
+def test_progress_goes_to_stderr_only_when_it_is_a_terminal(
+    capsysbinary: pytest.CaptureFixture[bytes], database: Path
+) -> None:
     controller, terminal = pty.openpty()
     config = database.with_name("monitor.toml")
     config.write_text(f"[database]\npath = {json.dumps(str(database))}\n", encoding="utf-8")
@@ -163,7 +176,7 @@ def test_progress_goes_to_stderr_only_when_it_is_a_terminal(database: Path) -> N
     shown = _read_all(controller).decode()
     assert "\rexported 5 of 5 articles (100%)" in shown
     assert len(stdout.splitlines()) == 5  # stdout holds the articles only
-    quiet = monitor(database, "--format", "jsonl")  # stderr is a pipe
+    quiet = monitor(capsysbinary, database, "--format", "jsonl")  # stderr is a pipe
     assert quiet.stderr.decode().splitlines() == ["exported 5 articles (jsonl)"]
 
 

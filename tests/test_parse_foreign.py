@@ -14,31 +14,10 @@ from monitor.config import SiteProfile
 from monitor.parse import parse_article
 from monitor.record import ArticleRecord
 
-from golden_pages import GoldenPage, foreign_pages
+from golden_pages import GoldenPage, foreign_pages, foreign_profile
 
 PAGES = foreign_pages()
-# a site's tag pages, where its URLs say which links are tags (a site detail of its profile)
-TAG_PATHS = {
-    "baodautu.vn": r"^/tag/",
-    "vietnamnet.vn": r"-tag\d+\.html$",
-    "dantri.com.vn": r"^/tim-kiem/",
-}
-ARTICLE_PATH = r"^/(?P<section>(?:[a-z0-9-]+/)*)[^/]*?(?P<id>\d+)\.(?:html?|chn)$"
 SCALARS = ("title", "published_at", "published_precision", "author", "lead")
-
-
-def foreign_profile(profile: SiteProfile, url: str) -> SiteProfile:
-    """The shipped profile's selectors (which match nothing there), the site's own host."""
-    host = urlsplit(url).netloc
-    return profile.model_copy(
-        update={
-            "name": host,
-            "hosts": (host,),
-            "article_path": ARTICLE_PATH,
-            "title_suffixes": (),
-            "tag_path": TAG_PATHS.get(host, profile.tag_path),
-        }
-    )
 
 
 def parsed(page: GoldenPage, profile: SiteProfile) -> ArticleRecord:

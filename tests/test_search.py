@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Unpack
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_archive_support import record, store
 
 from monitor.archive import Archive, MatchRow
-from monitor.archive.search import FilterArgs
+from monitor.archive.filters import ArticleFilter
 from monitor.config import Config
 from monitor.errors import InputError
 from monitor.ingest import FetchedPage, ingest_page
@@ -45,9 +45,9 @@ def add(archive: Archive, article_id: int, **fields: object) -> None:
 
 
 def ids(
-    archive: Archive, text: str, *, limit: int = 20, offset: int = 0, **filters: Unpack[FilterArgs]
+    archive: Archive, text: str, *, limit: int = 20, offset: int = 0, **filters: Any
 ) -> list[int]:
-    hits = search_archive(archive, text, limit=limit, offset=offset, **filters)
+    hits = search_archive(archive, text, ArticleFilter.of(**filters), limit=limit, offset=offset)
     return [hit.article_id for hit in hits]
 
 
@@ -195,14 +195,14 @@ def test_rule_filter_over_real_pages(tmp_path: Path, config: Config) -> None:
     "filters",
     [{"since": "yesterday"}, {"until": "2025-13-01"}, {"since": "2025-03-01T10:00:00"}],
 )
-def test_bad_date_is_an_input_error(archive: Archive, filters: FilterArgs) -> None:
+def test_bad_date_is_an_input_error(archive: Archive, filters: dict[str, str]) -> None:
     with pytest.raises(InputError, match=r"--(since|until)"):
-        search_archive(archive, "công an", **filters)
+        search_archive(archive, "công an", ArticleFilter.of(**filters))
 
 
 def test_until_before_since_is_an_input_error(archive: Archive) -> None:
     with pytest.raises(InputError, match="before"):
-        search_archive(archive, "công an", since="2025-03-02", until="2025-03-01")
+        search_archive(archive, "công an", ArticleFilter.of(since="2025-03-02", until="2025-03-01"))
 
 
 # --- order -----------------------------------------------------------------------------------

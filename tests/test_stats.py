@@ -10,13 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from cli_support import Result, invoke
 from test_archive_support import record, store
 
-from monitor.archive import Archive, MatchRow
+from monitor.archive import Archive, ArticleFilter, MatchRow
 from monitor.cli.stats_command import render
 from monitor.stats import period_keys, report, sparkline
 
-MONITOR = str(Path(sys.executable).parent / "monitor")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # id: (section, published_at, rules that matched, on_topic)
@@ -42,20 +42,10 @@ def database(tmp_path: Path) -> Path:
     return path
 
 
-def monitor(
-    database: Path, *args: str, python: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def monitor(capsys: pytest.CaptureFixture[str], database: Path, *args: str) -> Result[str]:
     config = database.with_name("monitor.toml")
     config.write_text(f"[database]\npath = {json.dumps(str(database))}\n", encoding="utf-8")
-    command = [MONITOR, "--config", str(config), "stats", *args]
-    if python is not None:  # run the command's entry point after ``python`` (a setup line)
-        command = [
-            sys.executable,
-            "-c",
-            f"{python}\nfrom monitor.cli import main; main()",
-            *command[1:],
-        ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return invoke(capsys, "--config", str(config), "stats", *args)
 
 
 def test_articles_per_month_with_gaps_as_zeros(database: Path) -> None:
@@ -70,7 +60,7 @@ def test_articles_per_month_with_gaps_as_zeros(database: Path) -> None:
 
 def test_weeks_are_named_by_their_monday_in_vietnam_time(database: Path) -> None:
     with Archive.open(database) as archive:
-        periods = report(archive, "week", date(2025, 3, 1))["periods"]
+        periods = report(archive, "week", ArticleFilter(since=date(2025, 3, 1)))["periods"]
     assert [(p["period"], p["articles"]) for p in periods] == [
         ("2025-02-24", 1),  # Saturday 1 March 00:10 (+07:00) is in the week of 24 February
         ("2025-03-03", 0),
@@ -97,7 +87,7 @@ def test_sections_rules_and_on_topic_share(database: Path) -> None:
 
 def test_since_leaves_older_articles_out(database: Path) -> None:
     with Archive.open(database) as archive:
-        stats = report(archive, "month", date(2025, 3, 16))
+        stats = report(archive, "month", ArticleFilter(since=date(2025, 3, 16)))
     assert (stats["articles"], stats["rules"], stats["section_count"]) == (2, [], 2)
 
 
@@ -154,8 +144,18 @@ def test_tables_show_the_sparkline_and_the_share(database: Path) -> None:
     assert lines[-1] == "no crawl runs"
 
 
-def test_json_shape(database: Path) -> None:
-    result = monitor(database, "--json", "--by", "week")
+def test_filter_options_select_the_articles_counted(
+    capsys: pytest.CaptureFixture[str], database: Path
+) -> None:
+    result = monitor(capsys, database, "--json", "--section", "vu-an", "--until", "2025-03-15")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert (stats["articles"], stats["sections"]) == (1, [{"section": "vu-an", "articles": 1}])
+    assert stats["rules"] == [{"rule": "khac", "articles": 1}]
+
+
+def test_json_shape(capsys: pytest.CaptureFixture[str], database: Path) -> None:
+    result = monitor(capsys, database, "--json", "--by", "week")
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
     assert set(stats) == {
@@ -172,9 +172,9 @@ def test_json_shape(database: Path) -> None:
     assert set(stats["on_topic"]) == {"articles", "share", "sparkline"}
 
 
-def test_plot_writes_a_png(database: Path) -> None:
+def test_plot_writes_a_png(capsys: pytest.CaptureFixture[str], database: Path) -> None:
     chart = database.with_name("chart.png")
-    result = monitor(database, "--plot", str(chart))
+    result = monitor(capsys, database, "--plot", str(chart))
     assert result.returncode == 0, result.stderr
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
     assert chart.stat().st_size > 10_000
@@ -182,8 +182,13 @@ def test_plot_writes_a_png(database: Path) -> None:
 
 
 def test_plot_without_matplotlib_says_how_to_install_it(database: Path) -> None:
-    no_matplotlib = "import sys; sys.modules['matplotlib'] = None  # as if not installed"
-    result = monitor(database, "--plot", "chart.png", python=no_matplotlib)
+    """In a fresh process, where matplotlib can be made missing before anything imports it."""
+    config = database.with_name("monitor.toml")
+    config.write_text(f"[database]\npath = {json.dumps(str(database))}\n", encoding="utf-8")
+    setup = "import sys; sys.modules['matplotlib'] = None  # as if not installed"
+    command = [sys.executable, "-c", f"{setup}\nfrom monitor.cli import main; main()"]
+    command += ["--config", str(config), "stats", "--plot", "chart.png"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "monitor: --plot needs matplotlib, an optional extra: pip install '.[plot]'"

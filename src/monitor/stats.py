@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.archive import Archive, Period
+from monitor.archive import Archive, ArticleFilter, Period
 from monitor.errors import InputError
 
 SPARK_LEVELS = "▁▂▃▄▅▆▇█"
@@ -67,15 +67,17 @@ def fill_periods(
     ]
 
 
-def report(archive: Archive, by: Period, since: date | None) -> dict[str, Any]:
-    """Every figure ``monitor stats`` shows, as JSON-ready data."""
-    figures = archive.stats_figures(by, since, top=TOP_SECTIONS)
+def report(archive: Archive, by: Period, filters: ArticleFilter | None = None) -> dict[str, Any]:
+    """Every figure ``monitor stats`` shows, as JSON-ready data, for the articles ``filters``
+    select (all by default)."""
+    filters = filters or ArticleFilter()
+    figures = archive.stats_figures(by, filters, top=TOP_SECTIONS)
     periods = fill_periods(figures["periods"], by, ("articles", "on_topic"))
     articles = sum(period["articles"] for period in periods)
     on_topic = sum(period["on_topic"] for period in periods)
     return {
         "by": by,
-        "since": since.isoformat() if since else None,
+        "since": filters.since.isoformat() if filters.since else None,
         "articles": articles,
         "periods": periods,
         "sparkline": sparkline([period["articles"] for period in periods]),

@@ -13,7 +13,8 @@ Everything else reads and writes through ``Archive``; every SQL string lives in 
     runs.py         crawl runs and their figures
     state.py        HTTP validators and crawl state
     discovery.py    discovery hints, what each entry point yielded per run, id coverage
-    selection.py    articles selected by date, section, rule, on-topic; read in batches (export)
+    filters.py      ArticleFilter: the one selection by date, section, rule, on-topic
+    selection.py    the selected articles read in batches (export)
     stats.py        articles per period, section and rule; crawl runs per period (stats)
     bulk.py         many new records at once (benchmark archives, imports)
     search.py       ranked full-text search (BM25, filters) and the LIKE scan it is compared with
@@ -35,11 +36,12 @@ from monitor.archive.alerts import AlertStatus, MatchRow
 from monitor.archive.archive import Archive
 from monitor.archive.articles import StoreOutcome, content_hash
 from monitor.archive.discovery import EntryKind, EntryYield
+from monitor.archive.filters import ArticleFilter
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
 from monitor.archive.raw import RawPage
 from monitor.archive.rows import RUN_FIGURES, Run, RunFigures
 from monitor.archive.runs import RunMode, RunOutcome
-from monitor.archive.selection import SELECTED_KEYS, ArticleFilter
+from monitor.archive.selection import SELECTED_KEYS
 from monitor.archive.stats import Period
 from monitor.clock import VN_TZ  # re-exported: callers' day bounds are Vietnam days
 

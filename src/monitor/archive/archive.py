@@ -17,7 +17,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import Any, Self
 
 from sqlite_utils import Database
 
@@ -38,6 +38,7 @@ from monitor.archive.articles import StoreOutcome
 from monitor.archive.bulk import insert_new_records
 from monitor.archive.connection import open_database
 from monitor.archive.discovery import EntryYield
+from monitor.archive.filters import ArticleFilter
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw import RawPage
 from monitor.archive.rows import (
@@ -53,8 +54,8 @@ from monitor.archive.rows import (
     StoredMatch,
 )
 from monitor.archive.runs import RunMode, RunOutcome
-from monitor.archive.search import FilterArgs, FtsQuery, SearchFilters
-from monitor.archive.selection import ArticleFilter, article_batch, count_articles
+from monitor.archive.search import FtsQuery
+from monitor.archive.selection import article_batch, count_articles
 from monitor.archive.stats import Period, stats_figures
 from monitor.archive.timestamps import to_archive_time
 from monitor.archive.transaction import write_transaction
@@ -216,22 +217,25 @@ class Archive:
             return fts.search_ids(self._db, query_fts, folded=folded, limit=limit)
 
     def search(
-        self, query: FtsQuery, *, limit: int = 20, offset: int = 0, **filters: Unpack[FilterArgs]
+        self,
+        query: FtsQuery,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filters: ArticleFilter | None = None,
     ) -> list[dict[str, Any]]:
         """Articles matching a compiled query, ranked by BM25 (title > lead > body), newest
-        first on ties; filters: since, until, section, rule, on_topic (see ``search``)."""
-        chosen = SearchFilters.of(**filters)
+        first on ties, among those ``filters`` select (all by default; see ``search``)."""
         with self._reading("search"):
-            return ranked_search.search(self._db, query, chosen, limit, offset)
+            return ranked_search.search(self._db, query, filters or ArticleFilter(), limit, offset)
 
     def like_search(
-        self, phrases: Sequence[str], *, limit: int = 20, **filters: Unpack[FilterArgs]
+        self, phrases: Sequence[str], *, limit: int = 20, filters: ArticleFilter | None = None
     ) -> list[dict[str, Any]]:
         """Articles holding every phrase, by a LIKE scan: title hits, then newest, first (the
         baseline bench_search compares with; see ``search.like_search``)."""
-        chosen = SearchFilters.of(**filters)
         with self._reading("scan articles"):
-            return ranked_search.like_search(self._db, phrases, chosen, limit)
+            return ranked_search.like_search(self._db, phrases, filters or ArticleFilter(), limit)
 
     def discovery_hint(self, article_id: int) -> DiscoveryHint | None:
         """The first hint an entry point gave of the article (``None``: none kept)."""
@@ -465,10 +469,13 @@ class Archive:
         with self._reading("count articles"):
             return count_articles(self._db, filters or ArticleFilter())
 
-    def stats_figures(self, by: Period, since: date | None, top: int = 10) -> dict[str, Any]:
-        """Articles per period, section (``top``) and rule; crawl runs per period (``stats``)."""
+    def stats_figures(
+        self, by: Period, filters: ArticleFilter | None = None, top: int = 10
+    ) -> dict[str, Any]:
+        """Articles ``filters`` select per period, section (``top``) and rule; crawl runs per
+        period in its date range (``stats``)."""
         with self._reading("read statistics"):
-            return stats_figures(self._db, by, since, top)
+            return stats_figures(self._db, by, filters or ArticleFilter(), top)
 
     def bulk_load(
         self, records: Iterable[ArticleRecord], *, seen_at: str, chunk: int = 5000

@@ -7,13 +7,8 @@ The MATCH expressions come from ``monitor.search.query.compile_query`` (anything
 Ranking is BM25 with the title weighted above the lead above the body (``fts.WEIGHTS``:
 10, 3, 1 for both a field's syllables and its pairs; with two expressions, the sum of both),
 best first; ties go to the newest article (``published_at DESC``, then the higher id).
-Filters, all optional:
-
-- ``since`` / ``until``: ``YYYY-MM-DD`` (the whole day, Vietnam time) or an ISO 8601 time with
-  an offset; both bounds are inclusive. Compared as text with ``published_at`` (+07:00).
-- ``section``: that section and its subsections (``vu-an`` also selects ``vu-an/canh-giac``).
-- ``rule``: only articles with a row in ``matches`` for that rule.
-- ``on_topic``: only articles marked on topic.
+Filters: one ``monitor.archive.filters.ArticleFilter`` (date or time bounds, section, rule,
+on-topic), rendered here in the index-friendly form.
 
 Every filter is a condition on the FTS table's rowid, so BM25 is computed for the matches
 that pass them only: the date range bounds the rowids (FTS5 seeks to it), the section,
@@ -28,26 +23,15 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
+from monitor.archive.filters import ArticleFilter
 from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE, WEIGHTS
-from monitor.clock import VN_TZ
 from monitor.errors import InputError
 
 RESULT_KEYS = ("article_id", "title", "lead", "body", "section", "published_at", "url", "score")
-
-
-class FilterArgs(TypedDict, total=False):
-    """The filters as keyword arguments (``Archive.search``, ``search_archive``)."""
-
-    since: str | None
-    until: str | None
-    section: str | None
-    rule: str | None
-    on_topic: bool
 
 
 class FtsQuery(Protocol):
@@ -60,59 +44,8 @@ class FtsQuery(Protocol):
     def folded(self) -> str | None: ...
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    """Filters in the archive's form: ``since``/``before`` are +07:00 times (before: exclusive)."""
-
-    since: str | None = None
-    before: str | None = None
-    section: str | None = None
-    rule: str | None = None
-    on_topic: bool = False
-
-    @classmethod
-    def of(
-        cls,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-        section: str | None = None,
-        rule: str | None = None,
-        on_topic: bool = False,
-    ) -> SearchFilters:
-        """Filters from what a user gives (dates or times; see the module docstring)."""
-        start = _moment(since, "since") if since else None
-        end = _moment(until, "until", end_of_day=True) if until else None
-        if start and end and end <= start:
-            raise InputError(f"--until {until} is before --since {since}")
-        section = section.strip("/") if section else None
-        return cls(_iso(start), _iso(end), section or None, rule or None, on_topic)
-
-
-def _moment(text: str, name: str, *, end_of_day: bool = False) -> datetime:
-    """A bound as a time: a date's start (or, for ``until``, the next day's start)."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day + timedelta(days=int(end_of_day)), time(), VN_TZ)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--{name}: not a date (YYYY-MM-DD) or an ISO time: {text!r}") from None
-    if moment.utcoffset() is None:
-        raise InputError(f"--{name}: a time needs an offset (+07:00): {text!r}")
-    moment = moment.astimezone(VN_TZ).replace(microsecond=0)
-    return moment + timedelta(seconds=1) if end_of_day else moment  # inclusive to the second
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
-
-
 def search(
-    db: Database, query: FtsQuery, filters: SearchFilters, limit: int, offset: int
+    db: Database, query: FtsQuery, filters: ArticleFilter, limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """The matching articles, best first (see the module docstring); ``score`` is -BM25."""
     if limit < 1 or offset < 0:
@@ -263,7 +196,7 @@ class _IdRange:
     exact: bool  # no article outside the date range has an id between low and high
 
 
-def _id_range(db: Database, filters: SearchFilters, *, verify: bool) -> _IdRange | None:
+def _id_range(db: Database, filters: ArticleFilter, *, verify: bool) -> _IdRange | None:
     """The lowest and highest id of the articles published in the date range, read from the
     date index (one scan of the range); ``None`` when no article is in it.
 
@@ -274,7 +207,7 @@ def _id_range(db: Database, filters: SearchFilters, *, verify: bool) -> _IdRange
     filters. With a section or on-topic filter the dates join that id set anyway, so
     ``verify`` is off there.
     """
-    if not (filters.since or filters.before):
+    if filters.window() == (None, None):
         return _IdRange(None, None, exact=True)
     window, params = _date_window(filters)
     low, high = db.execute(
@@ -294,21 +227,22 @@ def _id_range(db: Database, filters: SearchFilters, *, verify: bool) -> _IdRange
     return _IdRange(low, high, exact=not strays)
 
 
-def _date_window(filters: SearchFilters) -> tuple[str, dict[str, str]]:
+def _date_window(filters: ArticleFilter) -> tuple[str, dict[str, str]]:
     """The date range as a condition on ``published_at`` (fixed text) and its parameters."""
-    bounds = {"since": filters.since, "before": filters.before}
+    bounds = dict(zip(("since", "before"), filters.window(), strict=True))
     clauses = {"since": "published_at >= :since", "before": "published_at < :before"}
     given = {name: value for name, value in bounds.items() if value}
     return " AND ".join(clauses[name] for name in given), given
 
 
-def _article_clauses(filters: SearchFilters, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
+def _article_clauses(filters: ArticleFilter, *, dates: bool) -> tuple[list[str], dict[str, Any]]:
     """The filters on the article row: conditions on ``articles AS a`` (fixed text) and their
     parameters; ``dates``: the date range is among them. The section is a range of the
     (section, published_at) index: the section itself, or ``section/…`` up to ``section0``
     (``0`` follows ``/``)."""
     clauses = []
     params: dict[str, Any] = {}
+    start, before = filters.window()
     if filters.section:
         clauses.append(
             "(a.section = :section OR (a.section >= :prefix AND a.section < :prefix_end))"
@@ -318,17 +252,17 @@ def _article_clauses(filters: SearchFilters, *, dates: bool) -> tuple[list[str],
         )
     if filters.on_topic:
         clauses.append("a.on_topic = 1")
-    if dates and filters.since:
+    if dates and start:
         clauses.append("a.published_at >= :since")
-        params["since"] = filters.since
-    if dates and filters.before:
+        params["since"] = start
+    if dates and before:
         clauses.append("a.published_at < :before")
-        params["before"] = filters.before
+        params["before"] = before
     return clauses, params
 
 
 def like_search(
-    db: Database, phrases: Sequence[str], filters: SearchFilters, limit: int
+    db: Database, phrases: Sequence[str], filters: ArticleFilter, limit: int
 ) -> list[dict[str, Any]]:
     """A plain LIKE scan, the baseline the benchmark compares FTS with: articles holding every
     phrase in title, lead or body (LIKE folds ASCII case only, and no accents), those with

@@ -8,12 +8,11 @@ fills the gaps. Reparse runs are not crawls and are left out of the run figures.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from monitor.archive.selection import day_start
+from monitor.archive.filters import ArticleFilter, where
 
 Period = Literal["week", "month"]
 
@@ -25,36 +24,43 @@ def period_of(column: str, by: Period) -> str:
     return f"date(substr({column}, 1, 10), 'weekday 0', '-6 days')"
 
 
-def stats_figures(db: Database, by: Period, since: date | None, top: int) -> dict[str, Any]:
+def stats_figures(db: Database, by: Period, filters: ArticleFilter, top: int) -> dict[str, Any]:
     """Every figure at once: periods, sections (the ``top`` largest), sections (how many),
-    rules and runs; ``since`` keeps articles published, and runs started, on or after it."""
-    start = day_start(since) if since else ""
+    rules and runs; the articles are those ``filters`` select, the runs those started in its
+    date range (section, rule and on-topic flag do not apply to runs)."""
+    clause, args = where(filters)
     return {
         "periods": _rows(
             db,
-            f"SELECT {period_of('published_at', by)} AS period, COUNT(*) AS articles,"
-            " SUM(on_topic) AS on_topic FROM articles WHERE published_at >= ?"
+            f"SELECT {period_of('a.published_at', by)} AS period, COUNT(*) AS articles,"
+            f" SUM(a.on_topic) AS on_topic FROM articles a {clause}"
             " GROUP BY period ORDER BY period",
-            (start,),
+            args,
         ),
         "sections": _rows(
             db,
-            "SELECT section, COUNT(*) AS articles FROM articles WHERE published_at >= ?"
-            " GROUP BY section ORDER BY articles DESC, section LIMIT ?",
-            (start, top),
+            f"SELECT a.section, COUNT(*) AS articles FROM articles a {clause}"
+            " GROUP BY a.section ORDER BY articles DESC, a.section LIMIT ?",
+            [*args, top],
         ),
         "section_count": db.execute(
-            "SELECT COUNT(DISTINCT section) FROM articles WHERE published_at >= ?", (start,)
+            f"SELECT COUNT(DISTINCT a.section) FROM articles a {clause}", args
         ).fetchone()[0],
         "rules": _rows(
             db,
             "SELECT m.rule, COUNT(DISTINCT m.article_id) AS articles FROM matches m"
-            " JOIN articles a USING (article_id) WHERE a.published_at >= ?"
+            f" JOIN articles a USING (article_id) {clause}"
             " GROUP BY m.rule ORDER BY articles DESC, m.rule",
-            (start,),
+            args,
         ),
-        "runs": _rows(db, _RUNS.format(period=period_of("started_at", by)), (start,)),
+        "runs": _rows(db, _RUNS.format(period=period_of("started_at", by)), _run_window(filters)),
     }
+
+
+def _run_window(filters: ArticleFilter) -> list[str]:
+    """The filter's date range as the bounds of ``started_at`` (open ends: "" and "~")."""
+    start, before = filters.window()
+    return [start or "", before or "~"]
 
 
 _RUNS = """
@@ -63,12 +69,12 @@ SELECT {period} AS period, COUNT(*) AS runs,
     SUM(outcome = 'timeout') AS timeout, SUM(outcome = 'interrupted') AS interrupted,
     SUM(new) AS new, SUM(http_errors) AS http_errors, SUM(fetch_errors) AS fetch_errors,
     SUM(quarantined) AS quarantined
-FROM crawl_runs WHERE mode != 'reparse' AND started_at >= ?
+FROM crawl_runs WHERE mode != 'reparse' AND started_at >= ? AND started_at < ?
 GROUP BY period ORDER BY period
 """
 
 
-def _rows(db: Database, sql: str, parameters: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _rows(db: Database, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
     cursor = db.execute(sql, parameters)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]

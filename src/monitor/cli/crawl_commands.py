@@ -11,8 +11,9 @@ import click
 from monitor.alert import build_senders, deliver_locked
 from monitor.archive import Archive
 from monitor.cli.context import AppContext
+from monitor.cli.options import DATE
 from monitor.crawl import CrawlResult, Event, fallback_note, run_crawl, summary
-from monitor.errors import FetchError, InputError
+from monitor.errors import FetchError
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
 from monitor.reparse import reparse_archive
@@ -21,12 +22,13 @@ from monitor.reparse import reparse_archive
 @click.command("crawl")
 @click.option(
     "--since",
+    type=DATE,
     metavar="DATE",
     help="Backfill: walk listings back until articles are older than DATE (YYYY-MM-DD). "
     "An interrupted backfill resumes where it stopped.",
 )
 @click.pass_obj
-def crawl_command(app: AppContext, since: str | None) -> None:
+def crawl_command(app: AppContext, since: date | None) -> None:
     """Crawl once now: new articles from the feeds, listings and tag pages into the archive,
     then match them against the rules and deliver the alerts.
 
@@ -35,10 +37,9 @@ def crawl_command(app: AppContext, since: str | None) -> None:
       monitor crawl                      # one incremental run
       monitor crawl --since 2024-01-01   # backfill, with progress; Ctrl-C and rerun to resume
     """
-    since_date = _date(since) if since else None
-    progress = BackfillProgress(since_date) if since_date else None
+    progress = BackfillProgress(since) if since else None
     result = run_crawl(
-        app.config, app.config_path, since=since_date, on_event=progress or (lambda e: None)
+        app.config, app.config_path, since=since, on_event=progress or (lambda e: None)
     )
     if progress:
         progress.close()
@@ -72,13 +73,6 @@ def _match_after(app: AppContext) -> None:
         click.echo(f"alerts: {delivered.sent} sent{failures}")
     for error in delivered.errors:  # one line each, secrets already redacted; retried later
         click.echo(f"monitor: alert delivery: {error}", err=True)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--since: not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 def _exit_for(result: CrawlResult) -> None:

@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,6 +15,7 @@ import click
 
 from monitor.archive import Archive, ArticleFilter
 from monitor.cli.context import AppContext
+from monitor.cli.options import filter_options
 from monitor.errors import InputError
 from monitor.export import WRITERS, ExportFormat
 
@@ -24,11 +24,7 @@ from monitor.export import WRITERS, ExportFormat
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True, help="Output format."
 )
-@click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
-@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
-@click.option("--section", metavar="S", help="Only section S and the sections below it.")
-@click.option("--rule", metavar="NAME", help="Only articles the rule NAME matched.")
-@click.option("--on-topic", is_flag=True, help="Only articles marked on-topic.")
+@filter_options
 @click.option(
     "--output",
     "-o",
@@ -37,7 +33,7 @@ from monitor.export import WRITERS, ExportFormat
 )
 @click.pass_obj
 def export_command(
-    app: AppContext, /, fmt: ExportFormat, output: Path | None, **selection: Any
+    app: AppContext, /, fmt: ExportFormat, output: Path | None, filters: ArticleFilter
 ) -> None:
     """Export archived articles, oldest first, in constant memory.
 
@@ -50,7 +46,6 @@ def export_command(
       monitor export --format csv --since 2025-01-01 --output articles.csv
       monitor export --format jsonl --rule dan-van --on-topic | jq -r .title
     """
-    filters = article_filter(**selection)
     with Archive.open(app.config.database.path, readonly=True) as archive:
         articles: Iterable[dict[str, Any]] = archive.iter_articles(filters)
         if sys.stderr.isatty():
@@ -59,32 +54,6 @@ def export_command(
             count = WRITERS[fmt](articles, out)
     where = f" to {output}" if output else ""
     click.echo(f"exported {count} articles ({fmt}){where}", err=True)
-
-
-def article_filter(
-    since: str | None, until: str | None, section: str | None, rule: str | None, on_topic: bool
-) -> ArticleFilter:
-    """The selection the options ask for (dates checked: YYYY-MM-DD, in order)."""
-    filters = ArticleFilter(
-        since=parse_date(since, "--since"),
-        until=parse_date(until, "--until"),
-        section=section,
-        rule=rule,
-        on_topic=on_topic,
-    )
-    if filters.since and filters.until and filters.until < filters.since:
-        raise InputError(f"--until {until} is before --since {since}")
-    return filters
-
-
-def parse_date(text: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value as a date (None when not given)."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 @contextmanager

@@ -4,32 +4,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import click
 
 from monitor.archive import Archive
+from monitor.archive.filters import day_start
 from monitor.cli.context import AppContext
-from monitor.clock import VN_TZ
+from monitor.cli.options import DATE
 from monitor.errors import InputError
 from monitor.match import Matcher
 from monitor.match.apply import backtest, match_new_articles, rematch_since
 
 
-def _since_iso(text: str, option: str) -> str:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: not a date in the form YYYY-MM-DD: {text!r}") from None
-    return datetime.combine(day, time(), VN_TZ).isoformat()
-
-
 @click.command("match")
-@click.option("--since", metavar="DATE", help="Also re-match articles published since DATE.")
+@click.option(
+    "--since", type=DATE, metavar="DATE", help="Also re-match articles published since DATE."
+)
 @click.option("--all", "everything", is_flag=True, help="Also re-match every archived article.")
 @click.pass_obj
-def match_command(app: AppContext, since: str | None, everything: bool) -> None:
+def match_command(app: AppContext, since: date | None, everything: bool) -> None:
     """Match new and edited articles against the rules and queue their alerts.
 
     Runs by itself after every crawl. Adding or editing a rule never re-alerts old articles
@@ -44,7 +39,7 @@ def match_command(app: AppContext, since: str | None, everything: bool) -> None:
     config = app.config
     with Archive.open(config.database.path) as archive:
         if since or everything:
-            rematch_since(archive, _since_iso(since, "--since") if since else None)
+            rematch_since(archive, day_start(since) if since else None)
         summary = match_new_articles(
             archive, config.rules, Matcher(config.rules), max_age_days=config.alerts.max_age_days
         )
@@ -69,10 +64,12 @@ def rules_group() -> None:
 @click.option(
     "--file", "file", type=click.Path(path_type=Path, dir_okay=False), help="Match a text file."
 )
-@click.option("--since", metavar="DATE", help="Back-test the archive: articles since DATE.")
+@click.option(
+    "--since", type=DATE, metavar="DATE", help="Back-test the archive: articles since DATE."
+)
 @click.pass_obj
 def rules_test_command(
-    app: AppContext, text: str | None, file: Path | None, since: str | None
+    app: AppContext, text: str | None, file: Path | None, since: date | None
 ) -> None:
     """Print what the rules match, as JSON: [{rule, keyword, field, start, end, snippet}].
 
@@ -89,7 +86,7 @@ def rules_test_command(
         raise InputError("give exactly one of --text, --file, --since")
     matcher = Matcher(app.config.rules)
     if since is not None:
-        _backtest(app, matcher, _since_iso(since, "--since"))
+        _backtest(app, matcher, day_start(since))
         return
     body = text if text is not None else _read_text(file)
     hits = matcher.match({"body": body})

@@ -7,13 +7,12 @@ import io
 import json
 import textwrap
 from dataclasses import asdict
-from typing import Unpack
 
 import click
 
-from monitor.archive import Archive
-from monitor.archive.search import FilterArgs
+from monitor.archive import Archive, ArticleFilter
 from monitor.cli.context import AppContext
+from monitor.cli.options import filter_options
 from monitor.search.engine import SearchHit, search_archive
 
 WIDTH = 100
@@ -23,11 +22,7 @@ CSV_COLUMNS = ("article_id", "published_at", "section", "title", "url", "score",
 
 @click.command("search")
 @click.argument("query")
-@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Published on or before DATE (the whole day).")
-@click.option("--section", metavar="S", help="Section S and its subsections (vu-an: vu-an/…).")
-@click.option("--rule", metavar="NAME", help="Only articles that rule NAME matched.")
-@click.option("--on-topic", is_flag=True, help="Only articles marked on topic.")
+@filter_options
 @click.option(
     "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most N."
 )
@@ -42,9 +37,8 @@ CSV_COLUMNS = ("article_id", "published_at", "section", "title", "url", "score",
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_obj
 def search_command(
-    app: AppContext, /, query: str, limit: int, output: str, as_json: bool,
-    **filters: Unpack[FilterArgs],
-) -> None:  # fmt: skip
+    app: AppContext, /, query: str, limit: int, output: str, as_json: bool, filters: ArticleFilter
+) -> None:
     """Search the archive, best matches first (title counts most, then lead, then body).
 
     Words typed together are one phrase ("dân vận" never means "dân" here and "vận" there);
@@ -59,7 +53,7 @@ def search_command(
       monitor search "công an, ma túy" --section vu-an --limit 50 --format csv > ket-qua.csv
     """
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        hits = search_archive(archive, query, limit=limit, **filters)
+        hits = search_archive(archive, query, filters, limit=limit)
     output = "json" if as_json else output
     if output == "json":
         click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))

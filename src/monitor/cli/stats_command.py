@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from monitor import stats
-from monitor.archive import Archive, Period
+from monitor.archive import Archive, ArticleFilter, Period
 from monitor.cli.context import AppContext
-from monitor.cli.export_command import parse_date
+from monitor.cli.options import filter_options
 
 _HEALTH_COLUMNS = (  # (heading, key)
     ("runs", "runs"),
@@ -35,7 +35,7 @@ _HEALTH_COLUMNS = (  # (heading, key)
     show_default=True,
     help="Count per calendar month, or per ISO week (named by its Monday).",
 )
-@click.option("--since", metavar="DATE", help="Only articles published (runs started) since.")
+@filter_options
 @click.option(
     "--plot",
     "plot_path",
@@ -46,11 +46,12 @@ _HEALTH_COLUMNS = (  # (heading, key)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_obj
 def stats_command(
-    app: AppContext, by: Period, since: str | None, plot_path: Path | None, as_json: bool
+    app: AppContext, by: Period, plot_path: Path | None, as_json: bool, filters: ArticleFilter
 ) -> None:
     """Articles per week or month (with a sparkline), per section (top 10) and per rule; the
     on-topic share; crawl health per period (runs ok / failed / timeout, HTTP errors,
-    quarantined pages).
+    quarantined pages). The filters select the articles counted; the runs counted are those
+    started in the --since/--until range.
 
     \b
     Examples:
@@ -58,9 +59,8 @@ def stats_command(
       monitor stats --by week --since 2025-01-01 --plot weekly.png
       monitor stats --json | jq .on_topic
     """
-    since_date = parse_date(since, "--since")
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        figures = stats.report(archive, by, since_date)
+        figures = stats.report(archive, by, filters)
     if plot_path is not None:
         stats.plot(figures, plot_path)
     if as_json:

@@ -1,6 +1,7 @@
 """Searching the archive: compile the query, run it, and show each hit's sentence, highlighted.
 
-    hits = search_archive(archive, '"Thủ Đức" OR "thu duc" -"giao thông"', since="2025-03-01")
+    recent = ArticleFilter(since=date(2025, 3, 1))
+    hits = search_archive(archive, '"Thủ Đức" OR "thu duc" -"giao thông"', recent)
     hits[0].snippet          # '… Công an «Thủ Đức» ra quân …' (for a terminal, CSV, JSON)
     hits[0].highlight        # the same snippet unmarked, with the match's offsets (for <mark>)
 
@@ -17,10 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Unpack
+from typing import Any
 
-from monitor.archive import Archive
-from monitor.archive.search import FilterArgs
+from monitor.archive import Archive, ArticleFilter
 from monitor.match.sentences import around, sentence_spans, window_bounds
 from monitor.search.query import compile_query, is_folded, syllables
 from monitor.text import fold, matching_form
@@ -70,12 +70,17 @@ class SearchHit:
 
 
 def search_archive(
-    archive: Archive, text: str, *, limit: int = 20, offset: int = 0, **filters: Unpack[FilterArgs]
+    archive: Archive,
+    text: str,
+    filters: ArticleFilter | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
 ) -> list[SearchHit]:
-    """Search ``archive`` for what the user typed; ``InputError`` for an unusable query or
-    filter. Filters: since, until (YYYY-MM-DD or ISO time), section, rule, on_topic."""
+    """Search ``archive`` for what the user typed among the articles ``filters`` select (all
+    by default); ``InputError`` for an unusable query."""
     compiled = compile_query(text)
-    rows = archive.search(compiled, limit=limit, offset=offset, **filters)
+    rows = archive.search(compiled, limit=limit, offset=offset, filters=filters)
     return [_hit(row, compiled.terms) for row in rows]
 
 

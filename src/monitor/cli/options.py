@@ -1,0 +1,78 @@
+"""Options several commands share: the day type, and the article filter's five options.
+
+``DATE`` reads ``YYYY-MM-DD`` into a ``datetime.date``; anything else is an ``InputError``, so
+it ends as one line on stderr and exit 2 like every other bad input (click's own usage errors
+print the usage first). ``filter_options`` adds ``--since/--until/--section/--rule/--on-topic``
+to a command and hands it one ``ArticleFilter`` as ``filters``:
+
+    @click.command("export")
+    @filter_options
+    def export_command(app: AppContext, /, filters: ArticleFilter) -> None: ...
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+from monitor.archive import ArticleFilter
+from monitor.errors import InputError
+
+Result = TypeVar("Result")
+
+
+class DayType(click.ParamType[date, Any]):
+    """A day written ``YYYY-MM-DD``."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            option = param.opts[0] if param is not None and param.opts else "date"
+            raise InputError(f"{option}: not a date in the form YYYY-MM-DD: {value!r}") from None
+
+
+DATE = DayType()
+
+_FILTER_OPTIONS = (
+    click.option(
+        "--since", type=DATE, metavar="DATE", help="Published on or after DATE (YYYY-MM-DD)."
+    ),
+    click.option(
+        "--until", type=DATE, metavar="DATE", help="Published on or before DATE (the whole day)."
+    ),
+    click.option("--section", metavar="S", help="Section S and its subsections (vu-an: vu-an/…)."),
+    click.option("--rule", metavar="NAME", help="Only articles that rule NAME matched."),
+    click.option("--on-topic", is_flag=True, help="Only articles marked on topic."),
+)
+
+
+def filter_options(command: Callable[..., Result]) -> Callable[..., Result]:
+    """``command`` with the five filter options, called with ``filters=ArticleFilter(…)``
+    (an ``InputError`` when ``--until`` is before ``--since``)."""
+
+    @functools.wraps(command)
+    def with_filter(
+        *args: Any,
+        since: date | None,
+        until: date | None,
+        section: str | None,
+        rule: str | None,
+        on_topic: bool,
+        **kwargs: Any,
+    ) -> Result:
+        filters = ArticleFilter(since, until, section, rule, on_topic)
+        return command(*args, filters=filters, **kwargs)
+
+    decorated: Callable[..., Result] = with_filter
+    for option in reversed(_FILTER_OPTIONS):
+        decorated = option(decorated)
+    return decorated
