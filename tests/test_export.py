@@ -133,7 +133,7 @@ def test_filters_select_articles(
     database: Path, filters: ArticleFilter, expected: list[int]
 ) -> None:
     with Archive.open(database) as archive:
-        assert [a["article_id"] for a in archive.iter_articles(filters)] == expected
+        assert [a.article_id for a in archive.iter_articles(filters)] == expected
         assert archive.count_articles(filters) == len(expected)
 
 
@@ -199,7 +199,7 @@ def test_batches_cover_articles_sharing_a_publication_time_exactly_once(tmp_path
     same_time = [replace(record(n), published_at="2025-05-05T08:00:00+07:00") for n in range(10)]
     with Archive.open(tmp_path / "a.db") as archive:
         archive.bulk_load(same_time, seen_at=SEEN)
-        ids = [a["article_id"] for a in archive.iter_articles(batch=3)]
+        ids = [a.article_id for a in archive.iter_articles(batch=3)]
     assert ids == list(range(10))
 
 

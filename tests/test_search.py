@@ -336,4 +336,4 @@ def test_ten_thousand_characters_are_refused(archive: Archive) -> None:
 
 def test_compiled_query_runs_as_given(archive: Archive) -> None:
     add(archive, 1, title="Công an Thủ Đức")
-    assert [row["article_id"] for row in archive.search(compile_query("thu duc"))] == [1]
+    assert [row.article_id for row in archive.search(compile_query("thu duc"))] == [1]

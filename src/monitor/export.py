@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, TextIO
+
+from monitor.archive.rows import SelectedArticle
 
 ExportFormat = Literal["csv", "jsonl"]
 
@@ -28,14 +30,14 @@ COLUMNS = (
 )  # fmt: skip
 LIST_SEPARATOR = "; "
 
-Row = Mapping[str, Any]
+Row = SelectedArticle  # what Archive.iter_articles yields
 
 
 def csv_cells(article: Row) -> list[Any]:
     """One article as CSV cells, in ``COLUMNS`` order."""
     cells: list[Any] = []
     for name in COLUMNS:
-        value = article.get(name)
+        value = getattr(article, name)
         if name in ("tags", "rules"):
             value = LIST_SEPARATOR.join(value or ())
         elif name == "on_topic":
@@ -57,11 +59,8 @@ def write_csv(articles: Iterable[Row], out: TextIO) -> int:
 
 def jsonl_object(article: Row) -> dict[str, Any]:
     """One article as a JSON object with exactly the ``COLUMNS`` keys."""
-    data = {name: article.get(name) for name in COLUMNS}
-    data["tags"] = list(data["tags"] or ())
-    data["rules"] = list(data["rules"] or ())
-    data["on_topic"] = bool(data["on_topic"])
-    return data
+    data = article.to_dict()
+    return {name: data[name] for name in COLUMNS}
 
 
 def write_jsonl(articles: Iterable[Row], out: TextIO) -> int:

@@ -72,7 +72,7 @@ def report(archive: Archive, by: Period, filters: ArticleFilter | None = None) -
     select (all by default)."""
     filters = filters or ArticleFilter()
     figures = archive.stats_figures(by, filters, top=TOP_SECTIONS)
-    periods = fill_periods(figures["periods"], by, ("articles", "on_topic"))
+    periods = fill_periods(figures.periods, by, ("articles", "on_topic"))
     articles = sum(period["articles"] for period in periods)
     on_topic = sum(period["on_topic"] for period in periods)
     return {
@@ -86,10 +86,10 @@ def report(archive: Archive, by: Period, filters: ArticleFilter | None = None) -
             "share": round(on_topic / articles, 4) if articles else 0.0,
             "sparkline": sparkline([period["on_topic"] for period in periods]),
         },
-        "sections": figures["sections"],
-        "section_count": figures["section_count"],
-        "rules": figures["rules"],
-        "crawl_health": fill_periods(figures["runs"], by, CRAWL_HEALTH_COLUMNS),
+        "sections": list(figures.sections),
+        "section_count": figures.section_count,
+        "rules": list(figures.rules),
+        "crawl_health": fill_periods(figures.runs, by, CRAWL_HEALTH_COLUMNS),
     }
 
 

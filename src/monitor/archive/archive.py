@@ -49,7 +49,10 @@ from monitor.archive.rows import (
     ArticleVersion,
     CoverageDay,
     EntryYieldSummary,
+    RankedArticle,
     Run,
+    SelectedArticle,
+    StatsFigures,
     StoredArticle,
     StoredMatch,
 )
@@ -223,7 +226,7 @@ class Archive:
         limit: int = 20,
         offset: int = 0,
         filters: ArticleFilter | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[RankedArticle]:
         """Articles matching a compiled query, ranked by BM25 (title > lead > body), newest
         first on ties, among those ``filters`` select (all by default; see ``search``)."""
         with self._reading("search"):
@@ -231,7 +234,7 @@ class Archive:
 
     def like_search(
         self, phrases: Sequence[str], *, limit: int = 20, filters: ArticleFilter | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[RankedArticle]:
         """Articles holding every phrase, by a LIKE scan: title hits, then newest, first (the
         baseline bench_search compares with; see ``search.like_search``)."""
         with self._reading("scan articles"):
@@ -449,7 +452,7 @@ class Archive:
 
     def iter_articles(
         self, filters: ArticleFilter | None = None, batch: int = 1000
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[SelectedArticle]:
         """The selected articles, oldest published first, read ``batch`` at a time (constant
         memory whatever the archive's size; see ``selection`` for the rows' shape)."""
         filters = filters or ArticleFilter()
@@ -458,7 +461,7 @@ class Archive:
             with self._reading("read articles"):
                 rows = article_batch(self._db, filters, after, batch)
             last = len(rows) < batch
-            after = None if last else (rows[-1]["published_at"], rows[-1]["article_id"])
+            after = None if last else (str(rows[-1].published_at), rows[-1].article_id)
             yield from rows
             del rows  # freed before the next batch is read: one batch in memory, not two
             if last:
@@ -471,7 +474,7 @@ class Archive:
 
     def stats_figures(
         self, by: Period, filters: ArticleFilter | None = None, top: int = 10
-    ) -> dict[str, Any]:
+    ) -> StatsFigures:
         """Articles ``filters`` select per period, section (``top``) and rule; crawl runs per
         period in its date range (``stats``)."""
         with self._reading("read statistics"):

@@ -267,3 +267,51 @@ class Run:
 
 
 RUN_FIGURES = tuple(field.name for field in fields(RunFigures))
+
+
+@dataclass(frozen=True)
+class RankedArticle:
+    """A search result: the article's text and its BM25 score (lower is better)."""
+
+    article_id: int
+    title: str
+    lead: str | None
+    body: str
+    section: str
+    published_at: str | None
+    url: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SelectedArticle:
+    """An article as export writes it: its content, tags and the rules that matched it."""
+
+    article_id: int
+    url: str
+    section: str
+    title: str
+    lead: str | None
+    body: str
+    published_at: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    on_topic: bool
+    rules: tuple[str, ...]
+    first_seen_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tags"], data["rules"] = list(self.tags), list(self.rules)
+        return data
+
+
+@dataclass(frozen=True)
+class StatsFigures:
+    """The counts ``monitor stats`` shows, one row (a column → value mapping) per group."""
+
+    periods: tuple[dict[str, Any], ...]  # period, articles, on_topic
+    sections: tuple[dict[str, Any], ...]  # section, articles (the largest)
+    section_count: int
+    rules: tuple[dict[str, Any], ...]  # rule, articles
+    runs: tuple[dict[str, Any], ...]  # period, runs by outcome, new, errors, quarantined

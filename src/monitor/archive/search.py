@@ -29,9 +29,8 @@ from sqlite_utils import Database
 
 from monitor.archive.filters import ArticleFilter
 from monitor.archive.fts import _QUERY_ERRORS, EXACT_TABLE, FOLDED_TABLE, WEIGHTS
+from monitor.archive.rows import RankedArticle
 from monitor.errors import InputError
-
-RESULT_KEYS = ("article_id", "title", "lead", "body", "section", "published_at", "url", "score")
 
 
 class FtsQuery(Protocol):
@@ -46,7 +45,7 @@ class FtsQuery(Protocol):
 
 def search(
     db: Database, query: FtsQuery, filters: ArticleFilter, limit: int, offset: int
-) -> list[dict[str, Any]]:
+) -> list[RankedArticle]:
     """The matching articles, best first (see the module docstring); ``score`` is -BM25."""
     if limit < 1 or offset < 0:
         raise InputError(f"limit must be at least 1 and offset at least 0 ({limit}, {offset})")
@@ -67,7 +66,7 @@ def search(
             if ranked is not None:
                 return _articles(db, ranked, params)
         rows = db.execute(_statement(tables, conditions), params)
-        return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
+        return [RankedArticle(*row) for row in rows]
     except sqlite3.OperationalError as error:
         if not str(error).startswith(_QUERY_ERRORS):
             raise
@@ -102,7 +101,7 @@ _TIES = 100  # matches beyond the page read to find those tied with its last one
 
 def _articles(
     db: Database, ranked: list[tuple[int, float]], params: dict[str, Any]
-) -> list[dict[str, Any]]:
+) -> list[RankedArticle]:
     """The articles of ``ranked`` (id, rank), in order, ties to the newest, one page."""
     rows = db.execute(
         "SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at,"
@@ -112,7 +111,7 @@ def _articles(
         " LIMIT :limit OFFSET :offset",
         {"ranked": json.dumps(ranked), "limit": params["limit"], "offset": params["offset"]},
     )
-    return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
+    return [RankedArticle(*row) for row in rows]
 
 
 def _tables(query: FtsQuery) -> list[tuple[str, str, str]]:
@@ -263,7 +262,7 @@ def _article_clauses(filters: ArticleFilter, *, dates: bool) -> tuple[list[str],
 
 def like_search(
     db: Database, phrases: Sequence[str], filters: ArticleFilter, limit: int
-) -> list[dict[str, Any]]:
+) -> list[RankedArticle]:
     """A plain LIKE scan, the baseline the benchmark compares FTS with: articles holding every
     phrase in title, lead or body (LIKE folds ASCII case only, and no accents), those with
     more phrases in the title first, then newest first (so, like ranking, it reads every
@@ -291,4 +290,4 @@ def like_search(
         f" ORDER BY {in_title or 0} DESC, a.published_at DESC, a.article_id DESC LIMIT :limit"
     )
     rows = db.execute(sql, {**params, "limit": limit}).fetchall()
-    return [dict(zip(RESULT_KEYS, row, strict=True)) for row in rows]
+    return [RankedArticle(*row) for row in rows]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.archive.filters import ArticleFilter, conditions, where
+from monitor.archive.rows import SelectedArticle
 
 SELECTED_KEYS = (
     "article_id", "url", "section", "title", "lead", "body", "published_at", "author", "tags",
@@ -37,7 +38,7 @@ FROM articles a
 
 def article_batch(
     db: Database, filters: ArticleFilter, after: tuple[str, int] | None, batch: int
-) -> list[dict[str, Any]]:
+) -> list[SelectedArticle]:
     """Up to ``batch`` selected articles published after the key ``after`` (None: from the
     oldest), ordered by (published_at, article_id)."""
     clauses, args = conditions(filters)
@@ -51,12 +52,12 @@ def article_batch(
     return [_selected(row) for row in rows]
 
 
-def _selected(row: tuple[Any, ...]) -> dict[str, Any]:
+def _selected(row: tuple[Any, ...]) -> SelectedArticle:
     article = dict(zip(SELECTED_KEYS, row, strict=True))
-    article["tags"] = json.loads(article["tags"])
-    article["rules"] = json.loads(article["rules"])
+    article["tags"] = tuple(json.loads(article["tags"]))
+    article["rules"] = tuple(json.loads(article["rules"]))
     article["on_topic"] = bool(article["on_topic"])
-    return article
+    return SelectedArticle(**article)
 
 
 def count_articles(db: Database, filters: ArticleFilter) -> int:

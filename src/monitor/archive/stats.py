@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from monitor.archive.filters import ArticleFilter, where
+from monitor.archive.rows import StatsFigures
 
 Period = Literal["week", "month"]
 
@@ -24,37 +25,37 @@ def period_of(column: str, by: Period) -> str:
     return f"date(substr({column}, 1, 10), 'weekday 0', '-6 days')"
 
 
-def stats_figures(db: Database, by: Period, filters: ArticleFilter, top: int) -> dict[str, Any]:
+def stats_figures(db: Database, by: Period, filters: ArticleFilter, top: int) -> StatsFigures:
     """Every figure at once: periods, sections (the ``top`` largest), sections (how many),
     rules and runs; the articles are those ``filters`` select, the runs those started in its
     date range (section, rule and on-topic flag do not apply to runs)."""
     clause, args = where(filters)
-    return {
-        "periods": _rows(
+    return StatsFigures(
+        periods=_rows(
             db,
             f"SELECT {period_of('a.published_at', by)} AS period, COUNT(*) AS articles,"
             f" SUM(a.on_topic) AS on_topic FROM articles a {clause}"
             " GROUP BY period ORDER BY period",
             args,
         ),
-        "sections": _rows(
+        sections=_rows(
             db,
             f"SELECT a.section, COUNT(*) AS articles FROM articles a {clause}"
             " GROUP BY a.section ORDER BY articles DESC, a.section LIMIT ?",
             [*args, top],
         ),
-        "section_count": db.execute(
+        section_count=db.execute(
             f"SELECT COUNT(DISTINCT a.section) FROM articles a {clause}", args
         ).fetchone()[0],
-        "rules": _rows(
+        rules=_rows(
             db,
             "SELECT m.rule, COUNT(DISTINCT m.article_id) AS articles FROM matches m"
             f" JOIN articles a USING (article_id) {clause}"
             " GROUP BY m.rule ORDER BY articles DESC, m.rule",
             args,
         ),
-        "runs": _rows(db, _RUNS.format(period=period_of("started_at", by)), _run_window(filters)),
-    }
+        runs=_rows(db, _RUNS.format(period=period_of("started_at", by)), _run_window(filters)),
+    )
 
 
 def _run_window(filters: ArticleFilter) -> list[str]:
@@ -74,7 +75,7 @@ GROUP BY period ORDER BY period
 """
 
 
-def _rows(db: Database, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
+def _rows(db: Database, sql: str, parameters: list[Any]) -> tuple[dict[str, Any], ...]:
     cursor = db.execute(sql, parameters)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    return tuple(dict(zip(names, row, strict=True)) for row in cursor)

@@ -9,11 +9,12 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
 from monitor.archive import Archive, ArticleFilter
+from monitor.archive.rows import SelectedArticle
 from monitor.cli.context import AppContext
 from monitor.cli.options import filter_options
 from monitor.errors import InputError
@@ -47,7 +48,7 @@ def export_command(
       monitor export --format jsonl --rule dan-van --on-topic | jq -r .title
     """
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        articles: Iterable[dict[str, Any]] = archive.iter_articles(filters)
+        articles: Iterable[SelectedArticle] = archive.iter_articles(filters)
         if sys.stderr.isatty():
             articles = Progress(archive.count_articles(filters)).wrap(articles)
         with _destination(output, bom=fmt == "csv") as out:
@@ -100,7 +101,7 @@ class Progress:
         self.total = total
         self.shown_at = 0.0
 
-    def wrap(self, articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def wrap(self, articles: Iterable[SelectedArticle]) -> Iterator[SelectedArticle]:
         done = 0
         for done, article in enumerate(articles, start=1):
             yield article

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from monitor.archive import Archive, ArticleFilter
+from monitor.archive.rows import RankedArticle
 from monitor.match.sentences import around, sentence_spans, window_bounds
 from monitor.search.query import compile_query, is_folded, syllables
 from monitor.text import fold, matching_form
@@ -84,17 +84,17 @@ def search_archive(
     return [_hit(row, compiled.terms) for row in rows]
 
 
-def _hit(row: dict[str, Any], terms: tuple[str, ...]) -> SearchHit:
+def _hit(row: RankedArticle, terms: tuple[str, ...]) -> SearchHit:
     """A result row of ``Archive.search`` as a hit, with its highlighted snippet."""
-    shown = highlight({name: row[name] or "" for name in FIELDS}, terms)
+    shown = highlight({name: getattr(row, name) or "" for name in FIELDS}, terms)
     return SearchHit(
-        article_id=row["article_id"],
-        title=row["title"],
-        section=row["section"],
-        published_at=row["published_at"],
-        url=row["url"],
+        article_id=row.article_id,
+        title=row.title,
+        section=row.section,
+        published_at=row.published_at or "",
+        url=row.url,
         snippet=shown.marked(),
-        score=round(row["score"], 4),
+        score=round(row.score, 4),
         highlight=shown,
     )
 
