@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-ENTRIES_OK = "monitor/entries_ok"  # entry pages that answered (200 or 304)
+ENTRY_PAGES = "monitor/entry_pages"  # entry pages that answered (200 or 304)
 ENTRY_ERRORS = "monitor/entry_errors"  # entry pages that failed
 FIRST_ENTRY_ERROR = "monitor/first_entry_error"  # "URL: reason" of the first of them
 FAILED_ARTICLES = "monitor/failed_articles"
-ENTRY_PAGES = "monitor/entry_pages"
 NOT_MODIFIED = "monitor/not_modified"
 LISTING_ARTICLES = "monitor/listing_articles"
 ROBOTS_FORBIDDEN = "monitor/robots_forbidden"
@@ -39,7 +38,7 @@ def run_outcome(stats: Mapping[str, Any], reason: str) -> Outcome:
     """The outcome of a run whose spider closed for ``reason`` with ``stats``."""
     if reason in ("shutdown", "cancelled"):
         return Outcome("interrupted", "stopped by a signal")
-    if not stats.get(ENTRIES_OK) and stats.get(ENTRY_ERRORS):
+    if not stats.get(ENTRY_PAGES) and stats.get(ENTRY_ERRORS):
         return Outcome("failed", f"site unreachable: {stats.get(FIRST_ENTRY_ERROR)}")
     if reason != "finished":
         return Outcome("failed", reason)

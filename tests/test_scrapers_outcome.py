@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from scrapers.outcome import (
-    ENTRIES_OK,
     ENTRY_ERRORS,
     ENTRY_PAGES,
     FAILED_ARTICLES,
@@ -22,11 +21,11 @@ UNREACHABLE = {ENTRY_ERRORS: 7, FIRST_ENTRY_ERROR: "http://127.0.0.1:9/rss: Conn
 
 
 def test_clean_run_is_ok_and_complete() -> None:
-    assert run_outcome({ENTRIES_OK: 7}, "finished") == Outcome("ok", complete=True)
+    assert run_outcome({ENTRY_PAGES: 7}, "finished") == Outcome("ok", complete=True)
 
 
 def test_run_with_a_failed_article_is_ok_but_not_complete() -> None:
-    assert run_outcome({ENTRIES_OK: 7, FAILED_ARTICLES: 1}, "finished") == Outcome("ok")
+    assert run_outcome({ENTRY_PAGES: 7, FAILED_ARTICLES: 1}, "finished") == Outcome("ok")
 
 
 @pytest.mark.parametrize("reason", ["shutdown", "cancelled"])
@@ -41,11 +40,11 @@ def test_run_where_no_entry_point_answered_failed_naming_the_first_error() -> No
 
 
 def test_some_entry_points_answering_is_not_unreachable() -> None:
-    assert run_outcome({ENTRIES_OK: 1, **UNREACHABLE}, "finished").status == "ok"
+    assert run_outcome({ENTRY_PAGES: 1, **UNREACHABLE}, "finished").status == "ok"
 
 
 def test_run_closed_for_another_reason_failed_with_it() -> None:
-    assert run_outcome({ENTRIES_OK: 7}, "closespider_timeout") == Outcome(
+    assert run_outcome({ENTRY_PAGES: 7}, "closespider_timeout") == Outcome(
         "failed", "closespider_timeout"
     )
 

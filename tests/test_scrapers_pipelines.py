@@ -20,7 +20,7 @@ from monitor.ingest import FetchedPage
 from scrapers import events
 from scrapers.backfill import backfill_key
 from scrapers.context import CrawlContext
-from scrapers.outcome import ENTRIES_OK, ENTRY_ERRORS, FAILED_ARTICLES, FIRST_ENTRY_ERROR, STORED
+from scrapers.outcome import ENTRY_ERRORS, ENTRY_PAGES, FAILED_ARTICLES, FIRST_ENTRY_ERROR, STORED
 from scrapers.pipelines import ArchivePipeline
 from scrapers.walks import EntryWalk, walk_key
 
@@ -111,7 +111,7 @@ def test_closing_records_the_run_and_keeps_walks_only_when_complete(
     walk = context.walks[ENTRY] = EntryWalk(ENTRY)
     walk.after_page("main", 1, [130, 121], None, 5)
     assert crawler.stats is not None
-    crawler.stats.set_value(ENTRIES_OK, 1)
+    crawler.stats.set_value(ENTRY_PAGES, 1)
     crawler.stats.set_value(FAILED_ARTICLES, failed)
     assert close(crawler)["outcome"] == "ok"
     state = context.archive.get_state(walk_key(ENTRY))

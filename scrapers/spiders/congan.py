@@ -155,7 +155,6 @@ class ConganSpider(SitemapEntries, Spider):
 
     def _note_entry(self, response: Response) -> bool:
         """Count the entry page and keep its validators; False when it is unchanged (304)."""
-        self.count(outcome.ENTRIES_OK)
         self.count(outcome.ENTRY_PAGES)
         if response.meta.get("first"):
             self.context.entries[response.meta["entry"]].status = response.status
