@@ -1,18 +1,28 @@
-"""What one crawl run shares between the spider, the pipeline and the runner."""
+"""What one crawl run shares between the spider, the pipeline and the runner.
+
+The runner puts the run's ``CrawlContext`` in the ``MONITOR_CONTEXT`` setting; the spider and
+the archive pipeline take it from there (``crawl_context``). The spider reads the archive
+through it to decide what to fetch, and notes in it what the pipeline writes at the end of a
+clean run (entry points' validators, tallies and walks); only the pipeline writes.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
 from monitor.archive import Archive, EntryKind, EntryYield
 from monitor.clock import Clock
 from monitor.config import Config
+from monitor.discover import SitemapWalk
+from scrapers.walks import EntryWalk
 
 Mode = Literal["normal", "backfill"]
 
@@ -35,11 +45,17 @@ class CrawlContext:
     mode: Mode = "normal"
     since: date | None = None
     emit_events: bool = False
-    tally: Counter[str] = field(default_factory=Counter)
     # HTTP validators of entry points, written only when the run ends cleanly with every
     # discovered article stored (else the next run would get 304 and miss them)
     pending_validators: dict[str, tuple[str | None, str | None, int]] = field(default_factory=dict)
     entries: dict[str, EntryTally] = field(default_factory=dict)
+    walks: dict[str, EntryWalk] = field(default_factory=dict)  # listing → its walk this run
+    sitemap_walks: dict[str, SitemapWalk] = field(default_factory=dict)  # sitemap entry → walk
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CrawlContext:
+        """The run itself, not a value: Scrapy deep-copies its settings for each crawler, and
+        the spider and the pipeline must share this one context (and its archive)."""
+        return self
 
     @property
     def clock(self) -> Clock:
@@ -69,13 +85,17 @@ class CrawlContext:
             for name, tally in self.entries.items()
         ]
 
-    def count(self, name: str, amount: int = 1) -> None:
-        """In-memory tally for progress and the summary (the archive keeps the real figures)."""
-        self.tally[name] += amount
-
     def event(self, kind: str, **data: object) -> None:
         """A progress event for the parent process, one JSON line on stdout."""
         if self.emit_events:
             line = json.dumps({"event": kind, **data}, ensure_ascii=False, default=str)
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
+
+
+def crawl_context(settings: BaseSettings) -> CrawlContext:
+    """The run's context from the ``MONITOR_CONTEXT`` setting; NotConfigured without one."""
+    context = settings.get("MONITOR_CONTEXT")
+    if not isinstance(context, CrawlContext):
+        raise NotConfigured("MONITOR_CONTEXT is not set: no crawl run to take part in")
+    return context

@@ -1,33 +1,97 @@
-"""Item pipeline: every fetched article page goes to ``monitor.ingest`` (parse + archive)."""
+"""The archive pipeline: the one component that writes to the archive during a crawl.
+
+Built from the ``MONITOR_CONTEXT`` setting (disabled, by ``NotConfigured``, without one). It
+stores each ``ArticlePage`` through ``monitor.ingest`` in its own transaction, with the page's
+validators; keeps the crawl state the spider's signals report (``scrapers.events``); and when
+the spider closes, records the run: its outcome (``scrapers.outcome``), its figures and entry
+yields, and — after a complete run only — the walks and the entry points' validators.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from monitor.ingest import FetchedPage, ingest_page
-from scrapers.spiders.congan import ConganSpider
+from monitor.ingest import ingest_page
+from scrapers import events
+from scrapers.backfill import backfill_key
+from scrapers.context import CrawlContext, crawl_context
+from scrapers.outcome import STORED, Outcome, run_figures, run_outcome
+from scrapers.sitemaps import sitemap_key
+from scrapers.walks import walk_key
 
 
 class ArchivePipeline:
-    """Stores each page in its own archive transaction and counts the outcomes for the run."""
+    """Writes what the spider fetched and reported; records the run when the spider closes."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         self.crawler = crawler
+        self.context = context
+        for handler, signal in (
+            (self.article_missing, events.article_missing),
+            (self.backfill_moved, events.backfill_moved),
+            (self.spider_closed, signals.spider_closed),
+        ):
+            crawler.signals.connect(handler, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler)
+        return cls(crawler, crawl_context(crawler.settings))
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        spider = self.crawler.spider
-        if not isinstance(spider, ConganSpider) or not isinstance(item, FetchedPage):
-            return item
-        context = spider.context
-        outcome = ingest_page(context.archive, context.config.profile, item, run_id=context.run_id)
-        if outcome is not None:
-            context.count(outcome)
-        spider.stored(item, outcome)
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, events.ArticlePage):
+            self.store(item)
         return item
+
+    def store(self, item: events.ArticlePage) -> None:
+        """The page, then its validators (for rechecks); a new article counts for the entry
+        point that named it; an article that answered 404 before is counted afresh."""
+        context, archive, page = self.context, self.context.archive, item.page
+        outcome = ingest_page(archive, context.config.profile, page, run_id=context.run_id)
+        if outcome is not None:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(STORED + outcome)
+        if item.etag or item.last_modified:
+            archive.store_validators(page.url, item.etag, item.last_modified, page.status)
+        tally = context.entries.get(item.entry or "")
+        if outcome == "new" and tally is not None:
+            tally.new += 1
+        if archive.get_state(events.gone_key(item.article_id)):
+            archive.put_state(events.gone_key(item.article_id), None)
+
+    def article_missing(self, article_id: int, runs: int) -> None:
+        self.context.archive.put_state(events.gone_key(article_id), runs)
+
+    def backfill_moved(self, entry: str, place: dict[str, str] | None) -> None:
+        self.context.archive.put_state(backfill_key(entry), place)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        outcome = run_outcome(stats, reason)
+        if outcome.complete:
+            self.keep_walks()
+        figures = run_figures(stats)
+        self.record_run(outcome, figures)
+        result = {"outcome": outcome.status, "reason": outcome.reason, **figures}
+        self.crawler.signals.send_catch_log(events.run_closed, result=result)
+
+    def keep_walks(self) -> None:
+        """After a complete run: where each walk got to, then the entry points' validators
+        (an incomplete sitemap walk withdraws those of the files it must read again)."""
+        context, archive = self.context, self.context.archive
+        for entry, walk in context.walks.items():
+            archive.put_state(walk_key(entry), walk.state_after_clean_run())
+        for entry, sitemap in context.sitemap_walks.items():
+            for url in sitemap.unkept_validators():
+                context.pending_validators.pop(url, None)
+            archive.put_state(sitemap_key(entry), sitemap.state_after_clean_run())
+        for url, (etag, modified, status) in context.pending_validators.items():
+            archive.store_validators(url, etag, modified, status)
+
+    def record_run(self, outcome: Outcome, figures: dict[str, int]) -> None:
+        archive, run_id = self.context.archive, self.context.run_id
+        archive.record_entry_yields(run_id, self.context.entry_yields())
+        archive.add_run_figures(run_id, **figures)
+        archive.finish_run(run_id, outcome.status, outcome.reason)

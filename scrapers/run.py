@@ -17,9 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.statscollectors import StatsCollector
 
 from monitor.archive import Archive
 from monitor.config import Config, load_config
@@ -27,6 +25,7 @@ from monitor.errors import MonitorError
 from monitor.locks import EXIT_LOCKED, companion, exclusive
 from monitor.logs import JsonFormatter, LogFormat, TextFormatter
 from scrapers.context import CrawlContext, Mode
+from scrapers.events import run_closed
 from scrapers.settings import scrapy_settings
 from scrapers.spiders.congan import ConganSpider
 
@@ -66,16 +65,17 @@ def _crawl(config: Config, args: argparse.Namespace) -> int:
         run_id = archive.start_run(mode)
         context = CrawlContext(config, archive, run_id, mode, args.since, args.events)
         context.event("start", run_id=run_id, mode=mode)
-        process = CrawlerProcess(settings=scrapy_settings(config, log_level=args.log_level))
+        settings = scrapy_settings(config, context=context, log_level=args.log_level)
+        process = CrawlerProcess(settings=settings)
         _one_line_logging(args.log_level, args.log_format)  # over Scrapy's own handler
         crawler = process.create_crawler(ConganSpider)
         outcome: dict[str, Any] = {}
 
-        def closed(spider: ConganSpider, reason: str) -> None:
-            outcome.update(_finish(context, spider, crawler.stats, reason))
+        def closed(result: dict[str, Any]) -> None:  # the archive pipeline recorded the run
+            outcome.update(result)
 
-        crawler.signals.connect(closed, signal=signals.spider_closed)
-        process.crawl(crawler, context=context)
+        crawler.signals.connect(closed, signal=run_closed)
+        process.crawl(crawler)
         process.start()
         context.event("end", run_id=run_id, **outcome)
     return {"ok": EXIT_OK, "interrupted": EXIT_INTERRUPTED}.get(
@@ -111,49 +111,6 @@ def _one_line_logging(level: str, log_format: LogFormat) -> None:
     handler.setLevel(level)  # Scrapy sets its own loggers to DEBUG
     handler.setFormatter(_OneLineJson() if log_format == "json" else _OneLineText())
     logging.basicConfig(level=level, handlers=[handler], force=True)
-
-
-def _finish(
-    context: CrawlContext, spider: ConganSpider, stats: StatsCollector | None, reason: str
-) -> dict[str, Any]:
-    """Close the run in the archive with its figures, and commit validators if it was clean."""
-    figures = _figures(stats.get_stats() if stats else {}, context)
-    outcome, why = _outcome(spider, reason)
-    if outcome == "ok" and spider.failed_articles == 0:
-        spider.save_walks()  # first: an incomplete sitemap walk withdraws validators
-        for url, (etag, modified, status) in context.pending_validators.items():
-            context.archive.store_validators(url, etag, modified, status)
-    context.archive.record_entry_yields(context.run_id, context.entry_yields())
-    context.archive.add_run_figures(context.run_id, **figures)
-    context.archive.finish_run(context.run_id, outcome, why)
-    return {"outcome": outcome, "reason": why, **figures}
-
-
-def _outcome(spider: ConganSpider, reason: str) -> tuple[Any, str | None]:
-    if reason in ("shutdown", "cancelled"):
-        return "interrupted", "stopped by a signal"
-    if spider.entries_ok == 0 and spider.entry_errors:
-        return "failed", "site unreachable: " + spider.entry_errors[0]
-    if reason != "finished":
-        return "failed", reason
-    return "ok", None
-
-
-def _figures(stats: dict[str, Any], context: CrawlContext) -> dict[str, int]:
-    errors = sum(
-        int(count)
-        for key, count in stats.items()
-        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400
-    )
-    return {
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "bytes": int(stats.get("downloader/response_bytes", 0)),
-        "listing_articles": context.tally["listing_articles"],
-        "entry_pages": context.tally["entry_pages"],
-        "not_modified": context.tally["not_modified"],
-        "http_errors": errors,
-        "fetch_errors": int(stats.get("downloader/exception_count", 0)),
-    }
 
 
 if __name__ == "__main__":

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.config import Config
+from scrapers.context import CrawlContext
 
 
-def scrapy_settings(config: Config, *, log_level: str = "WARNING") -> dict[str, Any]:
-    """Polite by default: robots.txt, one request at a time, a delay, back-off, a size cap."""
+def scrapy_settings(
+    config: Config, *, context: CrawlContext | None = None, log_level: str = "WARNING"
+) -> dict[str, Any]:
+    """Polite by default: robots.txt, one request at a time, a delay, back-off, a size cap.
+
+    ``MONITOR_CONTEXT`` is the run the spider and the archive pipeline take part in (without
+    one, the pipeline is disabled and the spider cannot start)."""
     crawl = config.crawl
     return {
+        "MONITOR_CONTEXT": context,
         "BOT_NAME": "congan-monitor",
         "USER_AGENT": crawl.user_agent,
         "ROBOTSTXT_OBEY": crawl.obey_robots,

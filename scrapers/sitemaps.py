@@ -35,7 +35,8 @@ log = logging.getLogger("scrapers.sitemaps")
 
 
 class SitemapEntries:
-    """Reads sitemaps for ``ConganSpider``: its ``sitemap_walks`` are saved after a clean run.
+    """Reads sitemaps for ``ConganSpider``: its walks, in the context's ``sitemap_walks``, are
+    kept by the archive pipeline after a clean run.
 
     What it uses of the spider is declared here; the spider defines each."""
 
@@ -65,7 +66,6 @@ class SitemapEntries:
         raise NotImplementedError
 
     def init_sitemaps(self) -> None:
-        self.sitemap_walks: dict[str, SitemapWalk] = {}
         self.child_files = 0
 
     def sitemap_starts(self) -> Iterable[Request]:
@@ -85,13 +85,13 @@ class SitemapEntries:
             if url is None or urlsplit(url).netloc not in self.context.hosts:
                 continue
             entry = _entry_name(url, base)
-            if entry not in self.sitemap_walks:
+            if entry not in self.context.sitemap_walks:
                 assert self.crawler.engine is not None
                 self.crawler.engine.crawl(self._sitemap_root(url, entry))
 
     def _sitemap_root(self, url: str, entry: str) -> Request:
         state = self.context.archive.get_state(sitemap_key(entry))
-        self.sitemap_walks[entry] = SitemapWalk.from_state(entry, state)
+        self.context.sitemap_walks[entry] = SitemapWalk.from_state(entry, state)
         self.context.entry(entry, "sitemap")
         return self._sitemap_request(entry, ChildSitemap(url), depth=0)
 
@@ -108,7 +108,7 @@ class SitemapEntries:
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         entry, file, depth = (response.meta[key] for key in ("entry", "file", "depth"))
-        walk = self.sitemap_walks[entry]
+        walk = self.context.sitemap_walks[entry]
         if not self._note_entry(response):  # 304: as a clean run read it
             self._read(walk, file, depth)
             if depth == 0:
@@ -165,16 +165,9 @@ class SitemapEntries:
         yield from self._article_requests(walk.entry, unknown[:cap])
 
     def sitemap_failed(self, entry: str) -> None:
-        walk = self.sitemap_walks.get(entry)
+        walk = self.context.sitemap_walks.get(entry)
         if walk is not None:
             walk.incomplete = True
-
-    def save_sitemap_walks(self) -> None:
-        """After a clean run (before the validators are kept): what each walk read whole."""
-        for entry, walk in self.sitemap_walks.items():
-            for url in walk.unkept_validators():
-                self.context.pending_validators.pop(url, None)
-            self.context.archive.put_state(sitemap_key(entry), walk.state_after_clean_run())
 
 
 def sitemap_key(entry: str) -> str:

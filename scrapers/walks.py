@@ -10,6 +10,7 @@ next run continues from it; the mark advances once the gap is closed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,13 +32,30 @@ class EntryWalk:
         resume = state.get("resume") or []
         return cls(entry, state.get("mark"), state.get("pending_mark"), tuple(resume))
 
-    def observe(self, ids: list[int]) -> None:
+    def observe(self, ids: Sequence[int]) -> None:
         if ids:
             self.newest = max(self.newest or 0, *ids)
 
     def walk_on(self, oldest_id: int | None) -> bool:
         """Is there more to see behind a page whose oldest article has ``oldest_id``?"""
         return oldest_id is not None and (self.mark is None or oldest_id > self.mark)
+
+    def after_page(
+        self, chain: str, number: int, ids: Sequence[int], next_page: str | None, cap: int
+    ) -> str | None:
+        """The page ``chain`` reads after its page ``number``, which listed ``ids`` (oldest
+        last) and led to ``next_page``; None when the chain ends there (the ending is noted).
+        At most ``cap`` pages a chain: a chain stopped by it resumes at ``next_page``."""
+        self.observe(ids)
+        if not self.walk_on(ids[-1] if ids else None):
+            self.end(chain, "reached")
+        elif next_page is None:
+            self.end(chain, "end")
+        elif number >= cap:
+            self.end(chain, "cap", next_page)
+        else:
+            return next_page
+        return None
 
     def end(self, chain: str, ending: Ending, next_page: str | None = None) -> None:
         self.endings[chain] = (ending, next_page)
@@ -54,3 +72,8 @@ class EntryWalk:
 
     def _unchanged(self) -> dict[str, Any]:
         return {"mark": self.mark, "pending_mark": self.pending_mark, "resume": list(self.resume)}
+
+
+def walk_key(entry: str) -> str:
+    """The crawl state of entry ``entry``'s walk: its mark and resume points."""
+    return f"walk:{entry}"

@@ -1,5 +1,6 @@
 """scrapers.spiders.congan: an article the scheduler drops counts as failed, not as done, one
-robots.txt forbids as skipped; a failure's reason is never empty."""
+robots.txt forbids as skipped; one answering 404 is reported, not written; a failure's reason
+is never empty."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectionLost
@@ -24,6 +27,8 @@ from twisted.web.http import _DataLoss
 from monitor.archive import Archive
 from monitor.config import Config
 from scrapers.context import CrawlContext
+from scrapers.events import article_missing, gone_key
+from scrapers.outcome import FAILED_ARTICLES
 from scrapers.spiders.congan import ConganSpider, failure_reason
 
 ARTICLE = "https://congan.com.vn/tin-chinh/a_179591.html"
@@ -33,8 +38,13 @@ ARTICLE = "https://congan.com.vn/tin-chinh/a_179591.html"
 def spider(tmp_path: Path, config: Config) -> Iterator[ConganSpider]:
     with Archive.open(tmp_path / "monitor.db") as archive:
         context = CrawlContext(config, archive, archive.start_run("normal"))
-        crawler = get_crawler(ConganSpider)
-        yield ConganSpider.from_crawler(crawler, context=context)
+        crawler = get_crawler(ConganSpider, {"MONITOR_CONTEXT": context})
+        yield ConganSpider.from_crawler(crawler)
+
+
+def failed_articles(spider: ConganSpider) -> int:
+    assert spider.crawler.stats is not None
+    return int(spider.crawler.stats.get_value(FAILED_ARTICLES, 0))
 
 
 def drop(spider: ConganSpider, request: Request) -> None:
@@ -44,12 +54,12 @@ def drop(spider: ConganSpider, request: Request) -> None:
 
 def test_dropped_article_request_is_a_failed_article(spider: ConganSpider) -> None:
     drop(spider, Request(ARTICLE, meta={"article_id": 179591}))  # a redirect back to itself
-    assert spider.failed_articles == 1
+    assert failed_articles(spider) == 1
 
 
 def test_dropped_listing_page_is_not_an_article(spider: ConganSpider) -> None:
     drop(spider, Request("https://congan.com.vn/tin-chinh/trang-2.html", meta={"entry": "/x"}))
-    assert spider.failed_articles == 0
+    assert failed_articles(spider) == 0
 
 
 def failed(error: BaseException) -> Failure:
@@ -64,9 +74,9 @@ def article_error(spider: ConganSpider, error: Exception) -> None:
 
 def test_article_robots_txt_forbids_is_skipped_not_failed(spider: ConganSpider) -> None:
     article_error(spider, IgnoreRequest("Forbidden by robots.txt"))
-    assert spider.failed_articles == 0  # or no run would be clean while a feed links it
+    assert failed_articles(spider) == 0  # or no run would be clean while a feed links it
     article_error(spider, IgnoreRequest("Filtered offsite request to '127.0.0.2'"))
-    assert spider.failed_articles == 1
+    assert failed_articles(spider) == 1
 
 
 def wrapping(error: Exception, *reasons: BaseException) -> Exception:
@@ -98,3 +108,18 @@ LOST = "Connection to the other side was lost in a non-clean fashion."
 )
 def test_failure_reason_is_one_line_and_never_empty(error: Exception, reason: str) -> None:
     assert failure_reason(failed(error)) == reason
+
+
+def test_article_answering_404_is_reported_for_the_pipeline_not_written(
+    spider: ConganSpider,
+) -> None:
+    reported: dict[str, object] = {}
+
+    def missing(article_id: int, runs: int) -> None:
+        reported.update(article_id=article_id, runs=runs)
+
+    spider.crawler.signals.connect(missing, signal=article_missing)
+    article_error(spider, HttpError(Response(ARTICLE, status=404), "Ignoring non-200 response"))
+    assert reported == {"article_id": 179591, "runs": 1}
+    assert spider.context.archive.get_state(gone_key(179591)) is None  # the pipeline writes it
+    assert failed_articles(spider) == 1  # gone only after crawl.gone_after_runs runs

@@ -5,6 +5,11 @@ fetches only articles whose id the archive does not know, and walks each listing
 far as its high-water mark (``scrapers.walks``), at most ``site.max_listing_pages`` pages. A
 backfill run walks listings back until a page's articles are all older than ``--since``, saving
 where it got to after each page so an interrupted backfill resumes there.
+
+The spider never writes to the archive: it yields ``ArticlePage`` items and sends the signals of
+``scrapers.events`` for ``scrapers.pipelines.ArchivePipeline`` to write, counts what the run's
+outcome depends on in ``crawler.stats`` (``scrapers.outcome``), and notes its entry points'
+validators, tallies and walks in the context for the pipeline to keep after a clean run.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from monitor.discover import Listing, feed_hint, listing_hint, parse_feed, parse
 from monitor.ingest import FetchedPage
 from monitor.record import DiscoveryHint
 from monitor.urls import ArticleUrl, tag_path
+from scrapers import outcome
 from scrapers.backfill import BackfillPage, backfill_key
-from scrapers.context import CrawlContext
+from scrapers.context import CrawlContext, crawl_context
+from scrapers.events import ArticlePage, article_missing, backfill_moved, gone_key
 from scrapers.sitemaps import SitemapEntries
-from scrapers.walks import EntryWalk
+from scrapers.walks import EntryWalk, walk_key
 
 ARTICLE_PRIORITY = 10  # finish a page's articles before walking on
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware refusing a request
@@ -46,22 +53,27 @@ class ConganSpider(SitemapEntries, Spider):
         self.context = context
         self.allowed_domains = context.domains
         self.scheduled: set[int] = set()
-        self.fetched: dict[str, int] = {}  # response URL → article id
-        self.article_validators: dict[str, tuple[str | None, str | None]] = {}
-        self.walks: dict[str, EntryWalk] = {}
         self.pages: dict[int, BackfillPage] = {}  # article id → its backfill page
-        self.origin: dict[int, str] = {}  # article id → the entry point that named it first
-        self.entries_ok = 0
-        self.entry_errors: list[str] = []
-        self.failed_articles = 0
         self.init_sitemaps()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ConganSpider:
+        """The spider of the run in the ``MONITOR_CONTEXT`` setting."""
+        kwargs = {"context": crawl_context(crawler.settings)} | kwargs
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         return spider
+
+    def count(self, key: str, amount: int = 1) -> None:
+        """Add to one of the run's figures in Scrapy's stats (keys in ``scrapers.outcome``)."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, amount)
+
+    def tell(self, signal: object, **data: Any) -> None:
+        """Send one of ``scrapers.events``' signals, for the pipeline to write."""
+        self.crawler.signals.send_catch_log(signal, **data)
 
     # --- entry points -------------------------------------------------------------------
 
@@ -104,7 +116,7 @@ class ConganSpider(SitemapEntries, Spider):
             yield self._entry(path, self.parse_listing, url=self._backfill_resume(path))
             return
         walk = EntryWalk.from_state(path, self.context.archive.get_state(walk_key(path)))
-        self.walks[path] = walk
+        self.context.walks[path] = walk
         yield self._entry(path, self.parse_listing, chain="main")
         for index, url in enumerate(walk.resume):
             yield self._entry(path, self.parse_listing, url=url, chain=f"resume-{index}")
@@ -144,36 +156,35 @@ class ConganSpider(SitemapEntries, Spider):
 
     def _note_entry(self, response: Response) -> bool:
         """Count the entry page and keep its validators; False when it is unchanged (304)."""
-        self.entries_ok += 1
-        self.context.count("entry_pages")
+        self.count(outcome.ENTRY_PAGES)
         if response.meta.get("first"):
             self.context.entries[response.meta["entry"]].status = response.status
         if response.status == 304:
-            self.context.count("not_modified")
+            self.count(outcome.NOT_MODIFIED)
             return False
-        etag = response.headers.get("ETag")
-        modified = response.headers.get("Last-Modified")
+        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
         if etag or modified:
-            self.context.pending_validators[response.url] = (
-                etag.decode("latin-1") if etag else None,
-                modified.decode("latin-1") if modified else None,
-                response.status,
-            )
+            self.context.pending_validators[response.url] = (etag, modified, response.status)
         return True
 
     def entry_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.entry_errors.append(f"{request.url}: {failure_reason(failure)}")
-        self.context.count("entry_errors")
+        self._entry_error(f"{request.url}: {failure_reason(failure)}")
         entry = request.meta.get("entry", "")
         if request.meta.get("first") and entry in self.context.entries:
             error = failure.value
             status = error.response.status if isinstance(error, HttpError) else None
             self.context.entries[entry].status = status
-        walk = self.walks.get(entry)
+        walk = self.context.walks.get(entry)
         if walk is not None:
             walk.end(request.meta["chain"], "failed")
         self.sitemap_failed(entry)
+
+    def _entry_error(self, error: str) -> None:
+        assert self.crawler.stats is not None
+        if not self.crawler.stats.get_value(outcome.ENTRY_ERRORS):
+            self.crawler.stats.set_value(outcome.FIRST_ENTRY_ERROR, error)
+        self.count(outcome.ENTRY_ERRORS)
 
     # --- feeds and listings -------------------------------------------------------------
 
@@ -188,8 +199,8 @@ class ConganSpider(SitemapEntries, Spider):
     def parse_listing(self, response: Response) -> Iterable[Request]:
         entry, number, chain = response.meta["entry"], response.meta["page"], response.meta["chain"]
         if not self._note_entry(response):
-            if entry in self.walks:
-                self.walks[entry].end(chain, "reached")
+            if entry in self.context.walks:
+                self.context.walks[entry].end(chain, "reached")
             return
         listing = self._listing(response, entry)
         found = [(item.article, listing_hint(entry, item)) for item in listing.items]
@@ -203,7 +214,7 @@ class ConganSpider(SitemapEntries, Spider):
             page = BackfillPage.of(entry, number, listing, requests)
             yield from self._backfill_page(page)
         else:
-            yield from self._walk(self.walks[entry], chain, number, listing)
+            yield from self._walk(self.context.walks[entry], chain, number, listing)
 
     def _listing(self, response: Response, entry: str) -> Listing:
         context = self.context
@@ -219,15 +230,10 @@ class ConganSpider(SitemapEntries, Spider):
         self, walk: EntryWalk, chain: str, number: int, listing: Listing
     ) -> Iterable[Request]:
         ids = [article.article_id for article in listing.articles]
-        walk.observe(ids)
-        if not walk.walk_on(ids[-1] if ids else None):
-            walk.end(chain, "reached")
-        elif listing.next_page is None:
-            walk.end(chain, "end")
-        elif number >= self.context.config.site.max_listing_pages:
-            walk.end(chain, "cap", listing.next_page)
-        else:
-            yield self._next_page(walk.entry, number, listing.next_page, chain)
+        cap = self.context.config.site.max_listing_pages
+        url = walk.after_page(chain, number, ids, listing.next_page, cap)
+        if url is not None:
+            yield self._next_page(walk.entry, number, url, chain)
 
     def _next_page(self, entry: str, number: int, url: str, chain: str = "main") -> Request:
         return Request(
@@ -240,7 +246,7 @@ class ConganSpider(SitemapEntries, Spider):
     # --- articles -----------------------------------------------------------------------
 
     def count_links(self, entry: str, links: int) -> None:
-        self.context.count("listing_articles", links)
+        self.count(outcome.LISTING_ARTICLES, links)
         self.context.entries[entry].links += links
 
     def unknown(
@@ -256,38 +262,29 @@ class ConganSpider(SitemapEntries, Spider):
     ) -> Iterable[Request]:
         for article, hint in self.unknown(found):
             self.scheduled.add(article.article_id)
-            self.origin[article.article_id] = entry
             yield Request(
                 article.url,
                 callback=self.parse_article,
                 errback=self.article_failed,
                 priority=ARTICLE_PRIORITY,
-                meta={"article_id": article.article_id, "hint": hint},
+                meta={"article_id": article.article_id, "hint": hint, "origin": entry},
             )
 
-    def parse_article(self, response: Response) -> Iterable[FetchedPage]:
+    def parse_article(self, response: Response) -> Iterable[ArticlePage]:
         if response.status == 304:  # a recheck found the article unchanged
-            self.context.count("rechecked_unchanged")
+            self.count(outcome.RECHECKED_UNCHANGED)
             return
-        self.fetched[response.url] = int(response.meta["article_id"])
-        self._keep_validators(response)
-        content_type = response.headers.get("Content-Type")
-        yield FetchedPage(
+        page = FetchedPage(
             url=response.url,
             body=response.body,
-            content_type=content_type.decode("latin-1") if content_type else None,
+            content_type=_header(response, "Content-Type"),
             status=response.status,
             fetched_at=now_iso(self.context.clock),
             hint=response.meta.get("hint"),
         )
-
-    def _keep_validators(self, response: Response) -> None:
-        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        if etag or modified:
-            self.article_validators[response.url] = (
-                etag.decode("latin-1") if etag else None,
-                modified.decode("latin-1") if modified else None,
-            )
+        article_id, origin = int(response.meta["article_id"]), response.meta.get("origin")
+        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        yield ArticlePage(page, article_id, origin, etag, modified)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -295,7 +292,7 @@ class ConganSpider(SitemapEntries, Spider):
             # skipped, not failed: failing would keep every run from committing validators
             # and walks for as long as a feed links an article robots.txt disallows
             self.logger.info("article %s skipped: forbidden by robots.txt", request.url)
-            self.context.count("robots_forbidden")
+            self.count(outcome.ROBOTS_FORBIDDEN)
             self.article_done(int(request.meta["article_id"]))
             return
         if self._gone(failure, request):
@@ -312,20 +309,19 @@ class ConganSpider(SitemapEntries, Spider):
         if not (isinstance(error, HttpError) and error.response.status in GONE_STATUSES):
             return False
         article_id = int(request.meta["article_id"])
-        key = gone_key(article_id)
-        runs = int(self.context.archive.get_state(key) or 0) + 1
-        self.context.archive.put_state(key, runs)
+        runs = int(self.context.archive.get_state(gone_key(article_id)) or 0) + 1
+        self.tell(article_missing, article_id=article_id, runs=runs)
         if runs < self.context.config.crawl.gone_after_runs:
             return False
         status = error.response.status
         self.logger.info("article %s skipped: gone (%d in %d runs)", request.url, status, runs)
-        self.context.count("gone")
+        self.count(outcome.GONE)
         self.article_done(article_id)
         return True
 
     def _article_failed(self, request: Request, why: str) -> None:
         self.logger.warning("article %s failed: %s", request.url, why)
-        self.failed_articles += 1
+        self.count(outcome.FAILED_ARTICLES)
         self.article_done(int(request.meta["article_id"]))
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
@@ -335,19 +331,10 @@ class ConganSpider(SitemapEntries, Spider):
         if "article_id" in request.meta:
             self._article_failed(request, "redirected to a URL already requested in this run")
 
-    def stored(self, page: FetchedPage, outcome: str | None = None) -> None:
-        """The pipeline archived ``page`` (``outcome``): keep its validators for later
-        rechecks, and count a new article for the entry point that named it."""
-        validators = self.article_validators.pop(page.url, None)
-        if validators is not None:
-            self.context.archive.store_validators(page.url, *validators, page.status)
-        article_id = self.fetched.pop(page.url, -1)
-        entry = self.origin.get(article_id)
-        if outcome == "new" and entry in self.context.entries:
-            self.context.entries[entry].new += 1
-        if self.context.archive.get_state(gone_key(article_id)):
-            self.context.archive.put_state(gone_key(article_id), None)  # back: counted afresh
-        self.article_done(article_id)
+    def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
+        """The pipeline stored an article page: the article is done."""
+        if isinstance(item, ArticlePage):
+            self.article_done(item.article_id)
 
     def article_done(self, article_id: int) -> None:
         """Called once per scheduled article, stored or failed."""
@@ -378,10 +365,10 @@ class ConganSpider(SitemapEntries, Spider):
         done = reached or page.next_page is None or not page.article_ids
         self.context.event("backfill", entry=page.entry, page=page.number, oldest=oldest, done=done)
         if done or page.next_page is None:
-            self.context.archive.put_state(backfill_key(page.entry), None)
+            self.tell(backfill_moved, entry=page.entry, place=None)
             return
-        resume = {"since": str(since), "url": page.next_page}
-        self.context.archive.put_state(backfill_key(page.entry), resume)
+        place = {"since": str(since), "url": page.next_page}
+        self.tell(backfill_moved, entry=page.entry, place=place)
         yield self._next_page(page.entry, page.number, page.next_page)
 
     def _backfill_resume(self, entry: str) -> str | None:
@@ -391,22 +378,10 @@ class ConganSpider(SitemapEntries, Spider):
             return str(saved["url"])
         return None
 
-    # --- end of run ---------------------------------------------------------------------
 
-    def save_walks(self) -> None:
-        """After a clean run: each entry's high-water mark and resume points."""
-        for entry, walk in self.walks.items():
-            self.context.archive.put_state(walk_key(entry), walk.state_after_clean_run())
-        self.save_sitemap_walks()
-
-
-def walk_key(entry: str) -> str:
-    return f"walk:{entry}"
-
-
-def gone_key(article_id: int) -> str:
-    """The crawl state counting the runs in which the article answered 404 or 410."""
-    return f"gone:{article_id}"
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 # errors that carry no message of their own
