@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from monitor.cli import cli
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from daemon_support import MONITOR, Daemon, daemon_config, wait_until
 

@@ -14,12 +14,14 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.archive import VN_TZ
 from monitor.config import load_config
 from monitor.daemon.service import Daemon
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite
+
+if TYPE_CHECKING:
+    from replica.server import ReplicaServer
 
 DEMO_CONFIG = """\
 [site]
@@ -51,6 +53,10 @@ def write_demo_config(folder: Path, base_url: str, interval: float) -> Path:
 def run_demo(
     *, publish_after: float, duration: float, interval: float, say: Callable[[str], None]
 ) -> int:
+    # the replica is test infrastructure, installed beside the product: imported only here
+    from replica.server import ReplicaServer
+    from replica.site import ReplicaSite
+
     # the replica's clock is today's, so the article published during the demo is new
     site_now = datetime.now(VN_TZ).replace(tzinfo=None)
     with (

@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.replica.textforms import parse_date_line
+from replica.textforms import parse_date_line
 
 Article = Mapping[str, Any]
 

@@ -22,14 +22,14 @@ from html import escape
 from typing import Any
 from urllib.parse import quote_plus
 
-from monitor.replica.plan import (
+from replica.plan import (
     ArticlePlan,
     PlannedImage,
     Variant,
     is_subheading,
     plan_article,
 )
-from monitor.replica.shell import (
+from replica.shell import (
     SITE,
     SITE_NAME,
     Article,
@@ -41,7 +41,7 @@ from monitor.replica.shell import (
     text,
     thumbnail_url,
 )
-from monitor.replica.textforms import (
+from replica.textforms import (
     decompose,
     iso,
     lookalike_eth,

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from monitor.replica.pages import script_json
-from monitor.replica.plan import PlannedImage, is_subheading
-from monitor.replica.redesign_plan import RedesignPlan, dateline
-from monitor.replica.shell import (
+from monitor.urls import tag_path
+from replica.pages import script_json
+from replica.plan import PlannedImage, is_subheading
+from replica.redesign_plan import RedesignPlan, dateline
+from replica.shell import (
     SECTIONS,
     SITE,
     SITE_NAME,
@@ -44,8 +45,7 @@ from monitor.replica.shell import (
     text,
     thumbnail_url,
 )
-from monitor.replica.textforms import iso
-from monitor.urls import tag_path
+from replica.textforms import iso
 
 LAZY_PLACEHOLDER = "/static/img/blank.gif"
 CSS_BLOCKS = (

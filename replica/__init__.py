@@ -6,7 +6,7 @@ HTML strings, deterministically: the same article, variant and arguments give th
 characters, the publish-date line). ``site`` is the whole site as a content model (published
 articles with their variants and tags, section and tag listings, RSS feeds, robots.txt, a clock,
 articles published on demand); ``server`` serves it on 127.0.0.1 with a request log, failure
-injection (``faults``) and control over HTTP (``python -m monitor.replica.server``). The
+injection (``faults``) and control over HTTP (``python -m replica.server``). The
 "redesign" layout (``redesign_site``, ``redesign``, ``redesign_plan``, ``sitemaps``) serves the
 same articles in a template the site profile has never seen, with sitemaps instead of feeds;
 ``content`` holds what every layout serves from (``Entry``, ``Page``). ``data/``

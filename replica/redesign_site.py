@@ -19,11 +19,11 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import unquote_plus
 
-from monitor.replica.content import HTML, Entry, Page, newest
-from monitor.replica.redesign import Chrome, render_article_page, render_page, render_stream
-from monitor.replica.redesign_plan import plan_redesign
-from monitor.replica.sitemaps import sitemap_page
 from monitor.urls import tag_path
+from replica.content import HTML, Entry, Page, newest
+from replica.redesign import Chrome, render_article_page, render_page, render_stream
+from replica.redesign_plan import plan_redesign
+from replica.sitemaps import sitemap_page
 
 PAGE_SIZE = 10
 TOPICS = 6

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from monitor.replica.plan import Variant
+from replica.plan import Variant
 
 VIETNAM = timezone(timedelta(hours=7))
 HTML = "text/html; charset=utf-8"

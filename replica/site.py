@@ -34,12 +34,13 @@ from typing import Any, Literal
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as xml_escape
 
-from monitor.replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
-from monitor.replica.other_template import render_other_template
-from monitor.replica.pages import Variant, plan_article, render_article, render_page_shell
-from monitor.replica.plan import TAG_VOCABULARY
-from monitor.replica.redesign_site import route_redesign
-from monitor.replica.shell import (
+from monitor.urls import tag_path
+from replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
+from replica.other_template import render_other_template
+from replica.pages import Variant, plan_article, render_article, render_page_shell
+from replica.plan import TAG_VOCABULARY
+from replica.redesign_site import route_redesign
+from replica.shell import (
     SECTIONS,
     SITE_NAME,
     Article,
@@ -48,9 +49,8 @@ from monitor.replica.shell import (
     summary,
     text,
 )
-from monitor.replica.sitemaps import INDEX_PATH
-from monitor.replica.textforms import WEEKDAYS, format_date, parse_date_line, tone_decompose
-from monitor.urls import tag_path
+from replica.sitemaps import INDEX_PATH
+from replica.textforms import WEEKDAYS, format_date, parse_date_line, tone_decompose
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGE_SIZE = 10
