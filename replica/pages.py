@@ -20,7 +20,6 @@ import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote_plus
 
 from replica.plan import (
     ArticlePlan,
@@ -38,6 +37,7 @@ from replica.shell import (
     render_page_shell,
     section_label,
     summary,
+    tag_href,
     text,
     thumbnail_url,
 )
@@ -268,11 +268,6 @@ def _widgets_outside(related: Sequence[Article]) -> str:
             f"<ul>{_most_read(related)}</ul></div>",
         ]
     )
-
-
-def tag_href(tag: str) -> str:
-    """/tag/{words joined by +, percent-encoded UTF-8}.html"""
-    return f"/tag/{quote_plus(tag)}.html"
 
 
 def _tag_list(plan: ArticlePlan) -> str:

@@ -34,7 +34,6 @@ from typing import Any, Literal
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as xml_escape
 
-from monitor.urls import tag_path
 from replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
 from replica.other_template import render_other_template
 from replica.pages import Variant, plan_article, render_article, render_page_shell
@@ -47,6 +46,7 @@ from replica.shell import (
     article_path,
     render_news_items,
     summary,
+    tag_href,
     text,
 )
 from replica.sitemaps import INDEX_PATH
@@ -353,7 +353,7 @@ class ReplicaSite:
         return self._paged(listing, self.in_section(section), number)
 
     def _tag_page(self, tag: str, number: int) -> Page | None:
-        listing = _Listing(f"Tag: {tag}", None, tag_path(tag))
+        listing = _Listing(f"Tag: {tag}", None, tag_href(tag))
         return self._paged(listing, self.tagged(tag), number)
 
     def _paged(self, listing: _Listing, items: Sequence[Entry], number: int) -> Page | None:
