@@ -34,7 +34,8 @@ from typing import Any, Literal
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as xml_escape
 
-from replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
+from monitor.dates import VN_TZ
+from replica.content import HTML, TEXT, Entry, Page, newest, related
 from replica.other_template import render_other_template
 from replica.pages import Variant, plan_article, render_article, render_page_shell
 from replica.plan import TAG_VOCABULARY
@@ -175,7 +176,7 @@ def header_date(when: datetime) -> str:
 
 def rfc822(when: datetime) -> str:
     """An RSS pubDate in Vietnam time: "Wed, 19 Mar 2025 21:02:00 +0700"."""
-    return format_datetime(when.replace(tzinfo=VIETNAM))
+    return format_datetime(when.replace(tzinfo=VN_TZ))
 
 
 class ReplicaSite:
@@ -224,7 +225,7 @@ class ReplicaSite:
         """Set "now" (ISO 8601; an offset is converted to Vietnam time, none means Vietnam)."""
         when = datetime.fromisoformat(now) if isinstance(now, str) else now
         if when.tzinfo is not None:
-            when = when.astimezone(VIETNAM).replace(tzinfo=None)
+            when = when.astimezone(VN_TZ).replace(tzinfo=None)
         self._now = when.replace(microsecond=0)
         self._cache.clear()
 
