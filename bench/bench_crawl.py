@@ -26,7 +26,7 @@ from monitor.archive import Archive  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.ingest import FetchedPage, ingest_page  # noqa: E402
 from monitor.parse import parse_article  # noqa: E402
-from monitor.replica.server import ReplicaServer  # noqa: E402
+from replica.server import ReplicaServer  # noqa: E402
 
 from crawl_support import archived_ids, last_run, monitor, write_config  # noqa: E402
 from golden_pages import GoldenPage, golden_pages  # noqa: E402

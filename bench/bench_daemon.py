@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from monitor.replica.server import ReplicaServer  # noqa: E402
+from replica.server import ReplicaServer  # noqa: E402
 
 from daemon_support import Daemon, alert_lines, count, daemon_config, replica_now, wait_until  # noqa: E402
 

@@ -38,7 +38,7 @@ from monitor.match import Matcher  # noqa: E402
 from monitor.match.fieldtext import split_field  # noqa: E402
 from monitor.text import normalize_inline, normalize_paragraphs  # noqa: E402
 
-ARTICLES = ROOT / "src" / "monitor" / "replica" / "data" / "articles.jsonl"
+ARTICLES = ROOT / "replica" / "data" / "articles.jsonl"
 LABELLED = ROOT / "tests" / "data" / "match_labelled.tsv"
 TRICKY = ROOT / "tests" / "data" / "match_tricky.tsv"
 ROUND_SECONDS = 1.0

@@ -50,12 +50,12 @@ from monitor.archive import VN_TZ, Archive  # noqa: E402
 from monitor.archive.filters import ArticleFilter  # noqa: E402
 from monitor.match.sentences import sentence_spans  # noqa: E402
 from monitor.record import ArticleRecord  # noqa: E402
-from monitor.replica.shell import SECTIONS  # noqa: E402
 from monitor.search.engine import search_archive  # noqa: E402
 from monitor.search.query import compile_query, syllables  # noqa: E402
 from monitor.text import fold, normalize_inline  # noqa: E402
+from replica.shell import SECTIONS  # noqa: E402
 
-ARTICLES = ROOT / "src" / "monitor" / "replica" / "data" / "articles.jsonl"
+ARTICLES = ROOT / "replica" / "data" / "articles.jsonl"
 CACHE = ROOT / ".bench"
 FIRST_DAY = datetime(2020, 7, 1, 6, 0, tzinfo=VN_TZ)
 YEARS = 5

@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from monitor.replica.server import LoggedRequest, ReplicaServer
+from replica.server import LoggedRequest, ReplicaServer
 
 MONITOR = str(Path(sys.executable).parent / "monitor")
 ARTICLE_PATH = re.compile(r"_\d+\.html$")

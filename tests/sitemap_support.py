@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from monitor.replica.site import Entry, Page, ReplicaSite
+from replica.site import Entry, Page, ReplicaSite
 
 XML = "application/xml; charset=utf-8"
 GZIP = "application/x-gzip"

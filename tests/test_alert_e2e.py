@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from alert_servers import APPRISE_WARNINGS, SmtpServer
 from crawl_support import monitor

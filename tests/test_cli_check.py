@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import run
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite
+from replica.server import ReplicaServer
+from replica.site import ReplicaSite
 
 from crawl_support import write_config
 from golden_pages import PAGES_DIR

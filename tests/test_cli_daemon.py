@@ -14,7 +14,7 @@ import pytest
 from cli_support import invoke
 
 from monitor.cli import cli
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from daemon_support import MONITOR, Daemon, daemon_config, wait_until
 

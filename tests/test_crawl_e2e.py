@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite
+from replica.server import ReplicaServer
+from replica.site import ReplicaSite
 
 from crawl_support import (
     archive_content,

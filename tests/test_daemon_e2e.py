@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from daemon_support import (
     MONITOR,

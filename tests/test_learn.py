@@ -11,7 +11,7 @@ from monitor.learn.evidence import SamplePage
 from monitor.learn.listing import ListingSample, learn_listing_keys
 from monitor.learn.profile import LearnResult, learn_profile
 from monitor.parse.article import diagnose_article
-from monitor.replica.site import ReplicaSite
+from replica.site import ReplicaSite
 
 from golden_pages import GoldenPage, redesign_pages
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from monitor.parse.document import decode_html
-from monitor.replica import faults
-from monitor.replica.site import ReplicaSite
+from replica import faults
+from replica.site import ReplicaSite
 
 VIETNAMESE = "<html><body><h1>Công an TPHCM: tăng cường cán bộ</h1></body></html>"
 

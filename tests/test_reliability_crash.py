@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from crawl_support import archive_content, monitor, write_config
 from daemon_support import Daemon, alert_lines, count, daemon_config, query, replica_now, wait_until

@@ -1,5 +1,5 @@
 """Site faults: the real crawl (``monitor crawl``) against the replica with one fault injected at
-a time (``monitor.replica.faults``), then again with the fault healed.
+a time (``replica.faults``), then again with the fault healed.
 
 Every crawl runs with a 5 s timeout, one retry and a back-off of 0.05 s doubling up to 2 s (so a
 ``Retry-After: 1`` is honoured), and must leave intact what no fault may break:
@@ -43,9 +43,9 @@ import pytest
 
 from monitor.config import load_config
 from monitor.parse import parse_article
-from monitor.replica import faults
-from monitor.replica.server import LoggedRequest, ReplicaServer
-from monitor.replica.site import Entry, ReplicaSite, load_articles, load_extras
+from replica import faults
+from replica.server import LoggedRequest, ReplicaServer
+from replica.site import Entry, ReplicaSite, load_articles, load_extras
 
 from crawl_support import MONITOR, archived_ids, database_of, last_run, write_config
 

@@ -1,4 +1,4 @@
-"""monitor.replica.faults: each failure mode, as a client sees it on the wire.
+"""replica.faults: each failure mode, as a client sees it on the wire.
 
 Fast checks with a raw HTTP client (no crawl); tests/test_reliability_site.py runs the crawler
 against each mode.
@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from monitor.replica import faults
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import load_extras
+from replica import faults
+from replica.server import ReplicaServer
+from replica.site import load_extras
 
 pytestmark = pytest.mark.reliability
 

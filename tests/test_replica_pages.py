@@ -1,4 +1,4 @@
-"""monitor.replica pages: the committed golden pages are exactly what the renderer makes now,
+"""replica.pages: the committed golden pages are exactly what the renderer makes now,
 and text from the data can never become markup."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.replica.pages import Variant, render_article
+from replica.pages import Variant, render_article
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 sys.path.insert(0, str(GOLDEN))

@@ -1,4 +1,4 @@
-"""monitor.replica in the "redesign" layout: robots.txt names a sitemap index, the sitemaps list
+"""The replica in the "redesign" layout: robots.txt names a sitemap index, the sitemaps list
 every article (news, gzip monthly, conditional requests), feeds are gone, listings paginate by
 path, the markup escapes the site profile, and the golden pages are what the replica serves."""
 
@@ -20,10 +20,10 @@ from test_replica_server import command_line_server, fetch
 
 from monitor.config import SiteProfile
 from monitor.parse.select import select_all
-from monitor.replica.redesign_plan import plan_redesign
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite
 from monitor.urls import tag_path
+from replica.redesign_plan import plan_redesign
+from replica.server import ReplicaServer
+from replica.site import ReplicaSite
 
 from golden_pages import redesign_pages
 

@@ -1,4 +1,4 @@
-"""monitor.replica.server: the replica site over HTTP — pages, feeds, validators, publication,
+"""replica.server: the replica site over HTTP — pages, feeds, validators, publication,
 failure injection, control and the request log — fetched with urllib against a real server."""
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from monitor.config import SiteProfile
 from monitor.discover import parse_feed, parse_listing
 from monitor.parse import parse_article
 from monitor.parse.select import select_all, select_first
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite, load_articles, load_extras, mentions_danvan
 from monitor.text import normalize_inline
 from monitor.urls import parse_article_url, tag_path
+from replica.server import ReplicaServer
+from replica.site import ReplicaSite, load_articles, load_extras, mentions_danvan
 
 DANVAN_TAG_PATH = tag_path("Dân vận")
 
@@ -392,9 +392,9 @@ def test_extra_articles_are_new_and_of_their_declared_kind() -> None:
 
 @contextlib.contextmanager
 def command_line_server(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``python -m monitor.replica.server --quiet *options``: the process and its base URL."""
+    """``python -m replica.server --quiet *options``: the process and its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.replica.server", "--quiet", *options],
+        [sys.executable, "-m", "replica.server", "--quiet", *options],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -11,7 +11,7 @@ import pytest
 from sitemap_support import NEWS_SIZE, SitemapSite, sitemap_only
 
 from monitor.archive import Archive
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from crawl_support import archived_ids, article_requests, database_of, monitor, write_config
 

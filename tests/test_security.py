@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from alert_servers import APPRISE_WARNINGS, SmtpServer
 from crawl_support import MONITOR

@@ -20,7 +20,7 @@ from monitor.archive import Archive
 from monitor.config import load_config
 from monitor.daemon import health
 from monitor.dates import VN_TZ
-from monitor.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 from crawl_support import database_of, monitor, write_config
 from golden_pages import redesign_pages

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from monitor.replica.server import ReplicaServer
 from monitor.web.serve import build_datasette
+from replica.server import ReplicaServer
 
 from crawl_support import MONITOR, archived_ids, database_of, monitor, write_config
 

@@ -13,12 +13,14 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.clock import SYSTEM_CLOCK, Clock, now
 from monitor.config import load_config
 from monitor.daemon.service import Daemon
-from monitor.replica.server import ReplicaServer
-from monitor.replica.site import ReplicaSite
+
+if TYPE_CHECKING:
+    from replica.server import ReplicaServer
 
 DEMO_CONFIG = """\
 [site]
@@ -55,6 +57,10 @@ def run_demo(
     say: Callable[[str], None],
     clock: Clock = SYSTEM_CLOCK,
 ) -> int:
+    # the replica is test infrastructure, installed beside the product: imported only here
+    from replica.server import ReplicaServer
+    from replica.site import ReplicaSite
+
     # the replica's clock is today's, so the article published during the demo is new
     site_now = now(clock).replace(tzinfo=None)
     with (

@@ -4,8 +4,8 @@ Run from the repository root (regenerating gives identical bytes):
 
     .venv/bin/python tests/golden/make_golden.py
 
-Pages are rendered by the replica (``monitor.replica``) from the real article texts in
-``src/monitor/replica/data``. The expected records are the oracle: they are computed from the
+Pages are rendered by the replica package (``replica``) from the real article texts in
+``replica/data``. The expected records are the oracle: they are computed from the
 SOURCE DATA with the small normaliser below — never by running a parser — plus what the replica
 invented for the page (photos, captions, tags, a modification time), read from its plan.
 """
@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from monitor.record import ArticleRecord, Image, Layer, Precision
-from monitor.replica.other_template import render_other_template
-from monitor.replica.pages import Variant, plan_article, render_article
+from replica.other_template import render_other_template
+from replica.pages import Variant, plan_article, render_article
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
-DATA = HERE.parents[1] / "src" / "monitor" / "replica" / "data"
+DATA = HERE.parents[1] / "replica" / "data"
 
 Article = Mapping[str, Any]
 
@@ -329,7 +329,7 @@ def _readme_row(page: Page, size: int) -> str:
 README = """# Golden extraction pages
 
 Each `pages/{{article_id}}-{{variant}}.html` is a congan.com.vn article page rendered by the local
-replica (`src/monitor/replica`) from a real article's text; the `.json` next to it is the record a
+replica (`replica/`) from a real article's text; the `.json` next to it is the record a
 parser must produce from it (`ArticleRecord.to_dict()`, field order as in `monitor/record.py`).
 {pages} pages from {articles} articles (every one of the 59 real 2025 articles, the 2022 dân vận
 seed article, some articles twice), {smallest}–{largest} KB each.
@@ -341,10 +341,10 @@ seed article, some articles twice), {smallest}–{largest} KB each.
 ## How the expected records are made
 
 They are the oracle, so no parser is run. `make_golden.py` computes them from the source data
-(`src/monitor/replica/data/`) with its own minimal normaliser (NFC; drop Unicode Cf characters;
+(`replica/data/`) with its own minimal normaliser (NFC; drop Unicode Cf characters;
 every Zs character, CR, LF and tab become a space; `Ð/ð` → `Đ/đ`; collapse spaces; strip), and
 reads what the replica invented for the page (photos and captions, tags, a modification time) from
-the replica's plan (`monitor.replica.plan.plan_article`), never from the HTML.
+the replica's plan (`replica.plan.plan_article`), never from the HTML.
 
 - `lead`: the lead without its `(CAO)`/`(CATP)` dateline; null on `no_lead` pages.
 - `body`: the paragraphs joined by a blank line, subheadings included as paragraphs; captions,

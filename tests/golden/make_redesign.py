@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor.record import ArticleRecord, Image
-from monitor.replica.content import Entry
-from monitor.replica.redesign_plan import RedesignPlan, plan_redesign
-from monitor.replica.site import ReplicaSite
+from replica.content import Entry
+from replica.redesign_plan import RedesignPlan, plan_redesign
+from replica.site import ReplicaSite
 
 from make_golden import (
     DATA,
@@ -238,9 +238,9 @@ serves now, over HTTP.
 ## How the expected fields are made
 
 No parser is run. `make_redesign.py` computes them from the source data
-(`src/monitor/replica/data/`) with `make_golden.py`'s own normaliser (imported, see
+(`replica/data/`) with `make_golden.py`'s own normaliser (imported, see
 `../README.md`), and reads what the replica invented (photos, captions, the dateline form, JSON-LD
-or not) from its plan, `monitor.replica.redesign_plan.plan_redesign`. The pages are rendered with
+or not) from its plan, `replica.redesign_plan.plan_redesign`. The pages are rendered with
 the replica's clock on the day the article was scraped (the data's header date), or, for the two
 extra articles the generator publishes (179605, 179607), on the day of publication,
 2025-06-24 08:00 and 08:01.

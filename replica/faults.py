@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-from monitor.replica.content import HTML, Page
+from replica.content import HTML, Page
 
 MODES = (
     "500", "502", "404", "410", "503-retry-after", "429", "slow", "hang", "truncate", "reset",

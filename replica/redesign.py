@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from monitor.replica.pages import script_json
-from monitor.replica.plan import PlannedImage, is_subheading
-from monitor.replica.redesign_plan import RedesignPlan, dateline
-from monitor.replica.shell import (
+from replica.pages import script_json
+from replica.plan import PlannedImage, is_subheading
+from replica.redesign_plan import RedesignPlan, dateline
+from replica.shell import (
     SECTIONS,
     SITE,
     SITE_NAME,
@@ -41,11 +41,11 @@ from monitor.replica.shell import (
     section_label,
     stylesheet,
     summary,
+    tag_href,
     text,
     thumbnail_url,
 )
-from monitor.replica.textforms import iso
-from monitor.urls import tag_path
+from replica.textforms import iso
 
 LAZY_PLACEHOLDER = "/static/img/blank.gif"
 CSS_BLOCKS = (
@@ -131,7 +131,7 @@ def _masthead(header_date: str) -> str:
 def _sidebar(chrome: Chrome) -> str:
     cards = "\n".join(render_card(item, mini=True) for item in chrome.most_read)
     topics = " ".join(
-        f'<a class="cms-keyword" href="{escape(tag_path(tag))}">{text(tag)}</a>'
+        f'<a class="cms-keyword" href="{escape(tag_href(tag))}">{text(tag)}</a>'
         for tag in chrome.topics
     )
     return "\n".join(
@@ -279,7 +279,7 @@ def _related_boxes(index: int, after: tuple[int, int], related: Sequence[Article
 
 def _keywords(tags: Sequence[str]) -> str:
     links = " ".join(
-        f'<a class="cms-keyword" href="{escape(tag_path(tag))}">{text(tag)}</a>' for tag in tags
+        f'<a class="cms-keyword" href="{escape(tag_href(tag))}">{text(tag)}</a>' for tag in tags
     )
     return (
         f'<div class="cms-keywords"><span class="cms-keywords__label">Từ khóa:</span> {links}</div>'

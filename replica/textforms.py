@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from monitor.dates import VN_TZ
+
 TextForm = Literal["nfc", "nfd", "tone"]
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # Format characters that copy-paste leaves inside words: zero-width space, soft hyphen, BOM.
 INVISIBLES = ("\u200b", "\u00ad", "\ufeff")
-VIETNAM_OFFSET = "+07:00"
 
 _DATE_LINE = re.compile(
     r"^(?P<weekday>[^,]+),\s*(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
@@ -119,8 +120,8 @@ def format_date(when: datetime, *, padded: bool, with_time: bool, weekday_shift:
 
 
 def iso(when: datetime) -> str:
-    """ISO 8601 in Vietnam time: "2025-03-18T22:46:00+07:00"."""
-    return when.strftime("%Y-%m-%dT%H:%M:%S") + VIETNAM_OFFSET
+    """ISO 8601 of a wall-clock time in Vietnam, to the second: "2025-03-18T22:46:00+07:00"."""
+    return when.replace(tzinfo=VN_TZ, microsecond=0).isoformat()
 
 
 def later(when: datetime, rng: random.Random) -> datetime:

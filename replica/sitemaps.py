@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape as xml_escape
 
-from monitor.replica.content import Entry, Page, newest
-from monitor.replica.shell import SITE_NAME
-from monitor.replica.textforms import iso
+from replica.content import Entry, Page, newest
+from replica.shell import SITE_NAME
+from replica.textforms import iso
 
 NEWS_DAYS = 2
 XML = "application/xml; charset=utf-8"

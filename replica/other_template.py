@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from monitor.replica.plan import is_subheading
-from monitor.replica.shell import (
+from replica.plan import is_subheading
+from replica.shell import (
     SECTIONS,
     TITLE_SUFFIX,
     Article,
@@ -23,7 +23,7 @@ from monitor.replica.shell import (
     site_css,
     text,
 )
-from monitor.replica.textforms import iso, parse_date_line
+from replica.textforms import iso, parse_date_line
 
 
 def render_other_template(article: Article, *, header_date: str, related: Sequence[Article]) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-from monitor.replica.plan import Variant
+from monitor.dates import VN_TZ
+from replica.plan import Variant
 
-VIETNAM = timezone(timedelta(hours=7))
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 
@@ -42,7 +42,7 @@ class Entry:
 def newest(items: Iterable[Entry]) -> datetime | None:
     """The newest publish time among ``items``, aware (Vietnam time), or None for none."""
     dates = [entry.when for entry in items]
-    return max(dates).replace(tzinfo=VIETNAM) if dates else None
+    return max(dates).replace(tzinfo=VN_TZ) if dates else None
 
 
 def related(entry: Entry, base: Sequence[Entry], count: int = 10) -> list[Entry]:

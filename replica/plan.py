@@ -17,8 +17,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Literal
 
-from monitor.replica.shell import IMAGE_HOST, SITE, Article, article_path, section_label
-from monitor.replica.textforms import (
+from replica.shell import IMAGE_HOST, SITE, Article, article_path, section_label
+from replica.textforms import (
     WEEKDAYS,
     DateLine,
     TextForm,

@@ -19,11 +19,11 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import unquote_plus
 
-from monitor.replica.content import HTML, Entry, Page, newest
-from monitor.replica.redesign import Chrome, render_article_page, render_page, render_stream
-from monitor.replica.redesign_plan import plan_redesign
-from monitor.replica.sitemaps import sitemap_page
-from monitor.urls import tag_path
+from replica.content import HTML, Entry, Page, newest
+from replica.redesign import Chrome, render_article_page, render_page, render_stream
+from replica.redesign_plan import plan_redesign
+from replica.shell import tag_href
+from replica.sitemaps import sitemap_page
 
 PAGE_SIZE = 10
 TOPICS = 6
@@ -77,7 +77,7 @@ def _page(site: SiteView, path: str) -> Page | None:
     if match := _TAG.match(path):
         tag = unquote_plus(match["tag"])
         return _listing(
-            site, _Stream(f"Chủ đề: {tag}", tag_path(tag), site.tagged(tag)), match["page"]
+            site, _Stream(f"Chủ đề: {tag}", tag_href(tag), site.tagged(tag)), match["page"]
         )
     if (match := _SECTION.match(path)) and (title := site.section_title(match["section"])):
         stream = _Stream(title, f"/{match['section']}", site.in_section(match["section"]))

@@ -10,14 +10,14 @@ and, where it has dated content, Last-Modified; a matching If-None-Match, or an 
 not older than Last-Modified, is answered 304. Failures, by path prefix, for ``count`` requests
 or until ``heal()``: HTTP errors, hangs, resets, truncated, endless, huge or compressed-bomb
 bodies, wrong or missing charsets, redirect loops and off-site redirects, broken feeds, live
-script in a page; ``monitor.replica.faults`` lists the modes. ``host`` binds another loopback
+script in a page; ``replica.faults`` lists the modes. ``host`` binds another loopback
 address (127.0.0.2 plays "another host" for off-site redirects).
 
 Control over HTTP (never logged): ``GET /__replica/requests``, ``POST /__replica/clear-requests``,
 ``/__replica/publish`` {"kind"}, ``/__replica/fail`` {"path_prefix", "mode", "count", "delay",
 "target"}, ``/__replica/heal``, ``/__replica/layout`` {"layout"}, ``/__replica/clock`` {"now"}.
 
-Command line: ``python -m monitor.replica.server [--port 0] [--quiet] [--layout redesign]`` prints
+Command line: ``python -m replica.server [--port 0] [--quiet] [--layout redesign]`` prints
 the base URL on its first line and serves until SIGTERM or SIGINT.
 """
 
@@ -42,9 +42,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.replica.content import HTML, Page
-from monitor.replica.faults import MODES, RESETS, Failure, FailureRules, inject
-from monitor.replica.site import LAYOUTS, NothingToPublish, ReplicaSite
+from replica.content import HTML, Page
+from replica.faults import MODES, RESETS, Failure, FailureRules, inject
+from replica.site import LAYOUTS, NothingToPublish, ReplicaSite
 
 __all__ = ["MODES", "LoggedRequest", "ReplicaServer", "main"]  # MODES: see faults
 
@@ -414,9 +414,9 @@ def _not_modified(request: Message, etag: str, last_modified: datetime | None) -
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve the replica until SIGTERM or SIGINT; the first stdout line is the base URL."""
     parser = argparse.ArgumentParser(
-        prog="python -m monitor.replica.server",
+        prog="python -m replica.server",
         description="Serve the congan.com.vn replica on 127.0.0.1. "
-        "Example: python -m monitor.replica.server --port 8800 --quiet",
+        "Example: python -m replica.server --port 8800 --quiet",
     )
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from monitor.replica.plan import PlannedImage, own_images, plan_image
-from monitor.replica.shell import Article
-from monitor.replica.textforms import WEEKDAYS, DateLine, parse_date_line, tone_decompose
+from replica.plan import PlannedImage, own_images, plan_image
+from replica.shell import Article
+from replica.textforms import WEEKDAYS, DateLine, parse_date_line, tone_decompose
 
 DateForm = Literal["dash", "gmt", "time-first", "bar", "day"]
 PhotoMode = Literal["none", "figures", "album", "both"]

@@ -34,23 +34,24 @@ from typing import Any, Literal
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as xml_escape
 
-from monitor.replica.content import HTML, TEXT, VIETNAM, Entry, Page, newest, related
-from monitor.replica.other_template import render_other_template
-from monitor.replica.pages import Variant, plan_article, render_article, render_page_shell
-from monitor.replica.plan import TAG_VOCABULARY
-from monitor.replica.redesign_site import route_redesign
-from monitor.replica.shell import (
+from monitor.dates import VN_TZ
+from replica.content import HTML, TEXT, Entry, Page, newest, related
+from replica.other_template import render_other_template
+from replica.pages import Variant, plan_article, render_article, render_page_shell
+from replica.plan import TAG_VOCABULARY
+from replica.redesign_site import route_redesign
+from replica.shell import (
     SECTIONS,
     SITE_NAME,
     Article,
     article_path,
     render_news_items,
     summary,
+    tag_href,
     text,
 )
-from monitor.replica.sitemaps import INDEX_PATH
-from monitor.replica.textforms import WEEKDAYS, format_date, parse_date_line, tone_decompose
-from monitor.urls import tag_path
+from replica.sitemaps import INDEX_PATH
+from replica.textforms import WEEKDAYS, format_date, parse_date_line, tone_decompose
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGE_SIZE = 10
@@ -175,7 +176,7 @@ def header_date(when: datetime) -> str:
 
 def rfc822(when: datetime) -> str:
     """An RSS pubDate in Vietnam time: "Wed, 19 Mar 2025 21:02:00 +0700"."""
-    return format_datetime(when.replace(tzinfo=VIETNAM))
+    return format_datetime(when.replace(tzinfo=VN_TZ))
 
 
 class ReplicaSite:
@@ -224,7 +225,7 @@ class ReplicaSite:
         """Set "now" (ISO 8601; an offset is converted to Vietnam time, none means Vietnam)."""
         when = datetime.fromisoformat(now) if isinstance(now, str) else now
         if when.tzinfo is not None:
-            when = when.astimezone(VIETNAM).replace(tzinfo=None)
+            when = when.astimezone(VN_TZ).replace(tzinfo=None)
         self._now = when.replace(microsecond=0)
         self._cache.clear()
 
@@ -353,7 +354,7 @@ class ReplicaSite:
         return self._paged(listing, self.in_section(section), number)
 
     def _tag_page(self, tag: str, number: int) -> Page | None:
-        listing = _Listing(f"Tag: {tag}", None, tag_path(tag))
+        listing = _Listing(f"Tag: {tag}", None, tag_href(tag))
         return self._paged(listing, self.tagged(tag), number)
 
     def _paged(self, listing: _Listing, items: Sequence[Entry], number: int) -> Page | None:

@@ -20,16 +20,15 @@ import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote_plus
 
-from monitor.replica.plan import (
+from replica.plan import (
     ArticlePlan,
     PlannedImage,
     Variant,
     is_subheading,
     plan_article,
 )
-from monitor.replica.shell import (
+from replica.shell import (
     SITE,
     SITE_NAME,
     Article,
@@ -38,10 +37,11 @@ from monitor.replica.shell import (
     render_page_shell,
     section_label,
     summary,
+    tag_href,
     text,
     thumbnail_url,
 )
-from monitor.replica.textforms import (
+from replica.textforms import (
     decompose,
     iso,
     lookalike_eth,
@@ -268,11 +268,6 @@ def _widgets_outside(related: Sequence[Article]) -> str:
             f"<ul>{_most_read(related)}</ul></div>",
         ]
     )
-
-
-def tag_href(tag: str) -> str:
-    """/tag/{words joined by +, percent-encoded UTF-8}.html"""
-    return f"/tag/{quote_plus(tag)}.html"
 
 
 def _tag_list(plan: ArticlePlan) -> str:

@@ -15,9 +15,9 @@ import random
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from monitor.replica.textforms import parse_date_line
+from replica.textforms import parse_date_line
 
 Article = Mapping[str, Any]
 
@@ -67,6 +67,12 @@ def section_label(slug: str) -> str:
 def article_path(article: Article) -> str:
     """The site-relative path of an article's URL."""
     return urlsplit(str(article["url"])).path
+
+
+def tag_href(tag: str) -> str:
+    """A tag page's path as the site writes it: /tag/{words joined by '+'}.html, each word
+    percent-encoded UTF-8 ("Dân vận" → /tag/D%C3%A2n+v%E1%BA%ADn.html)."""
+    return "/tag/" + "+".join(quote(word, safe="") for word in tag.split()) + ".html"
 
 
 def thumbnail_url(article: Article, width: int, file: str | None = None) -> str:
