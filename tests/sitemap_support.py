@@ -9,14 +9,14 @@ from __future__ import annotations
 import gzip
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
+from monitor.clock import VN_TZ
 from replica.site import Entry, Page, ReplicaSite
 
 XML = "application/xml; charset=utf-8"
 GZIP = "application/x-gzip"
-VIETNAM = timezone(timedelta(hours=7))
 NEWS_SIZE = 5
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -78,7 +78,7 @@ def _urlset(entries: Iterable[Entry], base: str, *, news: bool = False) -> str:
 
 
 def _w3c(when: datetime) -> str:
-    return when.replace(tzinfo=VIETNAM).isoformat(timespec="seconds")
+    return when.replace(tzinfo=VN_TZ).isoformat(timespec="seconds")
 
 
 def _escape(text: str) -> str:
