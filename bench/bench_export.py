@@ -64,10 +64,12 @@ def build(path: Path, articles: int) -> None:
     partial.unlink(missing_ok=True)
     start = time.perf_counter()
     with Archive.open(partial) as archive:
-        archive.bulk_load(synthetic(articles), seen_at=NEWEST.isoformat())
+        archive.articles.bulk_load(synthetic(articles), seen_at=NEWEST.isoformat())
         for article_id in range(1, articles + 1, 100):
             hit = MatchRow("dan-van", "dân vận", "body", 0, 7, "dân vận")
-            archive.record_matches(article_id, _hash(archive, article_id), [hit], [], on_topic=True)
+            archive.alerts.record_matches(
+                article_id, _hash(archive, article_id), [hit], [], on_topic=True
+            )
     partial.replace(path)
     size = path.stat().st_size / 2**20
     print(f"built {path.name}: {articles:,} articles, {size:,.0f} MiB, "
@@ -75,7 +77,7 @@ def build(path: Path, articles: int) -> None:
 
 
 def _hash(archive: Archive, article_id: int) -> str:
-    article = archive.get_article(article_id)
+    article = archive.articles.get_article(article_id)
     assert article is not None
     return article.content_hash
 
@@ -120,7 +122,7 @@ def measure(path: Path, fmt: ExportFormat, mode: str, traced: bool) -> dict[str,
             tracemalloc.start()
         start = time.perf_counter()
         with output.open("w", encoding=encoding, newline="") as out:
-            rows = archive.iter_articles()
+            rows = archive.articles.iter_articles()
             count = WRITERS[fmt](list(rows) if mode == "load-all" else rows, out)
         seconds = time.perf_counter() - start
         traced_peak = tracemalloc.get_traced_memory()[1] if traced else None

@@ -167,7 +167,7 @@ def build(path: Path, count: int) -> float:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     with Archive.open(partial) as archive:
-        loaded = archive.bulk_load(
+        loaded = archive.articles.bulk_load(
             records(count, load_sources()), seen_at=FIRST_DAY.isoformat(), chunk=5000
         )
     assert loaded == count
@@ -231,7 +231,7 @@ def matches(archive: Archive, term: str) -> int:
     """How many articles of the whole archive the term matches (unfiltered, uncapped)."""
     compiled = compile_query(term)
     expression = compiled.exact or compiled.folded or ""
-    return len(archive.search_ids(expression, folded=compiled.exact is None, limit=10**9))
+    return len(archive.index.search_ids(expression, folded=compiled.exact is None, limit=10**9))
 
 
 def measure(archive: Archive, sources: list[Source]) -> None:
@@ -266,7 +266,7 @@ def measure_kind(
         return search_archive(archive, term, filters)
 
     def like(term: str) -> object:
-        return archive.like_search([term], filters=filters)
+        return archive.index.like_search([term], filters=filters)
 
     fts(terms[0])  # warm the page cache
     fts_ms, like_ms = timed(fts, terms, RUNS), timed(like, terms[:LIKE_TERMS], 1)

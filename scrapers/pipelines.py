@@ -54,18 +54,18 @@ class ArchivePipeline:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(STORED + outcome)
         if item.etag or item.last_modified:
-            archive.store_validators(page.url, item.etag, item.last_modified, page.status)
+            archive.state.store_validators(page.url, item.etag, item.last_modified, page.status)
         tally = context.entries.get(item.entry or "")
         if outcome == "new" and tally is not None:
             tally.new += 1
-        if archive.get_state(events.gone_key(item.article_id)):
-            archive.put_state(events.gone_key(item.article_id), None)
+        if archive.state.get_state(events.gone_key(item.article_id)):
+            archive.state.put_state(events.gone_key(item.article_id), None)
 
     def article_missing(self, article_id: int, runs: int) -> None:
-        self.context.archive.put_state(events.gone_key(article_id), runs)
+        self.context.archive.state.put_state(events.gone_key(article_id), runs)
 
     def backfill_moved(self, entry: str, place: dict[str, str] | None) -> None:
-        self.context.archive.put_state(backfill_key(entry), place)
+        self.context.archive.state.put_state(backfill_key(entry), place)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -82,16 +82,16 @@ class ArchivePipeline:
         (an incomplete sitemap walk withdraws those of the files it must read again)."""
         context, archive = self.context, self.context.archive
         for entry, walk in context.walks.items():
-            archive.put_state(walk_key(entry), walk.state_after_clean_run())
+            archive.state.put_state(walk_key(entry), walk.state_after_clean_run())
         for entry, sitemap in context.sitemap_walks.items():
             for url in sitemap.unkept_validators():
                 context.pending_validators.pop(url, None)
-            archive.put_state(sitemap_key(entry), sitemap.state_after_clean_run())
+            archive.state.put_state(sitemap_key(entry), sitemap.state_after_clean_run())
         for url, (etag, modified, status) in context.pending_validators.items():
-            archive.store_validators(url, etag, modified, status)
+            archive.state.store_validators(url, etag, modified, status)
 
     def record_run(self, outcome: Outcome, figures: dict[str, int]) -> None:
         archive, run_id = self.context.archive, self.context.run_id
-        archive.record_entry_yields(run_id, self.context.entry_yields())
-        archive.add_run_figures(run_id, **figures)
-        archive.finish_run(run_id, outcome.status, outcome.reason)
+        archive.runs.record_entry_yields(run_id, self.context.entry_yields())
+        archive.runs.add_run_figures(run_id, **figures)
+        archive.runs.finish_run(run_id, outcome.status, outcome.reason)

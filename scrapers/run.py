@@ -61,8 +61,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def _crawl(config: Config, args: argparse.Namespace) -> int:
     mode: Mode = "backfill" if args.since else "normal"
     with Archive.open(config.database.path) as archive:
-        archive.mark_interrupted_runs()  # we hold the lock: no other crawl is running
-        run_id = archive.start_run(mode)
+        archive.runs.mark_interrupted_runs()  # we hold the lock: no other crawl is running
+        run_id = archive.runs.start_run(mode)
         context = CrawlContext(config, archive, run_id, mode, args.since, args.events)
         context.event("start", run_id=run_id, mode=mode)
         settings = scrapy_settings(config, context=context, log_level=args.log_level)

@@ -90,7 +90,7 @@ class SitemapEntries:
                 self.crawler.engine.crawl(self._sitemap_root(url, entry))
 
     def _sitemap_root(self, url: str, entry: str) -> Request:
-        state = self.context.archive.get_state(sitemap_key(entry))
+        state = self.context.archive.state.get_state(sitemap_key(entry))
         self.context.sitemap_walks[entry] = SitemapWalk.from_state(entry, state)
         self.context.entry(entry, "sitemap")
         return self._sitemap_request(entry, ChildSitemap(url), depth=0)

@@ -205,12 +205,12 @@ def queue_alert(
     """Store an article (``changes`` replace record fields), queue one alert for it on
     ``channel``, and return the pending alert as ``Archive.list_alerts`` reads it."""
     store(archive, record(article_id, **changes))
-    (article,) = [a for a in archive.unmatched_articles() if a.article_id == article_id]
+    (article,) = [a for a in archive.alerts.unmatched_articles() if a.article_id == article_id]
     hit = MatchRow(rule, "dân vận", "body", 35, 42, SNIPPET)
-    archive.record_matches(
+    archive.alerts.record_matches(
         article_id, article.content_hash, [hit], [(rule, channel)], on_topic=True
     )
-    (alert,) = [a for a in archive.list_alerts("pending") if a.article_id == article_id]
+    (alert,) = [a for a in archive.alerts.list_alerts("pending") if a.article_id == article_id]
     return alert
 
 

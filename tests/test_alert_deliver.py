@@ -58,7 +58,7 @@ def tomorrow(hour: int, minute: int) -> datetime:
 
 
 def status(archive: Archive, alert_id: int) -> AlertRow:
-    (row,) = [a for a in archive.list_alerts() if a.id == alert_id]
+    (row,) = [a for a in archive.alerts.list_alerts() if a.id == alert_id]
     return row
 
 
@@ -113,9 +113,9 @@ def test_failed_alert_brought_back_is_delivered_once(
 ) -> None:
     config, senders = setup(tmp_path, receiver)
     alert = queue_alert(archive)
-    archive.mark_alerts_attempt_failed([alert.id], "gave up earlier", None)
+    archive.alerts.mark_alerts_attempt_failed([alert.id], "gave up earlier", None)
     assert deliver_due(archive, config, senders).sent == 0
-    assert archive.retry_failed_alerts() == 1
+    assert archive.alerts.retry_failed_alerts() == 1
     assert deliver_due(archive, config, senders).sent == 1
     assert deliver_due(archive, config, senders).sent == 0
     assert len(receiver.posts) == 1

@@ -72,7 +72,7 @@ def test_version_1_database_is_migrated_forward(path: Path) -> None:
     assert scalar(path, "PRAGMA user_version") == 1
     with Archive.open(path) as archive:
         assert archive.settings().schema_version == SCHEMA_VERSION
-        assert archive.search_ids("thu duc", folded=True, limit=10) == [7]
+        assert archive.index.search_ids("thu duc", folded=True, limit=10) == [7]
 
 
 def test_version_6_full_text_tables_are_rebuilt_with_syllable_pairs(path: Path) -> None:
@@ -84,7 +84,7 @@ def test_version_6_full_text_tables_are_rebuilt_with_syllable_pairs(path: Path) 
     assert phrase == '"quan\ue000thu thu\ue000duc"'
     assert scalar(path, "SELECT count(*) FROM pragma_table_info('articles_fts')") == 3
     with Archive.open(path) as archive:
-        assert archive.search_ids(phrase, folded=True, limit=10) == [7]
+        assert archive.index.search_ids(phrase, folded=True, limit=10) == [7]
     assert scalar(path, "SELECT count(*) FROM pragma_table_info('articles_fts')") == 6
     indexes = "SELECT group_concat(name) FROM pragma_index_list('articles')"
     assert {"articles_section_published_at", "articles_on_topic_published_at"} <= set(
@@ -185,7 +185,7 @@ def test_readonly_archive_reads(path: Path) -> None:
     with Archive.open(path) as archive:
         store(archive, record(5))
     with Archive.open(path, readonly=True) as archive:
-        assert archive.known_ids([5, 6]) == {5}
+        assert archive.articles.known_ids([5, 6]) == {5}
 
 
 def test_readonly_archive_refuses_writes(path: Path) -> None:

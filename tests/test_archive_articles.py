@@ -41,9 +41,9 @@ def test_same_content_again_is_unchanged(archive: Archive) -> None:
 
 def test_unchanged_store_only_moves_last_seen_at(archive: Archive) -> None:
     store(archive, record())
-    before = archive.get_article(141005)
+    before = archive.articles.get_article(141005)
     store(archive, record(), fetched_at=LATER)
-    after = archive.get_article(141005)
+    after = archive.articles.get_article(141005)
     assert before is not None and after is not None
     assert after.last_seen_at == LATER
     assert replace(after, last_seen_at="") == replace(before, last_seen_at="")
@@ -70,7 +70,7 @@ def test_incomplete_record_is_quarantined(archive: Archive) -> None:
 def test_update_increments_the_version(archive: Archive) -> None:
     store(archive, record())
     store(archive, record(title="Tiêu đề mới"), fetched_at=LATER)
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert (article.version, article.title) == (2, "Tiêu đề mới")
 
@@ -79,7 +79,7 @@ def test_update_keeps_the_old_content_in_versions(archive: Archive) -> None:
     old = record()
     store(archive, old)
     store(archive, record(title="Mới", tags=("khác",), images=()), fetched_at=LATER)
-    [version] = archive.article_versions(141005)
+    [version] = archive.articles.article_versions(141005)
     assert version.version == 1
     assert version.captured_at == LATER
     assert (version.title, version.body) == (old.title, old.body)
@@ -90,7 +90,7 @@ def test_update_keeps_the_old_content_in_versions(archive: Archive) -> None:
 def test_update_keeps_first_seen_at(archive: Archive) -> None:
     store(archive, record())
     store(archive, record(title="Mới"), fetched_at=LATER)
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert (article.first_seen_at, article.last_seen_at) == (
         "2025-03-19T11:47:05+07:00",
@@ -101,7 +101,7 @@ def test_update_keeps_first_seen_at(archive: Archive) -> None:
 def test_update_replaces_tags_and_images(archive: Archive) -> None:
     store(archive, record())
     store(archive, record(tags=("an ninh",), images=(Image("https://x/b.jpg"),)), fetched_at=LATER)
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert article.tags == ("an ninh",)
     assert article.images == (Image("https://x/b.jpg", None),)
@@ -112,7 +112,7 @@ def test_update_replaces_tags_and_images(archive: Archive) -> None:
 
 def test_quarantined_record_is_not_in_articles(archive: Archive) -> None:
     store(archive, record(published_at=None))
-    assert archive.get_article(141005) is None
+    assert archive.articles.get_article(141005) is None
     assert archive.counts()["quarantined"] == 1
 
 
@@ -130,9 +130,9 @@ def test_complete_record_rescues_a_quarantined_one(archive: Archive) -> None:
 
 def test_incomplete_record_leaves_the_archived_article_untouched(archive: Archive) -> None:
     store(archive, record())
-    before = archive.get_article(141005)
+    before = archive.articles.get_article(141005)
     store(archive, record(body=None), fetched_at=LATER)
-    assert archive.get_article(141005) == before
+    assert archive.articles.get_article(141005) == before
 
 
 # --- raw pages ------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_incomplete_record_leaves_the_archived_article_untouched(archive: Archiv
 def test_raw_page_round_trips(archive: Archive) -> None:
     html = "<html><body><p>Công an TP.HCM</p></body></html>".encode()
     store(archive, record(), html=html)
-    [page] = archive.raw_pages()
+    [page] = archive.articles.raw_pages()
     assert (page.article_id, page.html, page.http_status) == (141005, html, 200)
     assert page.content_type == "text/html; charset=utf-8"
     assert page.fetched_at == "2025-03-19T11:47:05+07:00"
@@ -156,14 +156,14 @@ def test_raw_page_is_stored_compressed(path: Path, archive: Archive) -> None:
 
 def test_raw_page_is_kept_for_a_quarantined_record(archive: Archive) -> None:
     store(archive, record(title=None), html=b"<html>incomplete</html>")
-    assert [page.html for page in archive.raw_pages()] == [b"<html>incomplete</html>"]
+    assert [page.html for page in archive.articles.raw_pages()] == [b"<html>incomplete</html>"]
 
 
 def test_raw_pages_can_be_restored_while_iterating(archive: Archive) -> None:
     for article_id in range(1, 251):
         store(archive, record(article_id, body=None), html=f"<p>{article_id}</p>".encode())
     seen = []
-    for page in archive.raw_pages():
+    for page in archive.articles.raw_pages():
         seen.append(page.article_id)
         store(archive, record(page.article_id), html=page.html, fetched_at=page.fetched_at)
     assert seen == list(range(1, 251))
@@ -204,7 +204,7 @@ def test_update_failing_midway_keeps_the_previous_version(path: Path, archive: A
     _fail_on_image_insert(path)
     with pytest.raises(StorageError):
         store(archive, record(title="Mới"), fetched_at=LATER)
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert (article.title, article.version, archive.counts()["versions"]) == (
         record().title,
@@ -218,7 +218,7 @@ def test_update_failing_midway_keeps_the_previous_version(path: Path, archive: A
 
 def test_fetch_time_is_stored_at_vietnam_time(archive: Archive) -> None:
     store(archive, record(), fetched_at="2025-03-19T04:47:05Z")
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert article.first_seen_at == "2025-03-19T11:47:05+07:00"
 
@@ -230,7 +230,7 @@ def test_fetch_time_without_offset_is_an_input_error(archive: Archive) -> None:
 
 def test_malformed_time_is_an_input_error(archive: Archive) -> None:
     with pytest.raises(InputError, match="since_iso is not an ISO 8601 time"):
-        archive.recent_article_ids("yesterday")
+        archive.articles.recent_article_ids("yesterday")
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_malformed_time_is_an_input_error(archive: Archive) -> None:
 
 def test_get_article_returns_the_record_fields_decoded(archive: Archive) -> None:
     store(archive, record())
-    article = archive.get_article(141005)
+    article = archive.articles.get_article(141005)
     assert article is not None
     assert article.tags == ("dân vận", "Thủ Đức")
     assert article.images == (Image("https://cdn.congan.com.vn/a.jpg", "Buổi gặp mặt"),)
@@ -247,19 +247,19 @@ def test_get_article_returns_the_record_fields_decoded(archive: Archive) -> None
 
 
 def test_get_missing_article_is_none(archive: Archive) -> None:
-    assert archive.get_article(1) is None
+    assert archive.articles.get_article(1) is None
 
 
 def test_known_ids_include_archived_and_quarantined(archive: Archive) -> None:
     store(archive, record(1))
     store(archive, record(2, title=None))
-    assert archive.known_ids([1, 2, 3]) == {1, 2}
+    assert archive.articles.known_ids([1, 2, 3]) == {1, 2}
 
 
 def test_published_dates_cover_archived_articles_only(archive: Archive) -> None:
     store(archive, record(1))
     store(archive, record(2, title=None))
-    dates = archive.published_dates([1, 2, 3])
+    dates = archive.articles.published_dates([1, 2, 3])
     assert set(dates) == {1}
     assert dates[1] == record(1).published_at
 
@@ -267,25 +267,25 @@ def test_published_dates_cover_archived_articles_only(archive: Archive) -> None:
 def test_max_article_id_covers_quarantine(archive: Archive) -> None:
     store(archive, record(10))
     store(archive, record(20, title=None))
-    assert archive.max_article_id() == 20
+    assert archive.articles.max_article_id() == 20
 
 
 def test_max_article_id_of_an_empty_archive_is_none(archive: Archive) -> None:
-    assert archive.max_article_id() is None
+    assert archive.articles.max_article_id() is None
 
 
 def test_recent_article_ids_compares_instants_newest_first(archive: Archive) -> None:
     store(archive, record(1, published_at="2025-03-18T23:00:00+07:00"))
     store(archive, record(2, published_at="2025-03-19T07:00:00+07:00"))
     store(archive, record(3, published_at="2025-03-19T09:00:00+07:00"))
-    assert archive.recent_article_ids("2025-03-19T00:00:00Z") == [3, 2]
+    assert archive.articles.recent_article_ids("2025-03-19T00:00:00Z") == [3, 2]
 
 
 def test_counts(archive: Archive) -> None:
     store(archive, record(1))
     store(archive, record(1, title="Mới"), fetched_at=LATER)
     store(archive, record(2, body=None))
-    archive.start_run("normal")
+    archive.runs.start_run("normal")
     assert archive.counts() == {
         "articles": 1,
         "quarantined": 1,
@@ -296,11 +296,11 @@ def test_counts(archive: Archive) -> None:
 
 
 def test_store_counts_its_outcome_in_the_run(archive: Archive) -> None:
-    run_id = archive.start_run("normal")
+    run_id = archive.runs.start_run("normal")
     store(archive, record(1), run_id=run_id)
     store(archive, record(1), run_id=run_id)
     store(archive, record(2, body=None), run_id=run_id)
-    [run] = archive.last_runs(1)
+    [run] = archive.runs.last_runs(1)
     assert (
         run.figures.new,
         run.figures.unchanged,
@@ -311,15 +311,15 @@ def test_store_counts_its_outcome_in_the_run(archive: Archive) -> None:
 
 def test_set_on_topic(archive: Archive) -> None:
     store(archive, record())
-    assert archive.set_on_topic(141005, True)
-    article = archive.get_article(141005)
+    assert archive.articles.set_on_topic(141005, True)
+    article = archive.articles.get_article(141005)
     assert article is not None and article.on_topic is True
 
 
 def test_delete_article_removes_every_row(path: Path, archive: Archive) -> None:
     store(archive, record())
     store(archive, record(title="Mới"), fetched_at=LATER)
-    assert archive.delete_article(141005)
+    assert archive.articles.delete_article(141005)
     assert archive.counts() == dict.fromkeys(
         ("articles", "quarantined", "versions", "runs", "raw_pages"), 0
     )

@@ -50,7 +50,7 @@ def test_updates_and_deletes_leave_the_index_a_fresh_one_would_be(tmp_path: Path
         store(edited, record(3))
         for rec in final.values():
             store(edited, rec, fetched_at=LATER)
-        edited.delete_article(2)
+        edited.articles.delete_article(2)
     with Archive.open(tmp_path / "fresh.db") as fresh:
         for rec in final.values():
             store(fresh, rec)
@@ -65,7 +65,7 @@ def test_bulk_loaded_and_stored_articles_are_indexed_alike(
 ) -> None:
     stored = record(1, title="Xã Hoà Bình, Thủ Đức", body="Đảng ủy họp.\n\nKHOẺ mạnh.")
     store(archive, stored)
-    archive.bulk_load([record(2, title=stored.title, body=stored.body)], seen_at=LATER)
+    archive.articles.bulk_load([record(2, title=stored.title, body=stored.body)], seen_at=LATER)
     for table in (EXACT_TABLE, FOLDED_TABLE):
         indexed = fts_instances(tmp_path / "archive.db", table, 1)
         assert indexed and indexed == fts_instances(tmp_path / "archive.db", table, 2)
@@ -73,60 +73,60 @@ def test_bulk_loaded_and_stored_articles_are_indexed_alike(
 
 def test_folded_search_finds_text_written_with_marks(archive: Archive) -> None:
     store(archive, record(1, title="Công an Thủ Đức ra quân"))
-    assert archive.search_ids("thu duc", folded=True, limit=10) == [1]
+    assert archive.index.search_ids("thu duc", folded=True, limit=10) == [1]
 
 
 def test_exact_search_tells_dang_from_dang(archive: Archive) -> None:
     store(archive, record(1, body="Đảng bộ Công an tỉnh họp."))
     store(archive, record(2, body="Lực lượng đang tuần tra."))
-    assert archive.search_ids("đang", folded=False, limit=10) == [2]
+    assert archive.index.search_ids("đang", folded=False, limit=10) == [2]
 
 
 def test_exact_search_ignores_tone_mark_placement(archive: Archive) -> None:
     store(archive, record(1, title="Xã Hoà Bình giữ vững an ninh"))
-    assert archive.search_ids("hòa", folded=False, limit=10) == [1]
+    assert archive.index.search_ids("hòa", folded=False, limit=10) == [1]
 
 
 def test_phrase_query_finds_adjacent_syllables(archive: Archive) -> None:
     store(archive, record(1, body="Ban Dân vận Thành ủy."))
-    assert archive.search_ids('"dân vận"', folded=False, limit=10) == [1]
+    assert archive.index.search_ids('"dân vận"', folded=False, limit=10) == [1]
 
 
 def test_phrase_query_ignores_syllables_far_apart(archive: Archive) -> None:
     body = "Nhân dân trong khu phố đã giúp đỡ lực lượng vận chuyển hàng."
     store(archive, record(1, title="Tin vắn", lead=None, body=body, tags=()))
-    assert archive.search_ids('"dân vận"', folded=False, limit=10) == []
+    assert archive.index.search_ids('"dân vận"', folded=False, limit=10) == []
 
 
 def test_search_covers_the_lead(archive: Archive) -> None:
     store(archive, record(1, lead="Tuần tra kiểm soát ban đêm."))
-    assert archive.search_ids('"kiem soat"', folded=True, limit=10) == [1]
+    assert archive.index.search_ids('"kiem soat"', folded=True, limit=10) == [1]
 
 
 def test_search_follows_an_update(archive: Archive) -> None:
     store(archive, record(1, title="Bắt giữ nghi phạm trộm cắp"))
     store(archive, record(1, title="Khen thưởng chiến sĩ"), fetched_at=LATER)
-    assert archive.search_ids("trộm", folded=False, limit=10) == []
-    assert archive.search_ids("khen", folded=True, limit=10) == [1]
+    assert archive.index.search_ids("trộm", folded=False, limit=10) == []
+    assert archive.index.search_ids("khen", folded=True, limit=10) == [1]
 
 
 def test_search_forgets_a_deleted_article(archive: Archive) -> None:
     store(archive, record(1, title="Công an Thủ Đức"))
-    archive.delete_article(1)
-    assert archive.search_ids("thu", folded=True, limit=10) == []
+    archive.articles.delete_article(1)
+    assert archive.index.search_ids("thu", folded=True, limit=10) == []
 
 
 def test_quarantined_record_is_not_searchable(archive: Archive) -> None:
     store(archive, record(1, title="Công an Thủ Đức", body=None))
-    assert archive.search_ids("thu", folded=True, limit=10) == []
+    assert archive.index.search_ids("thu", folded=True, limit=10) == []
 
 
 def test_search_respects_the_limit(archive: Archive) -> None:
     for article_id in range(1, 6):
         store(archive, record(article_id))
-    assert len(archive.search_ids("công", folded=False, limit=3)) == 3
+    assert len(archive.index.search_ids("công", folded=False, limit=3)) == 3
 
 
 def test_unparseable_query_is_an_input_error(archive: Archive) -> None:
     with pytest.raises(InputError, match="bad search query '\"dân vận'"):
-        archive.search_ids('"dân vận', folded=False, limit=10)
+        archive.index.search_ids('"dân vận', folded=False, limit=10)

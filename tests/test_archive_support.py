@@ -48,7 +48,7 @@ def store(
     run_id: int | None = None,
 ) -> StoreOutcome:
     """Store ``rec`` as fetched with status 200."""
-    return archive.store_article(
+    return archive.articles.store_article(
         rec,
         html,
         content_type="text/html; charset=utf-8",

@@ -53,12 +53,12 @@ def due(database: Path, channel: str) -> set[int]:
     """Ids of the channel's alerts whose retry is due now (by the archive's clock, to the
     second: what the command reads too)."""
     with Archive.open(database) as archive:
-        return {alert.id for alert in archive.due_alerts(channel)}
+        return {alert.id for alert in archive.alerts.due_alerts(channel)}
 
 
 def alerts_in(database: Path) -> dict[int, AlertRow]:
     with Archive.open(database) as archive:
-        return {alert.id: alert for alert in archive.list_alerts()}
+        return {alert.id: alert for alert in archive.alerts.list_alerts()}
 
 
 @pytest.mark.e2e
@@ -108,7 +108,7 @@ def test_retry_brings_failed_alerts_back_and_delivers_them_once(
 ) -> None:
     (alert_id,) = queue(database, 141005)
     with Archive.open(database) as archive:
-        archive.mark_alerts_attempt_failed([alert_id], "gave up during an outage", None)
+        archive.alerts.mark_alerts_attempt_failed([alert_id], "gave up during an outage", None)
     result = monitor(capsys, config, "retry", str(alert_id))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [

@@ -52,8 +52,8 @@ def golden(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
             fetched = FetchedPage(page.expected["url"], page.html, "text/html", 200, WHEN)
             ingest_page(archive, config.profile, fetched)
         match_new_articles(archive, config.rules, Matcher(config.rules))
-        first = min(alert.id for alert in archive.alerts_of(ARTICLE))
-        archive.mark_alerts_sent([first])
+        first = min(alert.id for alert in archive.alerts.alerts_of(ARTICLE))
+        archive.alerts.mark_alerts_sent([first])
     return write_config(directory, database)
 
 

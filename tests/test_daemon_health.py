@@ -92,9 +92,9 @@ def test_daytime_hours_between(start: tuple[int, ...], end: tuple[int, ...], hou
 
 
 def finished_run(archive: Archive, **figures: int) -> Run:
-    run_id = archive.start_run("normal")
-    archive.finish_run(run_id, "ok", **figures)
-    return archive.last_runs(1)[0]
+    run_id = archive.runs.start_run("normal")
+    archive.runs.finish_run(run_id, "ok", **figures)
+    return archive.runs.last_runs(1)[0]
 
 
 def test_an_entry_point_missing_several_runs_in_a_row_is_a_finding(
@@ -103,7 +103,7 @@ def test_an_entry_point_missing_several_runs_in_a_row_is_a_finding(
     operator = Operator()
     for run, status in enumerate((200, 404, 410, 404)):
         row = finished_run(archive, new=1)
-        archive.record_entry_yields(row.run_id, [EntryYield("/rss/home.rss", "feed", status)])
+        archive.runs.record_entry_yields(row.run_id, [EntryYield("/rss/home.rss", "feed", status)])
         verdicts = [
             v for v in health.after_crawl(archive, config, row, NOW) if v.check == "entries"
         ]

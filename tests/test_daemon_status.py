@@ -17,8 +17,8 @@ def test_status_shows_entry_yields_and_id_coverage(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "a.db") as archive:
         for article_id in (200, 203):
             store(archive, record(article_id, published_at=f"{day}T09:00:00+07:00"))
-        run = archive.start_run("normal")
-        archive.record_entry_yields(run, [EntryYield("/sitemap.xml", "sitemap", 200, 12, 2)])
+        run = archive.runs.start_run("normal")
+        archive.runs.record_entry_yields(run, [EntryYield("/sitemap.xml", "sitemap", 200, 12, 2)])
         found = status.discovery(archive, now)
     (entry,) = found["entries"]
     assert (entry["entry"], entry["links"], entry["new"]) == ("/sitemap.xml", 12, 2)

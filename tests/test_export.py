@@ -54,10 +54,12 @@ def database(tmp_path: Path) -> Path:
     with Archive.open(path) as archive:
         for article_id, (_, _, rule, on_topic) in ARTICLES.items():
             store(archive, article(article_id))
-            stored = archive.get_article(article_id)
+            stored = archive.articles.get_article(article_id)
             assert stored is not None
             hits = [MatchRow(rule, "dân vận", "body", 0, 7, "dân vận")] if rule else []
-            archive.record_matches(article_id, stored.content_hash, hits, [], on_topic=on_topic)
+            archive.alerts.record_matches(
+                article_id, stored.content_hash, hits, [], on_topic=on_topic
+            )
     return path
 
 
@@ -73,7 +75,7 @@ def monitor(
 def test_csv_round_trips_through_the_csv_module(database: Path) -> None:
     out = io.StringIO(newline="")
     with Archive.open(database) as archive:
-        assert write_csv(archive.iter_articles(), out) == len(ARTICLES)
+        assert write_csv(archive.articles.iter_articles(), out) == len(ARTICLES)
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert list(rows[0]) == list(COLUMNS)
     assert [int(row["article_id"]) for row in rows] == [1, 2, 3, 4, 5]  # oldest first
@@ -133,8 +135,8 @@ def test_filters_select_articles(
     database: Path, filters: ArticleFilter, expected: list[int]
 ) -> None:
     with Archive.open(database) as archive:
-        assert [a.article_id for a in archive.iter_articles(filters)] == expected
-        assert archive.count_articles(filters) == len(expected)
+        assert [a.article_id for a in archive.articles.iter_articles(filters)] == expected
+        assert archive.articles.count_articles(filters) == len(expected)
 
 
 def test_cli_filters_reach_the_archive(
@@ -198,20 +200,20 @@ def _read_all(descriptor: int) -> bytes:
 def test_batches_cover_articles_sharing_a_publication_time_exactly_once(tmp_path: Path) -> None:
     same_time = [replace(record(n), published_at="2025-05-05T08:00:00+07:00") for n in range(10)]
     with Archive.open(tmp_path / "a.db") as archive:
-        archive.bulk_load(same_time, seen_at=SEEN)
-        ids = [a.article_id for a in archive.iter_articles(batch=3)]
+        archive.articles.bulk_load(same_time, seen_at=SEEN)
+        ids = [a.article_id for a in archive.articles.iter_articles(batch=3)]
     assert ids == list(range(10))
 
 
 def test_bulk_loaded_articles_read_back_and_are_searchable(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "stored.db") as stored_archive:
         store(stored_archive, record(), fetched_at=SEEN)
-        stored = stored_archive.get_article(141005)
+        stored = stored_archive.articles.get_article(141005)
     with Archive.open(tmp_path / "bulk.db") as archive:
-        assert archive.bulk_load([record()], seen_at=SEEN) == 1
-        assert archive.get_article(141005) == stored
-        assert archive.search_ids('"thủ đức"', folded=False, limit=5) == [141005]
-        assert archive.search_ids('"thu duc"', folded=True, limit=5) == [141005]
+        assert archive.articles.bulk_load([record()], seen_at=SEEN) == 1
+        assert archive.articles.get_article(141005) == stored
+        assert archive.index.search_ids('"thủ đức"', folded=False, limit=5) == [141005]
+        assert archive.index.search_ids('"thu duc"', folded=True, limit=5) == [141005]
 
 
 # --- constant memory ------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def synthetic(count: int) -> Iterator[ArticleRecord]:
 def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "monitor.db"
     with Archive.open(path) as archive:
-        archive.bulk_load(synthetic(SYNTHETIC), seen_at=SEEN)
+        archive.articles.bulk_load(synthetic(SYNTHETIC), seen_at=SEEN)
     return path
 
 
@@ -252,7 +254,7 @@ def peak_while(export: str, path: Path, limit: int | None = None) -> tuple[int, 
     with Archive.open(path, readonly=True) as archive:
         tracemalloc.start()
         try:
-            rows = islice(archive.iter_articles(batch=BATCH), limit)
+            rows = islice(archive.articles.iter_articles(batch=BATCH), limit)
             write_jsonl(list(rows) if export == "load-all" else rows, sink)
             peak = tracemalloc.get_traced_memory()[1]
         finally:

@@ -30,7 +30,7 @@ def fetched(body: bytes, url: str = PAGE.expected["url"]) -> FetchedPage:
 
 def test_complete_page_is_archived_as_new(archive: Archive, profile: SiteProfile) -> None:
     assert ingest_page(archive, profile, fetched(PAGE.html)) == "new"
-    stored = archive.get_article(PAGE.expected["article_id"])
+    stored = archive.articles.get_article(PAGE.expected["article_id"])
     assert stored is not None and stored.title == PAGE.expected["title"]
 
 
@@ -42,12 +42,14 @@ def test_same_page_again_is_unchanged(archive: Archive, profile: SiteProfile) ->
 def test_page_without_body_is_quarantined(archive: Archive, profile: SiteProfile) -> None:
     page = b"<html><body><h1>Only a title</h1></body></html>"
     assert ingest_page(archive, profile, fetched(page)) == "quarantined"
-    assert archive.get_article(PAGE.expected["article_id"]) is None
+    assert archive.articles.get_article(PAGE.expected["article_id"]) is None
 
 
 def test_non_html_article_page_is_quarantined(archive: Archive, profile: SiteProfile) -> None:
     assert ingest_page(archive, profile, fetched(b"")) == "quarantined"
-    assert archive.known_ids([PAGE.expected["article_id"]]) == {PAGE.expected["article_id"]}
+    assert archive.articles.known_ids([PAGE.expected["article_id"]]) == {
+        PAGE.expected["article_id"]
+    }
 
 
 def test_non_article_url_is_skipped(archive: Archive, profile: SiteProfile) -> None:

@@ -42,10 +42,10 @@ def test_dan_van_articles_are_matched_on_topic_and_alerted(
 ) -> None:
     articles, _, alerts = run(archive, config.rules)
     assert articles == archive.counts()["articles"]
-    on_topic = {a.article_id for a in archive.list_alerts(limit=1000) if a.rule == "dan-van"}
+    on_topic = {a.article_id for a in archive.alerts.list_alerts(limit=1000) if a.rule == "dan-van"}
     assert on_topic == DANVAN_IDS
-    assert all(getattr(archive.get_article(i), "on_topic", False) for i in DANVAN_IDS)
-    assert alerts == archive.alert_counts()["pending"]
+    assert all(getattr(archive.articles.get_article(i), "on_topic", False) for i in DANVAN_IDS)
+    assert alerts == archive.alerts.alert_counts()["pending"]
 
 
 def test_second_pass_finds_nothing_new(archive: Archive, config: Config) -> None:
@@ -61,12 +61,12 @@ def test_a_new_rule_does_not_realert_old_articles(archive: Archive, config: Conf
 
 def test_asking_applies_a_new_rule_to_old_articles_once(archive: Archive, config: Config) -> None:
     run(archive, config.rules)
-    before = archive.alert_counts()["pending"]
+    before = archive.alerts.alert_counts()["pending"]
     extra = Rule(name="bao-chi", keywords=("báo chí",))
     rematch_since(archive, None)
     _, _, alerts = run(archive, (*config.rules, extra))
     assert alerts > 0
-    assert archive.alert_counts()["pending"] == before + alerts
+    assert archive.alerts.alert_counts()["pending"] == before + alerts
     rematch_since(archive, None)
     assert run(archive, (*config.rules, extra))[2] == 0
 
@@ -74,4 +74,4 @@ def test_asking_applies_a_new_rule_to_old_articles_once(archive: Archive, config
 def test_backtest_reports_without_writing(archive: Archive, config: Config) -> None:
     found = backtest(archive, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
     assert {article.article_id for article, _ in found} >= DANVAN_IDS - {141005}
-    assert archive.alert_counts()["pending"] == 0
+    assert archive.alerts.alert_counts()["pending"] == 0

@@ -191,7 +191,7 @@ def queue(config: Config) -> AlertRow:
 
 def alert_row(config: Config, alert_id: object) -> AlertRow:
     with Archive.open(Path(config.database.path)) as archive:
-        (row,) = [alert for alert in archive.list_alerts() if alert.id == alert_id]
+        (row,) = [alert for alert in archive.alerts.list_alerts() if alert.id == alert_id]
     return row
 
 

@@ -43,4 +43,4 @@ def test_reparse_of_an_unchanged_archive_changes_nothing(
             ingest_page(archive, profile, page)
         outcomes = reparse_archive(archive, profile)
         assert dict(outcomes) == {"unchanged": 5}
-        assert archive.last_runs(1)[0].mode == "reparse"
+        assert archive.runs.last_runs(1)[0].mode == "reparse"

@@ -32,7 +32,7 @@ ENTRY = "/tin-chinh"
 @pytest.fixture
 def context(tmp_path: Path, config: Config) -> Iterator[CrawlContext]:
     with Archive.open(tmp_path / "monitor.db") as archive:
-        yield CrawlContext(config, archive, archive.start_run("normal"))
+        yield CrawlContext(config, archive, archive.runs.start_run("normal"))
 
 
 @pytest.fixture
@@ -68,8 +68,8 @@ def test_stored_page_keeps_its_validators_and_counts_for_its_entry(
     context.entry(ENTRY, "listing")
     item = article(etag='"v1"')
     assert pipeline.process_item(item) is item
-    assert context.archive.known_ids([item.article_id]) == {item.article_id}
-    assert context.archive.cached_validators(item.page.url) == ('"v1"', None)
+    assert context.archive.articles.known_ids([item.article_id]) == {item.article_id}
+    assert context.archive.state.cached_validators(item.page.url) == ('"v1"', None)
     assert (stat(crawler, STORED + "new"), context.entries[ENTRY].new) == (1, 1)
 
 
@@ -79,9 +79,9 @@ def test_missing_article_count_is_kept_until_the_article_is_stored(
     item = article()
     key = events.gone_key(item.article_id)
     crawler.signals.send_catch_log(events.article_missing, article_id=item.article_id, runs=2)
-    assert context.archive.get_state(key) == 2
+    assert context.archive.state.get_state(key) == 2
     pipeline.process_item(item)
-    assert context.archive.get_state(key) is None
+    assert context.archive.state.get_state(key) is None
 
 
 def test_backfill_place_is_kept_as_the_spider_reports_it(
@@ -89,7 +89,7 @@ def test_backfill_place_is_kept_as_the_spider_reports_it(
 ) -> None:
     place = {"since": "2025-01-01", "url": "https://congan.com.vn/tin-chinh?page=3"}
     crawler.signals.send_catch_log(events.backfill_moved, entry=ENTRY, place=place)
-    assert context.archive.get_state(backfill_key(ENTRY)) == place
+    assert context.archive.state.get_state(backfill_key(ENTRY)) == place
 
 
 def close(crawler: Crawler, reason: str = "finished") -> dict[str, Any]:
@@ -114,7 +114,7 @@ def test_closing_records_the_run_and_keeps_walks_only_when_complete(
     crawler.stats.set_value(ENTRY_PAGES, 1)
     crawler.stats.set_value(FAILED_ARTICLES, failed)
     assert close(crawler)["outcome"] == "ok"
-    state = context.archive.get_state(walk_key(ENTRY))
+    state = context.archive.state.get_state(walk_key(ENTRY))
     assert (state and {"mark": state["mark"]}) == kept
 
 

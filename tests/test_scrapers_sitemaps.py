@@ -101,7 +101,7 @@ def test_articles_keep_the_hint_of_the_entry_point_that_named_them(
     crawl(config)
     newest = server.site.entries[0]
     with Archive.open(database_of(config), readonly=True) as archive:
-        hint = archive.discovery_hint(newest.id)
+        hint = archive.articles.discovery_hint(newest.id)
     assert hint is not None and hint.source == "sitemap"
     assert hint.entry == "/sitemap.xml"
     assert hint.title == str(newest.article["title"]).strip()

@@ -37,7 +37,7 @@ ARTICLE = "https://congan.com.vn/tin-chinh/a_179591.html"
 @pytest.fixture
 def spider(tmp_path: Path, config: Config) -> Iterator[ConganSpider]:
     with Archive.open(tmp_path / "monitor.db") as archive:
-        context = CrawlContext(config, archive, archive.start_run("normal"))
+        context = CrawlContext(config, archive, archive.runs.start_run("normal"))
         crawler = get_crawler(ConganSpider, {"MONITOR_CONTEXT": context})
         yield ConganSpider.from_crawler(crawler)
 
@@ -121,5 +121,7 @@ def test_article_answering_404_is_reported_for_the_pipeline_not_written(
     spider.crawler.signals.connect(missing, signal=article_missing)
     article_error(spider, HttpError(Response(ARTICLE, status=404), "Ignoring non-200 response"))
     assert reported == {"article_id": 179591, "runs": 1}
-    assert spider.context.archive.get_state(gone_key(179591)) is None  # the pipeline writes it
+    assert (
+        spider.context.archive.state.get_state(gone_key(179591)) is None
+    )  # the pipeline writes it
     assert failed_articles(spider) == 1  # gone only after crawl.gone_after_runs runs

@@ -91,7 +91,7 @@ def capped(config: Config) -> Config:
 
 
 def spider_of(config: Config, archive: Archive) -> ConganSpider:
-    context = CrawlContext(capped(config), archive, archive.start_run("normal"))
+    context = CrawlContext(capped(config), archive, archive.runs.start_run("normal"))
     return ConganSpider.from_crawler(get_crawler(ConganSpider, {"MONITOR_CONTEXT": context}))
 
 
@@ -134,7 +134,7 @@ def test_spider_walks_a_listing_to_max_listing_pages(config: Config, archive: Ar
 def test_spider_resumes_a_capped_walk_where_it_stopped_next_run(
     config: Config, archive: Archive
 ) -> None:
-    archive.put_state(walk_key(ENTRY), {"mark": 100})
+    archive.state.put_state(walk_key(ENTRY), {"mark": 100})
     first = spider_of(config, archive)
     walk_pages(first, listing_starts(first)[0], range(130, 120, -1), range(120, 110, -1))
     ArchivePipeline.from_crawler(first.crawler).keep_walks()  # as after a complete run

@@ -167,14 +167,14 @@ def test_rule_keeps_articles_the_rule_matched(archive: Archive) -> None:
     add(archive, 1)
     add(archive, 2)
     row = MatchRow("dan-van", "dân vận", "body", 0, 3, "Nội dung.")
-    archive.record_matches(1, "hash", [row], [], on_topic=False)
+    archive.alerts.record_matches(1, "hash", [row], [], on_topic=False)
     assert ids(archive, "nội dung", rule="dan-van") == [1]
 
 
 def test_on_topic_keeps_marked_articles(archive: Archive) -> None:
     add(archive, 1)
     add(archive, 2)
-    archive.set_on_topic(2, True)
+    archive.articles.set_on_topic(2, True)
     assert ids(archive, "nội dung", on_topic=True) == [2]
 
 
@@ -187,7 +187,7 @@ def test_rule_filter_over_real_pages(tmp_path: Path, config: Config) -> None:
         found = ids(golden, "cong an", rule="dan-van", limit=100)
         assert found
         assert all(
-            any(m.rule == "dan-van" for m in golden.matches_of(i)) for i in found
+            any(m.rule == "dan-van" for m in golden.alerts.matches_of(i)) for i in found
         )  # fmt: skip
 
 
@@ -336,4 +336,4 @@ def test_ten_thousand_characters_are_refused(archive: Archive) -> None:
 
 def test_compiled_query_runs_as_given(archive: Archive) -> None:
     add(archive, 1, title="Công an Thủ Đức")
-    assert [row.article_id for row in archive.search(compile_query("thu duc"))] == [1]
+    assert [row.article_id for row in archive.index.search(compile_query("thu duc"))] == [1]

@@ -113,7 +113,7 @@ def test_site_html_is_sent_as_text_never_rendered(tmp_path: Path, site: ReplicaS
         title = "<script>alert(1)</script> <b>Công tác dân vận</b>"
         with Archive.open(tmp_path / "monitor.db") as archive:
             hostile = record(999999, title=title, published_at=now)
-            archive.store_article(
+            archive.articles.store_article(
                 hostile, b"", content_type="text/html", http_status=200, fetched_at=now, run_id=None
             )
         run(config, "match")

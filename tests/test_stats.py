@@ -35,10 +35,12 @@ def database(tmp_path: Path) -> Path:
     with Archive.open(path) as archive:
         for article_id, (section, published_at, rules, on_topic) in ARTICLES.items():
             store(archive, record(article_id, section=section, published_at=published_at))
-            stored = archive.get_article(article_id)
+            stored = archive.articles.get_article(article_id)
             assert stored is not None
             hits = [MatchRow(rule, "dân vận", "body", 0, 7, "dân vận") for rule in rules]
-            archive.record_matches(article_id, stored.content_hash, hits, [], on_topic=on_topic)
+            archive.alerts.record_matches(
+                article_id, stored.content_hash, hits, [], on_topic=on_topic
+            )
     return path
 
 
@@ -94,10 +96,10 @@ def test_since_leaves_older_articles_out(database: Path) -> None:
 def test_crawl_health_counts_runs_per_period_by_outcome(database: Path) -> None:
     with Archive.open(database) as archive:
         for outcome, errors in (("ok", 0), ("ok", 2), ("failed", 5), ("timeout", 0)):
-            run = archive.start_run("normal")
-            archive.finish_run(run, outcome, http_errors=errors, quarantined=1)
-        archive.finish_run(archive.start_run("reparse"), "ok")  # not a crawl
-        started = archive.last_runs(1)[0].started_at
+            run = archive.runs.start_run("normal")
+            archive.runs.finish_run(run, outcome, http_errors=errors, quarantined=1)
+        archive.runs.finish_run(archive.runs.start_run("reparse"), "ok")  # not a crawl
+        started = archive.runs.last_runs(1)[0].started_at
         health = report(archive, "month", None)["crawl_health"]
     month = datetime.fromisoformat(started).strftime("%Y-%m")
     assert health[-1] == {

@@ -90,7 +90,7 @@ def test_golden_fields_are_right_or_absent(crawled: Path) -> None:
 def test_the_operator_is_told_the_records_came_from_fallbacks(crawled: Path) -> None:
     config = load_config(crawled)
     with Archive.open(database_of(crawled)) as archive:
-        run = archive.last_runs(1)[0]
+        run = archive.runs.last_runs(1)[0]
         verdicts = health.after_crawl(archive, config, run, datetime.now(VN_TZ))
     extraction = next(verdict for verdict in verdicts if verdict.check == "extraction")
     assert extraction.broken
@@ -113,7 +113,7 @@ def test_a_profile_learned_from_ten_archived_pages_reads_every_golden_field(
     reparse = monitor(learned, "reparse")
     assert reparse.returncode == 0, reparse.stderr
     with Archive.open(database_of(crawled), readonly=True) as archive:
-        stored = {article_id: archive.get_article(article_id) for article_id in GOLDEN}
+        stored = {article_id: archive.articles.get_article(article_id) for article_id in GOLDEN}
     for article_id, expected in GOLDEN.items():
         article = stored[article_id]
         assert article is not None

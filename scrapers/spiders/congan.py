@@ -93,8 +93,8 @@ class ConganSpider(SitemapEntries, Spider):
         if self.context.mode != "normal" or days == 0:
             return
         since = (now(self.context.clock) - timedelta(days=days)).isoformat(timespec="seconds")
-        for article_id in self.context.archive.recent_article_ids(since):
-            stored = self.context.archive.get_article(article_id)
+        for article_id in self.context.archive.articles.recent_article_ids(since):
+            stored = self.context.archive.articles.get_article(article_id)
             if stored is None:
                 continue
             self.scheduled.add(article_id)
@@ -106,7 +106,7 @@ class ConganSpider(SitemapEntries, Spider):
                 headers=self._conditional_headers(url),
                 meta={
                     "article_id": article_id,
-                    "hint": self.context.archive.discovery_hint(article_id),
+                    "hint": self.context.archive.articles.discovery_hint(article_id),
                     "handle_httpstatus_list": [304],
                 },
             )
@@ -115,7 +115,7 @@ class ConganSpider(SitemapEntries, Spider):
         if self.context.mode == "backfill":
             yield self._entry(path, self.parse_listing, url=self._backfill_resume(path))
             return
-        walk = EntryWalk.from_state(path, self.context.archive.get_state(walk_key(path)))
+        walk = EntryWalk.from_state(path, self.context.archive.state.get_state(walk_key(path)))
         self.context.walks[path] = walk
         yield self._entry(path, self.parse_listing, chain="main")
         for index, url in enumerate(walk.resume):
@@ -149,7 +149,7 @@ class ConganSpider(SitemapEntries, Spider):
         )
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
-        cached = self.context.archive.cached_validators(url)
+        cached = self.context.archive.state.cached_validators(url)
         etag, modified = cached if cached else (None, None)
         headers = {"If-None-Match": etag} if etag else {}
         return headers | ({"If-Modified-Since": modified} if modified else {})
@@ -254,7 +254,7 @@ class ConganSpider(SitemapEntries, Spider):
     ) -> list[tuple[ArticleUrl, DiscoveryHint]]:
         """Those of ``found`` neither archived (nor quarantined) nor requested in this run."""
         candidates = [(a, hint) for a, hint in found if a.article_id not in self.scheduled]
-        known = self.context.archive.known_ids(a.article_id for a, _ in candidates)
+        known = self.context.archive.articles.known_ids(a.article_id for a, _ in candidates)
         return [(a, hint) for a, hint in candidates if a.article_id not in known]
 
     def _article_requests(
@@ -309,7 +309,7 @@ class ConganSpider(SitemapEntries, Spider):
         if not (isinstance(error, HttpError) and error.response.status in GONE_STATUSES):
             return False
         article_id = int(request.meta["article_id"])
-        runs = int(self.context.archive.get_state(gone_key(article_id)) or 0) + 1
+        runs = int(self.context.archive.state.get_state(gone_key(article_id)) or 0) + 1
         self.tell(article_missing, article_id=article_id, runs=runs)
         if runs < self.context.config.crawl.gone_after_runs:
             return False
@@ -356,7 +356,7 @@ class ConganSpider(SitemapEntries, Spider):
 
     def _backfill_decision(self, page: BackfillPage) -> Iterable[Request]:
         """Walk on unless this page's articles are all older than ``since``."""
-        dates = self.context.archive.published_dates(page.article_ids)
+        dates = self.context.archive.articles.published_dates(page.article_ids)
         oldest = min(dates.values(), default=None)
         since = self.context.since
         reached = (
@@ -372,7 +372,7 @@ class ConganSpider(SitemapEntries, Spider):
         yield self._next_page(page.entry, page.number, page.next_page)
 
     def _backfill_resume(self, entry: str) -> str | None:
-        saved = self.context.archive.get_state(backfill_key(entry))
+        saved = self.context.archive.state.get_state(backfill_key(entry))
         if isinstance(saved, dict) and saved.get("since") == str(self.context.since):
             self.context.event("resume", entry=entry, url=saved.get("url"))
             return str(saved["url"])

@@ -46,16 +46,16 @@ class ArticleView:
 def article_view(archive: Archive, article_id: int) -> ArticleView:
     """The article, its versions (each with what changed), matches and alerts; InputError
     naming the archive when the id is not archived (or only quarantined)."""
-    article = archive.get_article(article_id)
+    article = archive.articles.get_article(article_id)
     if article is None:
-        held = archive.known_ids([article_id])
+        held = archive.articles.known_ids([article_id])
         why = "is quarantined (incomplete record), not archived" if held else "is not archived"
         raise InputError(f"article {article_id} {why} in {archive.path}")
     return ArticleView(
         article,
-        with_changes(article, archive.article_versions(article_id)),
-        tuple(archive.matches_of(article_id)),
-        tuple(archive.alerts_of(article_id)),
+        with_changes(article, archive.articles.article_versions(article_id)),
+        tuple(archive.alerts.matches_of(article_id)),
+        tuple(archive.alerts.alerts_of(article_id)),
     )
 
 

@@ -123,14 +123,14 @@ def _result(config: Config, run_id: int, started: float, *, timed_out: bool) -> 
     by anything else) left it 'running': it is closed as 'timeout' or 'interrupted'."""
     seconds = time.monotonic() - started
     with Archive.open(config.database.path) as archive:
-        run = archive.get_run(run_id)
+        run = archive.runs.get_run(run_id)
         if run is None:
             raise FetchError("the crawl process ended before recording a run")
         if run.outcome == "running":
             outcome: RunOutcome = "timeout" if timed_out else "interrupted"
             reason = f"killed after {seconds:.0f} s" if timed_out else "the crawl process died"
-            archive.finish_run(run.run_id, outcome, reason)
-            run = archive.get_run(run.run_id) or run
+            archive.runs.finish_run(run.run_id, outcome, reason)
+            run = archive.runs.get_run(run.run_id) or run
     return CrawlResult(run.run_id, run.outcome, run.reason, run.figures, seconds)
 
 

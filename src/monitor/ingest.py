@@ -45,7 +45,7 @@ def ingest_page(
         record = _unparseable(page.url, profile, error)
     if record is None:
         return None
-    return archive.store_article(
+    return archive.articles.store_article(
         record,
         page.body,
         content_type=page.content_type,

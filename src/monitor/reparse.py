@@ -22,11 +22,11 @@ def reparse_archive(
     on_page: Callable[[int], None] = lambda done: None,
 ) -> Counter[str]:
     """Reparse every kept raw page; returns the count of each outcome."""
-    run_id = archive.start_run("reparse")
+    run_id = archive.runs.start_run("reparse")
     outcomes: Counter[str] = Counter()
     try:
-        for done, raw in enumerate(archive.raw_pages(), start=1):
-            hint = archive.discovery_hint(raw.article_id)
+        for done, raw in enumerate(archive.articles.raw_pages(), start=1):
+            hint = archive.articles.discovery_hint(raw.article_id)
             page = FetchedPage(
                 raw.url, raw.html, raw.content_type, raw.http_status, raw.fetched_at, hint
             )
@@ -34,7 +34,7 @@ def reparse_archive(
             outcomes[outcome or "skipped"] += 1
             on_page(done)
     except BaseException:
-        archive.finish_run(run_id, "interrupted", "reparse stopped before the end")
+        archive.runs.finish_run(run_id, "interrupted", "reparse stopped before the end")
         raise
-    archive.finish_run(run_id, "ok")
+    archive.runs.finish_run(run_id, "ok")
     return outcomes

@@ -71,7 +71,7 @@ def report(archive: Archive, by: Period, filters: ArticleFilter | None = None) -
     """Every figure ``monitor stats`` shows, as JSON-ready data, for the articles ``filters``
     select (all by default)."""
     filters = filters or ArticleFilter()
-    figures = archive.stats_figures(by, filters, top=TOP_SECTIONS)
+    figures = archive.runs.stats_figures(by, filters, top=TOP_SECTIONS)
     periods = fill_periods(figures.periods, by, ("articles", "on_topic"))
     articles = sum(period["articles"] for period in periods)
     on_topic = sum(period["on_topic"] for period in periods)

@@ -96,16 +96,16 @@ def reconcile(archive: Archive, senders: Mapping[str, Sender]) -> tuple[int, int
     channel) already holds are marked sent — exactly once; the others are due again — at least
     once. Returns (confirmed, resent)."""
     left: dict[str, list[int]] = {}
-    for alert_id, channel in archive.sending_alerts():
+    for alert_id, channel in archive.alerts.sending_alerts():
         left.setdefault(channel, []).append(alert_id)
     confirmed = resent = 0
     for channel, ids in left.items():
         sender = senders.get(channel)
         done = sender.accepted(ids) if isinstance(sender, ConfirmingSender) else set()
         if done:
-            archive.mark_alerts_sent(sorted(done))
+            archive.alerts.mark_alerts_sent(sorted(done))
         again = [alert_id for alert_id in ids if alert_id not in done]
-        archive.clear_alerts_sending(again)
+        archive.alerts.clear_alerts_sending(again)
         confirmed, resent = confirmed + len(done), resent + len(again)
     return confirmed, resent
 
@@ -139,7 +139,7 @@ def _deliver_instant(
     moment: datetime,
 ) -> DeliverySummary:
     summary = DeliverySummary()
-    while batch := archive.due_alerts(name, now=archive_time(moment), limit=BATCH):
+    while batch := archive.alerts.due_alerts(name, now=archive_time(moment), limit=BATCH):
         for alert in sorted(batch, key=lambda alert: (alert.attempts, alert.id)):
             message = render_alert(alert, name, channel)
             summary += _attempt(archive, settings, sender, message, [alert], moment)
@@ -159,7 +159,7 @@ def _deliver_digest(
     if not _digest_due(archive, name, channel, moment):
         return DeliverySummary()
     day = moment.astimezone(VN_TZ).date()
-    pending = archive.due_alerts(name, now=_FAR_FUTURE, limit=DIGEST_LIMIT)
+    pending = archive.alerts.due_alerts(name, now=_FAR_FUTURE, limit=DIGEST_LIMIT)
     if any((alert.next_attempt_at or "") > archive_time(moment) for alert in pending):
         return DeliverySummary()  # the last attempt failed; wait for its back-off
     summary = DeliverySummary()
@@ -169,7 +169,7 @@ def _deliver_digest(
         if summary.errors:
             return summary
         summary += DeliverySummary(digests_sent=1)
-    archive.put_state(digest_state_key(name), day.isoformat())
+    archive.state.put_state(digest_state_key(name), day.isoformat())
     return summary
 
 
@@ -183,7 +183,7 @@ def _digest_due(archive: Archive, name: str, channel: Channel, moment: datetime)
     hour, minute = (int(part) for part in channel.digest_time.split(":"))
     if local.time() < time(hour, minute):
         return False
-    last: object = archive.get_state(digest_state_key(name))
+    last: object = archive.state.get_state(digest_state_key(name))
     return last != local.date().isoformat()
 
 
@@ -197,12 +197,12 @@ def _attempt(
 ) -> DeliverySummary:
     """Send; mark the alerts sent only once the channel accepted, else record the failure.
     They are marked 'sending' first, so a crash in between is found by ``reconcile``."""
-    archive.mark_alerts_sending(message.alert_ids)
+    archive.alerts.mark_alerts_sending(message.alert_ids)
     try:
         sender.send(message)
     except DeliveryError as error:
         return _record_failure(archive, settings, alerts, str(error), moment)
-    archive.mark_alerts_sent(message.alert_ids)
+    archive.alerts.mark_alerts_sent(message.alert_ids)
     return DeliverySummary(sent=len(message.alert_ids))
 
 
@@ -219,9 +219,9 @@ def _record_failure(
     expired = [a.id for a in alerts if _age(a, moment) > settings.retry_window]
     retry = [a.id for a in alerts if a.id not in expired]
     if retry:
-        archive.mark_alerts_attempt_failed(retry, error, next_at)
+        archive.alerts.mark_alerts_attempt_failed(retry, error, next_at)
     if expired:
-        archive.mark_alerts_attempt_failed(expired, error, None)
+        archive.alerts.mark_alerts_attempt_failed(expired, error, None)
     return DeliverySummary(retried=len(retry), gave_up=len(expired), errors=(error,))
 
 

@@ -1,8 +1,16 @@
 """The archive: the one package that touches the monitor's SQLite database.
 
-Everything else reads and writes through ``Archive``; every SQL string lives in this package.
+Everything else reads and writes through ``Archive`` and its repositories; every SQL string
+lives in this package.
 
-    archive.py      Archive: open/close, one transaction per method, errors → StorageError
+    archive.py      Archive: open/close, settings, counts, maintenance; its repositories
+    session.py      the one connection and its transaction helpers (errors → StorageError)
+    repo_articles.py  archive.articles: store fetched pages, records, raw pages, selections
+    repo_alerts.py  archive.alerts: matches and the alert outbox
+    repo_runs.py    archive.runs: crawl runs, figures, entry-point yields, stats
+    repo_state.py   archive.state: HTTP validators and crawl state
+    repo_index.py   archive.index: ranked search and the LIKE baseline
+    rows.py         the typed rows the repositories return
     connection.py   opening: file mode 0600, WAL, foreign keys, busy timeout, migrations
     migrations.py   the numbered migrations and the schema drawing (PRAGMA user_version)
     articles.py     articles, tags, images, history (article_versions), reads by id/date

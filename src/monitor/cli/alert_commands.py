@@ -54,7 +54,7 @@ def list_command(app: AppContext, status: AlertStatus | None, limit: int, as_jso
       monitor alerts list --failed --json
     """
     with Archive.open(app.config.database.path) as archive:
-        alerts = archive.list_alerts(status, limit)
+        alerts = archive.alerts.list_alerts(status, limit)
     if as_json:
         click.echo(json.dumps([a.to_dict() for a in alerts], ensure_ascii=False, indent=2))
     else:
@@ -91,7 +91,7 @@ def retry_command(app: AppContext, ids: tuple[int, ...]) -> None:
       monitor alerts retry 12 15
     """
     with Archive.open(app.config.database.path) as archive:
-        count = archive.retry_failed_alerts(ids or None)
+        count = archive.alerts.retry_failed_alerts(ids or None)
     out_of = f" of {len(ids)}" if ids else ""
     click.echo(f"{count}{out_of} failed alerts back to pending")
     _echo_summary(deliver_locked(app.config, _senders(app)))

@@ -48,9 +48,9 @@ def export_command(
       monitor export --format jsonl --rule dan-van --on-topic | jq -r .title
     """
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        articles: Iterable[SelectedArticle] = archive.iter_articles(filters)
+        articles: Iterable[SelectedArticle] = archive.articles.iter_articles(filters)
         if sys.stderr.isatty():
-            articles = Progress(archive.count_articles(filters)).wrap(articles)
+            articles = Progress(archive.articles.count_articles(filters)).wrap(articles)
         with _destination(output, bom=fmt == "csv") as out:
             count = WRITERS[fmt](articles, out)
     where = f" to {output}" if output else ""

@@ -96,11 +96,11 @@ def learn_command(
 
 def _archived(app: AppContext, limit: int) -> list[SamplePage]:
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        pages = archive.latest_raw_pages(limit)
+        pages = archive.articles.latest_raw_pages(limit)
         if not pages:
             raise InputError(f"the archive {app.config.database.path} holds no page to learn from")
         return [
-            SamplePage(page.url, page.html, archive.discovery_hint(page.article_id))
+            SamplePage(page.url, page.html, archive.articles.discovery_hint(page.article_id))
             for page in pages
         ]
 

@@ -55,7 +55,7 @@ def periodic(archive: Archive, config: Config, now: datetime) -> list[Verdict]:
 
 def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: datetime) -> list[str]:
     """Record the verdicts; alert on every change of state (and on changes not yet alerted)."""
-    state: dict[str, Any] = archive.get_state(STATE_KEY) or {}
+    state: dict[str, Any] = archive.state.get_state(STATE_KEY) or {}
     sent = []
     for verdict in verdicts:
         stamp = now.isoformat(timespec="seconds")
@@ -67,7 +67,7 @@ def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: dateti
             current["notified"] = _notify(notify, verdict.check, current)
             sent += [verdict.check] if current["notified"] else []
         state[verdict.check] = current
-    archive.put_state(STATE_KEY, state)
+    archive.state.put_state(STATE_KEY, state)
     return sent
 
 
@@ -85,7 +85,7 @@ def _notify(notify: Notify, check: str, current: Mapping[str, Any]) -> bool:
 
 
 def state(archive: Archive) -> dict[str, Any]:
-    found = archive.get_state(STATE_KEY)
+    found = archive.state.get_state(STATE_KEY)
     return found if isinstance(found, dict) else {}
 
 
@@ -95,7 +95,7 @@ def state(archive: Archive) -> dict[str, Any]:
 def _extraction(archive: Archive, config: Config, run: Run) -> Verdict:
     if not run.finished_at:
         return Verdict("extraction", None, "run did not finish")
-    stored = archive.stored_between(run.started_at, run.finished_at)
+    stored = archive.articles.stored_between(run.started_at, run.finished_at)
     fetched = stored["stored"] + stored["quarantined"]
     records, fallbacks = run.figures.records, run.figures.fallbacks
     if max(fetched, records) < config.health.min_fetched:
@@ -114,7 +114,7 @@ def _extraction(archive: Archive, config: Config, run: Run) -> Verdict:
 
 
 def _listings(archive: Archive, config: Config) -> Verdict:
-    answered = [run for run in archive.last_runs(50) if _answered(run)]
+    answered = [run for run in archive.runs.last_runs(50) if _answered(run)]
     recent = answered[: config.health.empty_listing_runs]
     if len(recent) < config.health.empty_listing_runs:
         return Verdict("listings", None, "not enough runs yet")
@@ -126,7 +126,7 @@ def _listings(archive: Archive, config: Config) -> Verdict:
 
 def _entries(archive: Archive, config: Config) -> Verdict:
     runs = config.health.missing_entry_runs
-    statuses = archive.entry_statuses(runs)
+    statuses = archive.runs.entry_statuses(runs)
     if not statuses:
         return Verdict("entries", None, "no entry point recorded yet")
     missing = sorted(
@@ -144,7 +144,7 @@ def _answered(run: Run) -> bool:
 
 
 def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
-    runs = [run for run in archive.last_runs(200) if run.mode == "normal" and run.finished_at]
+    runs = [run for run in archive.runs.last_runs(200) if run.mode == "normal" and run.finished_at]
     if not runs:
         return Verdict("reachable", None, "no runs yet")
     if not (runs[0].reason or "").startswith("site unreachable"):
@@ -157,7 +157,7 @@ def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
 
 
 def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:
-    latest = archive.latest_first_seen()
+    latest = archive.articles.latest_first_seen()
     if latest is None:
         return Verdict("fresh", None, "no article yet")
     hours = daytime_hours_between(

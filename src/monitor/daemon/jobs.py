@@ -107,7 +107,7 @@ class Jobs:
             if found.articles:
                 figures = {"matched": found.matched, "alerts": found.alerts}
                 log.info("matched %d articles", found.articles, extra={"figures": figures})
-            run = archive.get_run(result.run_id) if result.run_id is not None else None
+            run = archive.runs.get_run(result.run_id) if result.run_id is not None else None
             if run is not None:
                 verdicts = health.after_crawl(archive, self.config, run, self.clock.now())
                 health.apply(archive, verdicts, self._notify_operator, self.clock.now())

@@ -67,7 +67,7 @@ def _cron(expression: str, jitter: int | None) -> CronTrigger:
 def first_run_time(archive: Archive, job_id: str, now: datetime) -> datetime:
     """When a job should first run after a start: its stored next run, or now if that passed
     (missed runs coalesce into one) or if it never ran."""
-    stored = archive.get_state(job_key(job_id))
+    stored = archive.state.get_state(job_key(job_id))
     next_run = _time(stored.get("next_run")) if isinstance(stored, dict) else None
     return next_run if next_run is not None and next_run > now else now
 
@@ -75,7 +75,7 @@ def first_run_time(archive: Archive, job_id: str, now: datetime) -> datetime:
 def remember_run(
     archive: Archive, job_id: str, last_run: datetime, next_run: datetime | None, outcome: str
 ) -> None:
-    archive.put_state(
+    archive.state.put_state(
         job_key(job_id),
         {
             "last_run": last_run.astimezone(VN_TZ).isoformat(timespec="seconds"),
@@ -88,7 +88,7 @@ def remember_run(
 
 
 def job_state(archive: Archive, job_id: str) -> dict[str, Any]:
-    stored = archive.get_state(job_key(job_id))
+    stored = archive.state.get_state(job_key(job_id))
     return stored if isinstance(stored, dict) else {}
 
 

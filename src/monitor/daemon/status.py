@@ -24,12 +24,12 @@ def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
     if not Path(database).exists():
         return status | {"note": "no archive yet: run `monitor crawl` or `monitor run`"}
     with Archive.open(database, readonly=True) as archive:
-        runs = archive.last_runs(1)
+        runs = archive.runs.last_runs(1)
         status |= {
             "jobs": {job: schedule.job_state(archive, job) for job in JOBS},
             "last_run": runs[0].to_dict() if runs else None,
             "counts": archive.counts(),
-            "alerts": archive.alert_counts(),
+            "alerts": archive.alerts.alert_counts(),
             "health": health.state(archive),
             **discovery(archive, now),
         }
@@ -42,8 +42,8 @@ def discovery(archive: Archive, now: datetime) -> dict[str, Any]:
     (ids rise one global sequence, ~40-45 a day across sections: ``ids / span`` estimates
     the share of the day's articles found)."""
     since = now - timedelta(days=RECENT_DAYS)
-    coverage = archive.id_coverage(since.date() + timedelta(days=1))
-    entries = archive.entry_yields_since(since.isoformat(timespec="seconds"))
+    coverage = archive.runs.id_coverage(since.date() + timedelta(days=1))
+    entries = archive.runs.entry_yields_since(since.isoformat(timespec="seconds"))
     return {
         "entries": [asdict(entry) for entry in entries],
         "coverage": [asdict(day) | {"estimate": day.estimate} for day in coverage],

@@ -46,7 +46,7 @@ def match_new_articles(
     seen (a first crawl or a backfill finds old articles: recorded and marked, not alerted)."""
     by_name = {rule.name: rule for rule in rules}
     articles = matched = alerts = 0
-    while batch := archive.unmatched_articles(BATCH):
+    while batch := archive.alerts.unmatched_articles(BATCH):
         for article in batch:
             hits = matcher.match(article_fields(article), section=article.section)
             fresh = max_age_days is None or is_fresh(article, max_age_days)
@@ -79,7 +79,7 @@ def _record(
     wanted = wanted if alert else []
     rows = [MatchRow(h.rule, h.keyword, h.field, h.start, h.end, h.snippet) for h in hits]
     on_topic = any(rules[name].on_topic for name in names)
-    return archive.record_matches(
+    return archive.alerts.record_matches(
         article.article_id, article.content_hash, rows, wanted, on_topic=on_topic
     )
 
@@ -87,14 +87,14 @@ def _record(
 def rematch_since(archive: Archive, since_iso: str | None) -> int:
     """Make articles published since ``since_iso`` (or all) due for matching again; rules that
     newly match them then alert (never twice for the same article, rule and channel)."""
-    return archive.forget_matched(since_iso)
+    return archive.alerts.forget_matched(since_iso)
 
 
 def backtest(
     archive: Archive, matcher: Matcher, since_iso: str
 ) -> Iterator[tuple[StoredArticle, list[Hit]]]:
     """What the rules would match in articles published since ``since_iso``; writes nothing."""
-    for article in archive.articles_since(since_iso):
+    for article in archive.articles.articles_since(since_iso):
         hits = matcher.match(article_fields(article), section=article.section)
         if hits:
             yield article, hits

@@ -80,7 +80,7 @@ def search_archive(
     """Search ``archive`` for what the user typed among the articles ``filters`` select (all
     by default); ``InputError`` for an unusable query."""
     compiled = compile_query(text)
-    rows = archive.search(compiled, limit=limit, offset=offset, filters=filters)
+    rows = archive.index.search(compiled, limit=limit, offset=offset, filters=filters)
     return [_hit(row, compiled.terms) for row in rows]
 
 

@@ -1,0 +1,76 @@
+"""The archive's one connection and its transaction helpers, shared by every repository.
+
+A write runs in ``BEGIN IMMEDIATE`` and commits only when all of it is written; any SQLite
+failure becomes a ``StorageError`` naming the archive's path and the operation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from monitor.archive.transaction import write_transaction
+from monitor.clock import Clock, now_iso
+from monitor.errors import StorageError
+
+
+class Session:
+    """An open connection, whether it may write, and the clock for the times it writes."""
+
+    def __init__(self, db: Database, path: Path, *, readonly: bool, clock: Clock) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+        self.clock = clock
+
+    def now(self) -> str:
+        return now_iso(self.clock)
+
+    @contextmanager
+    def writing(self, what: str) -> Iterator[None]:
+        if self.readonly:
+            raise StorageError(
+                f"cannot {what}: archive {self.path} is open read-only", path=str(self.path)
+            )
+        try:
+            with write_transaction(self.db):
+                yield
+        except (sqlite3.Error, json.JSONDecodeError) as error:
+            raise self.error(what, error) from error
+
+    @contextmanager
+    def reading(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, json.JSONDecodeError) as error:
+            raise self.error(what, error) from error
+
+    def error(self, what: str, error: Exception) -> StorageError:
+        return StorageError(f"cannot {what} in archive {self.path}: {error}", path=str(self.path))
+
+
+class Repository:
+    """A family of the archive's tables, read and written through the shared session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
+        self.path = session.path
+
+    @property
+    def clock(self) -> Clock:
+        return self._session.clock
+
+    def _now(self) -> str:
+        return self._session.now()
+
+    def _writing(self, what: str) -> AbstractContextManager[None]:
+        return self._session.writing(what)
+
+    def _reading(self, what: str) -> AbstractContextManager[None]:
+        return self._session.reading(what)
