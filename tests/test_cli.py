@@ -37,3 +37,21 @@ def test_nothing_after_a_double_dash_is_moved() -> None:
     assert hoist_global_options(["alerts", "list", "--config", "c"]) == [
         "--config", "c", "alerts", "list",
     ]  # fmt: skip
+
+
+def test_an_unknown_rule_is_an_error_naming_the_rules(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    result = invoke(capsys, "search", "dân vận", "--rule", "nosuch", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "monitor: --rule: no rule named 'nosuch' (configured: dan-van, toan-dan-bv-antq)"
+    )
+
+
+def test_retrying_an_alert_that_is_not_failed_is_an_error(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    result = invoke(capsys, "--config", str(config), "alerts", "retry", "999")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "monitor: no failed alert with id 999 (failed: none)"

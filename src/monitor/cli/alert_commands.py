@@ -91,10 +91,21 @@ def retry_command(app: AppContext, ids: tuple[int, ...]) -> None:
       monitor alerts retry 12 15
     """
     with Archive.open(app.config.database.path) as archive:
+        if ids:
+            _check_failed(archive, ids)
         count = archive.alerts.retry_failed_alerts(ids or None)
     out_of = f" of {len(ids)}" if ids else ""
     click.echo(f"{count}{out_of} failed alerts back to pending")
     _echo_summary(deliver_locked(app.config, _senders(app)))
+
+
+def _check_failed(archive: Archive, ids: tuple[int, ...]) -> None:
+    """Ids that are no failed alert are an error naming the failed ones (never a silent 0)."""
+    failed = [alert.id for alert in archive.alerts.list_alerts("failed", limit=1_000_000)]
+    unknown = [str(alert_id) for alert_id in ids if alert_id not in failed]
+    if unknown:
+        known = ", ".join(str(alert_id) for alert_id in sorted(failed)[:20]) or "none"
+        raise InputError(f"no failed alert with id {', '.join(unknown)} (failed: {known})")
 
 
 @alerts_group.command("test")

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from monitor.archive import ArticleFilter
+from monitor.cli.context import AppContext
 from monitor.errors import InputError
 
 Result = TypeVar("Result")
@@ -69,6 +70,8 @@ def filter_options(command: Callable[..., Result]) -> Callable[..., Result]:
         on_topic: bool,
         **kwargs: Any,
     ) -> Result:
+        if rule is not None:
+            _check_rule(rule)
         filters = ArticleFilter(since, until, section, rule, on_topic)
         return command(*args, filters=filters, **kwargs)
 
@@ -76,3 +79,14 @@ def filter_options(command: Callable[..., Result]) -> Callable[..., Result]:
     for option in reversed(_FILTER_OPTIONS):
         decorated = option(decorated)
     return decorated
+
+
+def _check_rule(rule: str) -> None:
+    """An unknown rule name is an error naming the configured ones (never 0 results)."""
+    app = click.get_current_context().find_object(AppContext)
+    if app is None:
+        return
+    known = [configured.name for configured in app.config.rules]
+    if rule not in known:
+        names = ", ".join(known) or "none"
+        raise InputError(f"--rule: no rule named {rule!r} (configured: {names})")
