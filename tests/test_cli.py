@@ -55,3 +55,11 @@ def test_retrying_an_alert_that_is_not_failed_is_an_error(
     result = invoke(capsys, "--config", str(config), "alerts", "retry", "999")
     assert result.returncode == 2
     assert result.stderr.strip() == "monitor: no failed alert with id 999 (failed: none)"
+
+
+def test_match_refuses_since_with_all(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    result = invoke(capsys, "match", "--all", "--since", "2025-01-01", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "monitor: --since and --all cannot be used together: --all re-matches everything"
+    )

@@ -87,3 +87,12 @@ def test_bad_input_is_one_line_and_exit_2(
     result = search(capsys, config, *args)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_a_cut_result_list_says_so(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    cut = search(capsys, config, "ra quân OR trời nắng", "--limit", "1", "--json")
+    assert cut.returncode == 0
+    assert len(json.loads(cut.stdout)) == 1
+    assert cut.stderr.strip() == "showing the best 1; more articles match (use --limit)"
+    whole = search(capsys, config, "ra quân OR trời nắng", "--limit", "2", "--json")
+    assert (len(json.loads(whole.stdout)), whole.stderr) == (2, "")

@@ -36,6 +36,8 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
       monitor match                       # what the last crawl stored
       monitor match --since 2025-01-01    # apply today's rules to this year's articles
     """
+    if since and everything:
+        raise InputError("--since and --all cannot be used together: --all re-matches everything")
     config = app.config
     with Archive.open(config.database.path) as archive:
         if since or everything:

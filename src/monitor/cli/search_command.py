@@ -53,7 +53,9 @@ def search_command(
       monitor search "công an, ma túy" --section vu-an --limit 50 --format csv > ket-qua.csv
     """
     with Archive.open(app.config.database.path, readonly=True) as archive:
-        hits = search_archive(archive, query, filters, limit=limit)
+        hits = search_archive(archive, query, filters, limit=limit + 1)
+    cut = len(hits) > limit
+    hits = hits[:limit]
     output = "json" if as_json else output
     if output == "json":
         click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
@@ -61,6 +63,8 @@ def search_command(
         click.echo(csv_text(hits), nl=False)
     else:
         click.echo(table(hits) if hits else f"no article matches {query!r}")
+    if cut:
+        click.echo(f"showing the best {limit}; more articles match (use --limit)", err=True)
 
 
 def csv_text(hits: list[SearchHit]) -> str:
