@@ -63,3 +63,20 @@ def test_match_refuses_since_with_all(capsys: pytest.CaptureFixture[str], config
     assert result.stderr.strip() == (
         "monitor: --since and --all cannot be used together: --all re-matches everything"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["search", "x", "--limit", "0"], "Invalid value for '--limit'"),
+        (["export"], "Missing option '--format'"),
+        (["crawl", "--nosuch"], "No such option '--nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str], says: str
+) -> None:
+    result = invoke(capsys, "--config", str(config), *args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("monitor: ") and says in result.stderr

@@ -25,7 +25,7 @@ def _extras(record: logging.LogRecord) -> dict[str, Any]:
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        when = datetime.fromtimestamp(record.created, VN_TZ).strftime("%Y-%m-%d %H:%M:%S")
+        when = datetime.fromtimestamp(record.created, VN_TZ).isoformat(" ", timespec="seconds")
         extras = "".join(f" {key}={value}" for key, value in _flat(_extras(record)).items())
         line = f"{when} {record.levelname:<7} {record.name}: {record.getMessage()}{extras}"
         if record.levelno < logging.ERROR:

@@ -122,8 +122,9 @@ def run(args: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("monitor: aborted", err=True)
         return 130
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # usage errors too: one line, never the usage text
+        message = " ".join(error.format_message().split())
+        click.echo(f"monitor: {message}", err=True)
         return error.exit_code
     except (ConfigError, InputError) as error:
         click.echo(f"monitor: {error}", err=True)
