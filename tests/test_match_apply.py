@@ -75,3 +75,16 @@ def test_backtest_reports_without_writing(archive: Archive, config: Config) -> N
     found = backtest(archive, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
     assert {article.article_id for article, _ in found} >= DANVAN_IDS - {141005}
     assert archive.alerts.alert_counts()["pending"] == 0
+
+
+def test_the_summary_says_why_old_matched_articles_queued_no_alert(
+    archive: Archive, config: Config
+) -> None:
+    """Stored on 23/06/2025: the 2022 article and the March ones are far older than 3 days."""
+    summary = match_new_articles(archive, config.rules, Matcher(config.rules), max_age_days=3.0)
+    assert summary.too_old > 0
+    assert summary.alerts < len(DANVAN_IDS)
+    assert summary.line(3.0).endswith(
+        f"({summary.too_old} matched published more than 3 days before they were found:"
+        " recorded, not alerted — see alerts.max_age_days)"
+    )

@@ -60,10 +60,7 @@ def _match_after(app: AppContext) -> None:
             archive, rules, Matcher(rules), max_age_days=app.config.alerts.max_age_days
         )
     if found.articles:
-        click.echo(
-            f"matched {found.articles} articles: {found.matched} match a rule, "
-            f"{found.alerts} alerts queued"
-        )
+        click.echo(found.line(app.config.alerts.max_age_days))
     senders = build_senders(
         app.config.channels, environ=os.environ, timeout=app.config.alerts.timeout
     )

@@ -45,10 +45,7 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
         summary = match_new_articles(
             archive, config.rules, Matcher(config.rules), max_age_days=config.alerts.max_age_days
         )
-    click.echo(
-        f"matched {summary.articles} articles: {summary.matched} match a rule, "
-        f"{summary.alerts} alerts queued"
-    )
+    click.echo(summary.line(config.alerts.max_age_days))
 
 
 @click.group("rules")

@@ -24,6 +24,20 @@ class MatchSummary:
     articles: int = 0
     matched: int = 0
     alerts: int = 0
+    too_old: int = 0  # matched, but published more than max_age_days before first seen
+
+    def line(self, max_age_days: float) -> str:
+        """The summary a command prints, saying why matched articles queued no alert."""
+        text = (
+            f"matched {self.articles} articles: {self.matched} match a rule, "
+            f"{self.alerts} alerts queued"
+        )
+        if self.too_old:
+            text += (
+                f" ({self.too_old} matched published more than {max_age_days:g} days before"
+                " they were found: recorded, not alerted — see alerts.max_age_days)"
+            )
+        return text
 
 
 MatchInput = ArticleText | StoredArticle  # an article as matching reads it
@@ -45,7 +59,7 @@ def match_new_articles(
     for — unless the article was published more than ``max_age_days`` before it was first
     seen (a first crawl or a backfill finds old articles: recorded and marked, not alerted)."""
     by_name = {rule.name: rule for rule in rules}
-    articles = matched = alerts = 0
+    articles = matched = alerts = too_old = 0
     while batch := archive.alerts.unmatched_articles(BATCH):
         for article in batch:
             hits = matcher.match(article_fields(article), section=article.section)
@@ -53,8 +67,9 @@ def match_new_articles(
             alerts += _record(archive, article, hits, by_name, alert=fresh)
             articles += 1
             matched += bool(hits)
+            too_old += bool(hits) and not fresh
             on_article(article.article_id, hits)
-    return MatchSummary(articles, matched, alerts)
+    return MatchSummary(articles, matched, alerts, too_old)
 
 
 def is_fresh(article: MatchInput, max_age_days: float) -> bool:
