@@ -40,14 +40,14 @@ Decisions a caller relies on:
   together, or nothing.
 """
 
-from monitor.archive.alerts import AlertStatus, MatchRow
+from monitor.archive.alerts import AlertStatus
 from monitor.archive.archive import Archive
 from monitor.archive.articles import StoreOutcome, content_hash
 from monitor.archive.discovery import EntryKind, EntryYield
 from monitor.archive.filters import ArticleFilter
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
 from monitor.archive.raw import RawPage
-from monitor.archive.rows import RUN_FIGURES, Run, RunFigures
+from monitor.archive.rows import RUN_FIGURES, MatchRow, Run, RunFigures
 from monitor.archive.runs import RunMode, RunOutcome
 from monitor.archive.selection import SELECTED_KEYS
 from monitor.archive.stats import Period

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -23,6 +23,7 @@ from monitor.archive.rows import (
     AlertRow,
     ArticleAlert,
     ArticleText,
+    MatchRow,
     StoredMatch,
 )
 
@@ -63,16 +64,6 @@ TABLES = (
     "CREATE INDEX alerts_due ON alerts (status, channel, next_attempt_at)",
     "ALTER TABLE articles ADD COLUMN matched_hash TEXT",
 )
-
-
-@dataclass(frozen=True)
-class MatchRow:
-    rule: str
-    keyword: str
-    field: str
-    start: int
-    end: int
-    snippet: str
 
 
 def create_tables(db: Database) -> None:

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from monitor.archive import (
     alerts,
 )
-from monitor.archive.alerts import AlertStatus, MatchRow
+from monitor.archive.alerts import AlertStatus
 from monitor.archive.rows import (
     AlertRow,
     ArticleAlert,
     ArticleText,
+    MatchRow,
     StoredMatch,
 )
 from monitor.archive.session import Repository

@@ -144,8 +144,8 @@ class ArticleAlert:
 
 
 @dataclass(frozen=True)
-class StoredMatch:
-    """One keyword hit recorded for an article."""
+class MatchRow:
+    """One keyword hit of a rule in an article's field, as matching records it."""
 
     rule: str
     keyword: str
@@ -153,6 +153,12 @@ class StoredMatch:
     start: int
     end: int
     snippet: str
+
+
+@dataclass(frozen=True)
+class StoredMatch(MatchRow):
+    """A recorded hit, with when it was recorded."""
+
     matched_at: str
 
 
