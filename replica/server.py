@@ -420,7 +420,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
-    parser.add_argument("--clock", help="the replica's 'now', ISO 8601 (default: newest + 1 day)")
+    parser.add_argument(
+        "--clock",
+        help="the replica's 'now': ISO 8601, or 'now' for this machine's time, so that articles "
+        "published through /__replica/publish are new (default: newest article + 1 day)",
+    )
     parser.add_argument(
         "--disallow", action="append", default=[], help="a robots.txt Disallow path (repeatable)"
     )
@@ -434,7 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    site = ReplicaSite(now=args.clock, disallow=args.disallow)
+    clock = datetime.now(UTC).isoformat() if args.clock == "now" else args.clock
+    site = ReplicaSite(now=clock, disallow=args.disallow)
     site.set_layout(args.layout)
     server = ReplicaServer(site, port=args.port, quiet=args.quiet)
     print(server.start(), flush=True)

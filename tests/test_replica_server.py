@@ -16,6 +16,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -415,3 +416,12 @@ def test_command_line_prints_the_url_and_exits_cleanly_on_sigterm() -> None:
         assert fetch(base + "/robots.txt").status == 200
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_command_line_clock_now_publishes_articles_dated_today() -> None:
+    """``--clock now``: what the README's first-hour walkthrough publishes is new, so it alerts."""
+    with command_line_server("--clock", "now") as (_, base):
+        before = datetime.now(UTC)
+        published = json.loads(fetch(base + "/__replica/publish", data={"kind": "danvan"}).body)
+    when = datetime.fromisoformat(published["published_at"])
+    assert abs(when - before) < timedelta(minutes=2)
