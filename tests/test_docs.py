@@ -9,7 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from monitor.cli import cli
-from monitor.config import Config
+from monitor.config import Config, load_config
+from replica.faults import MODES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -42,3 +43,22 @@ def test_config_key_is_documented(key: str) -> None:
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_command_is_documented(name: str) -> None:
     assert f"`monitor {name}" in README
+
+
+def _first_hour_config() -> str:
+    """The TOML block of the README's "Your first hour" walkthrough."""
+    section = README.split("## Your first hour", 1)[1].split("\n## ", 1)[0]
+    return section.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_first_hour_config_loads(tmp_path: Path) -> None:
+    path = tmp_path / "try.toml"
+    path.write_text(_first_hour_config(), encoding="utf-8")
+    config = load_config(path)
+    assert config.site.base_url == "http://127.0.0.1:8080"
+    assert config.channels["default"].type == "apprise"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_replica_failure_mode_is_documented(mode: str) -> None:
+    assert f"`{mode}`" in README.split("### The site replica", 1)[1]
