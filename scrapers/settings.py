@@ -41,6 +41,8 @@ def scrapy_settings(
             "scrapers.middlewares.FirstPartyOffsiteMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapers.middlewares.BackoffRetryMiddleware": 550,
+            # above the retry middleware: its process_exception sees a failed lookup first
+            "scrapers.middlewares.UnresolvedSiteMiddleware": 560,
         },
         "ITEM_PIPELINES": {"scrapers.pipelines.ArchivePipeline": 300},
         "REDIRECT_MAX_TIMES": 5,

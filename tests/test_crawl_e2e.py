@@ -207,6 +207,20 @@ def test_unreachable_site_is_a_one_line_error(tmp_path: Path) -> None:
     assert last_run(config)["outcome"] == "failed"
 
 
+def test_a_site_name_that_does_not_resolve_fails_the_run_at_its_first_lookup(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path, "https://nonexistent.invalid")  # RFC 2606: never resolves
+    result = monitor(config, "crawl")
+    why = "cannot resolve nonexistent.invalid (site.base_url): check the address or the network"
+    assert result.returncode == 1
+    assert result.stderr == f"monitor: crawl failed: site unreachable: {why}\n"  # no retry lines
+    assert result.stdout == ""
+    run = last_run(config)
+    assert (run["outcome"], run["reason"]) == ("failed", f"site unreachable: {why}")
+    assert run["requests"] == 1  # robots.txt, once: neither retried nor followed by entry points
+
+
 def test_unwritable_database_is_a_one_line_error(tmp_path: Path, server: ReplicaServer) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x", encoding="utf-8")

@@ -1,15 +1,29 @@
 """scrapers.middlewares: retry waits grow exponentially, honour Retry-After, and are capped;
-the offsite filter spares no request."""
+the offsite filter spares no request; a host of the site that does not resolve ends the run
+without a retry, other connection errors are left to the retries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
-from scrapers.middlewares import BackoffRetryMiddleware, FirstPartyOffsiteMiddleware
+from monitor.archive import Archive
+from monitor.config import Config
+from scrapers.context import CrawlContext
+from scrapers.middlewares import (
+    BackoffRetryMiddleware,
+    FirstPartyOffsiteMiddleware,
+    UnresolvedSiteMiddleware,
+    is_dns_failure,
+)
+from scrapers.outcome import UNRESOLVED
 
 
 def middleware(base: float = 2.0, cap: float = 120.0) -> BackoffRetryMiddleware:
@@ -62,3 +76,82 @@ def test_offsite_request_is_refused_when_downloaded_not_when_scheduled() -> None
     filter_.request_scheduled(article, spider)  # refused here, it would vanish: no errback
     with pytest.raises(IgnoreRequest):  # refused here: the errback says the article failed
         filter_.process_request(article)
+
+
+class Closes:
+    """The seam that ends the crawl, counting the calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+
+
+@pytest.fixture
+def closes() -> Closes:
+    return Closes()
+
+
+@pytest.fixture
+def unresolved(
+    tmp_path: Path, config: Config, closes: Closes
+) -> Iterator[UnresolvedSiteMiddleware]:
+    """The middleware of a run on the shipped config (site.base_url https://congan.com.vn)."""
+    with Archive.open(tmp_path / "monitor.db") as archive:
+        context = CrawlContext(config, archive, archive.runs.start_run("normal"))
+        crawler = get_crawler(Spider, {"MONITOR_CONTEXT": context})
+        yield UnresolvedSiteMiddleware(crawler, context, closes)
+
+
+def lookup_failed(host: str) -> CannotResolveHostError:
+    """The error Scrapy's download handler raises for a name that does not resolve."""
+    return CannotResolveHostError(f"DNS lookup failed: no results for hostname lookup: {host}.")
+
+
+def test_failed_lookup_of_the_site_ends_the_run_naming_the_setting(
+    unresolved: UnresolvedSiteMiddleware, closes: Closes
+) -> None:
+    robots = Request("https://congan.com.vn/robots.txt")
+    with pytest.raises(IgnoreRequest):  # past the retry middleware: not retried
+        unresolved.process_exception(robots, lookup_failed("congan.com.vn"))
+    assert closes.calls == 1
+    assert unresolved.crawler.stats is not None
+    assert unresolved.crawler.stats.get_value(UNRESOLVED) == (
+        "cannot resolve congan.com.vn (site.base_url): check the address or the network"
+    )
+
+
+def test_requests_to_a_host_that_did_not_resolve_are_refused_without_a_lookup(
+    unresolved: UnresolvedSiteMiddleware, closes: Closes
+) -> None:
+    with pytest.raises(IgnoreRequest):
+        unresolved.process_exception(Request("https://congan.com.vn/robots.txt"), DNSLookupError())
+    with pytest.raises(IgnoreRequest, match=r"cannot resolve congan\.com\.vn"):
+        unresolved.process_request(Request("https://congan.com.vn/rss/home.rss"))
+    with pytest.raises(IgnoreRequest):  # a second failure does not close the run again
+        unresolved.process_exception(Request("https://congan.com.vn/tin-chinh"), DNSLookupError())
+    assert closes.calls == 1
+
+
+def test_refused_connection_is_left_to_the_retries(
+    unresolved: UnresolvedSiteMiddleware, closes: Closes
+) -> None:
+    feed = Request("https://congan.com.vn/rss/home.rss")
+    assert unresolved.process_exception(feed, ConnectionRefusedError()) is None
+    unresolved.process_request(feed)  # passes: nothing ended the run
+    assert closes.calls == 0
+    assert unresolved.crawler.stats is not None
+    assert unresolved.crawler.stats.get_value(UNRESOLVED) is None
+
+
+@pytest.mark.parametrize(
+    ("error", "dns"),
+    [
+        (DNSLookupError("x.invalid"), True),
+        (lookup_failed("x.invalid"), True),
+        (ConnectionRefusedError(), False),
+    ],
+)
+def test_a_dns_failure_is_told_from_other_connection_errors(error: Exception, dns: bool) -> None:
+    assert is_dns_failure(error) is dns

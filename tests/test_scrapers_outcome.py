@@ -1,5 +1,6 @@
 """scrapers.outcome: a run's outcome comes from Scrapy's stats and close reason — interrupted
-by a signal, failed when no entry point answered, complete only with every article stored."""
+by a signal, failed when a name did not resolve or no entry point answered, complete only with
+every article stored."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from scrapers.outcome import (
     FIRST_ENTRY_ERROR,
     LISTING_ARTICLES,
     NOT_MODIFIED,
+    UNRESOLVED,
     Outcome,
     run_figures,
     run_outcome,
@@ -36,6 +38,13 @@ def test_run_stopped_by_a_signal_is_interrupted(reason: str) -> None:
 def test_run_where_no_entry_point_answered_failed_naming_the_first_error() -> None:
     assert run_outcome(UNREACHABLE, "finished") == Outcome(
         "failed", "site unreachable: http://127.0.0.1:9/rss: Connection refused"
+    )
+
+
+def test_run_ended_by_a_name_that_does_not_resolve_failed_saying_so() -> None:
+    stats = {ENTRY_PAGES: 2, UNRESOLVED: "cannot resolve x.invalid: check the address"}
+    assert run_outcome(stats, "site_unresolved") == Outcome(
+        "failed", "site unreachable: cannot resolve x.invalid: check the address"
     )
 
 

@@ -43,7 +43,8 @@ def crawl_command(app: AppContext, since: date | None) -> None:
     )
     if progress:
         progress.close()
-    click.echo(summary(result))
+    if not _failed_empty(result):  # else the error line, at the end, says all there is
+        click.echo(summary(result))
     note = fallback_note(result.figures, app.config.health.fallback_rate)
     if note:
         click.echo(note)
@@ -70,6 +71,12 @@ def _match_after(app: AppContext) -> None:
         click.echo(f"alerts: {delivered.sent} sent{failures}")
     for error in delivered.errors:  # one line each, secrets already redacted; retried later
         click.echo(f"monitor: alert delivery: {error}", err=True)
+
+
+def _failed_empty(result: CrawlResult) -> bool:
+    """A run that failed without storing a record (the site unreachable): its figures say
+    nothing its one error line does not."""
+    return result.outcome == "failed" and result.figures.records == 0
 
 
 def _exit_for(result: CrawlResult) -> None:
