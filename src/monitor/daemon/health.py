@@ -12,6 +12,7 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
     listings     entry points answered (not 304) yet yielded no article links, N runs in a row
     entries      an entry point (feed, sitemap, listing) answering 404/410 N runs in a row
     reachable    every run failing with "site unreachable" for longer than a threshold
+                 (*failing* before that: shown by ``monitor status``, not alerted)
     fresh        no new article for N daytime hours
 """
 
@@ -38,6 +39,7 @@ class Verdict:
     check: str
     broken: bool | None  # None: not enough evidence this time, keep the current state
     detail: str
+    failing: bool = False  # the condition holds, not yet long enough to be broken
 
 
 def after_crawl(archive: Archive, config: Config, run: Run, now: datetime) -> list[Verdict]:
@@ -63,6 +65,7 @@ def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: dateti
         if verdict.broken is not None and verdict.broken != current["broken"]:
             current = {"broken": verdict.broken, "since": stamp, "notified": False}
         current["detail"] = verdict.detail  # the latest evidence, shown by `monitor status`
+        current["failing"] = verdict.failing and not current["broken"]
         if not current["notified"]:
             current["notified"] = _notify(notify, verdict.check, current)
             sent += [verdict.check] if current["notified"] else []
@@ -151,9 +154,13 @@ def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
         return Verdict("reachable", False, "the last run reached the site")
     last_ok = next((run for run in runs if run.outcome == "ok"), None)
     since = datetime.fromisoformat(str((last_ok or runs[-1]).finished_at))
-    minutes = (now - since).total_seconds() / 60
-    detail = f"unreachable for {minutes:.0f} minutes: {runs[0].reason}"
-    return Verdict("reachable", minutes > config.health.unreachable_minutes, detail)
+    minutes, limit = (now - since).total_seconds() / 60, config.health.unreachable_minutes
+    if minutes > limit:
+        return Verdict(
+            "reachable", True, f"unreachable for {minutes:.0f} minutes: {runs[0].reason}"
+        )
+    detail = f"unreachable for {minutes:.0f} minutes, alert after {limit:.0f}: {runs[0].reason}"
+    return Verdict("reachable", False, detail, failing=True)
 
 
 def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:

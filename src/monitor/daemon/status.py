@@ -1,4 +1,10 @@
-"""``monitor status``: the daemon, its jobs, the last run, the archive, alerts, health."""
+"""``monitor status``: the daemon, its jobs, the last run, the archive, alerts, health.
+
+What it shows agrees with the runs it reports: the crawl job shows the outcome of the crawl run
+it last ran (the job itself ends "ok" whenever the crawl came back, whatever the crawl's
+outcome); a daemon that is not running shows when it was last seen (its jobs' last runs) and
+no next runs (they are the times it would have run, not times anything will run).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.archive import Archive
+from monitor.archive import Archive, Run
 from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.daemon import health, schedule
@@ -15,6 +21,7 @@ from monitor.locks import read_holder
 
 JOBS = (schedule.CRAWL, schedule.DELIVER, schedule.HEALTH, schedule.MAINTENANCE)
 RECENT_DAYS = 7  # entry-point yields and id coverage look this far back
+RUNS_LOOKED_AT = 50  # the crawl job's run is among the newest runs (backfills may come between)
 
 
 def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
@@ -25,8 +32,11 @@ def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
         return status | {"note": "no archive yet: run `monitor crawl` or `monitor run`"}
     with Archive.open(database, readonly=True) as archive:
         runs = archive.runs.last_runs(1)
+        jobs = _jobs(archive, running=status["daemon"]["running"])
+        if not status["daemon"]["running"]:
+            status["daemon"]["last_seen"] = _last_seen(jobs)
         status |= {
-            "jobs": {job: schedule.job_state(archive, job) for job in JOBS},
+            "jobs": jobs,
             "last_run": runs[0].to_dict() if runs else None,
             "counts": archive.counts(),
             "alerts": archive.alerts.alert_counts(),
@@ -34,6 +44,42 @@ def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
             **discovery(archive, now),
         }
     return status
+
+
+def _jobs(archive: Archive, *, running: bool) -> dict[str, dict[str, Any]]:
+    """Each job's remembered state; the crawl job's with the crawl run it last ran (``run``);
+    without ``next_run`` when no daemon is running."""
+    jobs = {job: schedule.job_state(archive, job) for job in JOBS}
+    crawl = jobs[schedule.CRAWL]
+    if crawl.get("last_run"):
+        ran = _run_of_job(archive.runs.last_runs(RUNS_LOOKED_AT), str(crawl["last_run"]))
+        crawl["run"] = (
+            {"run_id": ran.run_id, "outcome": ran.outcome, "reason": ran.reason} if ran else None
+        )
+    if not running:
+        for state in jobs.values():
+            state.pop("next_run", None)
+    return jobs
+
+
+def _run_of_job(runs: list[Run], job_ran: str) -> Run | None:
+    """The crawl run a crawl job that ended at ``job_ran`` ran: the newest normal run started
+    by then (the daemon's crawls are normal runs; a backfill is a command's)."""
+    ended = datetime.fromisoformat(job_ran)
+    return next(
+        (
+            run
+            for run in runs
+            if run.mode == "normal" and datetime.fromisoformat(run.started_at) <= ended
+        ),
+        None,
+    )
+
+
+def _last_seen(jobs: dict[str, dict[str, Any]]) -> str | None:
+    """When a daemon last did anything on this archive: its jobs' latest run, or None."""
+    times = [str(state["last_run"]) for state in jobs.values() if state.get("last_run")]
+    return max(times, key=datetime.fromisoformat, default=None)
 
 
 def discovery(archive: Archive, now: datetime) -> dict[str, Any]:
@@ -64,7 +110,9 @@ def render(status: dict[str, Any]) -> list[str]:
     lines = [f"archive: {status['archive']}", _daemon_line(status["daemon"])]
     if "note" in status:
         return [*lines, status["note"]]
-    lines += [_job_line(job, state) for job, state in status["jobs"].items() if state]
+    lines += [
+        _job_line(job, state) for job, state in status["jobs"].items() if state.get("last_run")
+    ]
     lines += _last_run(status["last_run"])
     counts, alerts = status["counts"], status["alerts"]
     lines.append(
@@ -102,14 +150,25 @@ def _coverage_lines(days: list[dict[str, Any]]) -> list[str]:
 
 
 def _daemon_line(daemon: dict[str, Any]) -> str:
-    if not daemon["running"]:
-        return "daemon: not running"
-    return f"daemon: running, pid {daemon['pid']}, up {_duration(daemon['uptime_s'])}"
+    if daemon["running"]:
+        return f"daemon: running, pid {daemon['pid']}, up {_duration(daemon['uptime_s'])}"
+    seen = daemon.get("last_seen")
+    return f"daemon: not running (last seen {seen})" if seen else "daemon: not running"
 
 
 def _job_line(job: str, state: dict[str, Any]) -> str:
-    last, outcome, following = state.get("last_run"), state.get("outcome"), state.get("next_run")
-    return f"job {job}: last {last} ({outcome}), next {following}"
+    """The job's last run and how it ended (the crawl job: its crawl run's outcome and
+    reason); its next run when a daemon is running."""
+    text = f"job {job}: last {state['last_run']} ({_job_outcome(state)})"
+    return text + (f", next {state['next_run']}" if state.get("next_run") else "")
+
+
+def _job_outcome(state: dict[str, Any]) -> str:
+    run = state.get("run")
+    if run is None:
+        return str(state.get("outcome"))
+    reason = f": {run['reason']}" if run["reason"] else ""
+    return f"run #{run['run_id']} {run['outcome']}{reason}"
 
 
 def _last_run(run: dict[str, Any] | None) -> list[str]:
@@ -125,8 +184,16 @@ def _last_run(run: dict[str, Any] | None) -> list[str]:
 
 
 def _health_line(check: str, state: dict[str, Any]) -> str:
-    word = "BROKEN" if state.get("broken") else "ok"
-    return f"health {check}: {word} since {state.get('since', '?')} — {state.get('detail', '')}"
+    """BROKEN or ok since the check last turned; failing while its condition holds, not yet
+    long enough to turn it broken (and alert)."""
+    since = state.get("since", "?")
+    if state.get("broken"):
+        word = f"BROKEN since {since}"
+    elif state.get("failing"):
+        word = "failing, not alerted yet"
+    else:
+        word = f"ok since {since}"
+    return f"health {check}: {word} — {state.get('detail', '')}"
 
 
 def _duration(seconds: float | None) -> str:
