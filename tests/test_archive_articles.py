@@ -324,3 +324,11 @@ def test_delete_article_removes_every_row(path: Path, archive: Archive) -> None:
         ("articles", "quarantined", "versions", "runs", "raw_pages"), 0
     )
     assert scalar(path, "SELECT COUNT(*) FROM article_tags") == 0
+
+
+def test_sections_are_those_of_archived_articles_not_quarantined_ones(archive: Archive) -> None:
+    store(archive, record(1, section="vu-an/canh-giac"))
+    store(archive, record(2))
+    store(archive, record(3))
+    store(archive, record(4, section="quoc-te", title=""))  # incomplete: quarantined
+    assert archive.articles.sections() == ["tin-chinh", "vu-an/canh-giac"]

@@ -1,4 +1,5 @@
-"""monitor.cli: the command group itself — its options anywhere on the line."""
+"""monitor.cli: the command group itself — its options anywhere on the line; unknown names
+(rules, sections, alert ids) are one-line errors naming the known ones."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import invoke
+from test_archive_support import record, store
 
+from monitor.archive import Archive
 from monitor.cli import hoist_global_options
 
 
@@ -47,6 +50,38 @@ def test_an_unknown_rule_is_an_error_naming_the_rules(
     assert result.stderr.strip() == (
         "monitor: --rule: no rule named 'nosuch' (configured: dan-van, toan-dan-bv-antq)"
     )
+
+
+@pytest.fixture
+def archived(tmp_path: Path) -> Path:
+    """A config whose archive has articles in tin-chinh and vu-an/canh-giac."""
+    with Archive.open(tmp_path / "archive.db") as archive:
+        store(archive, record(1))
+        store(archive, record(2, section="vu-an/canh-giac"))
+    path = tmp_path / "archived.toml"
+    path.write_text(f'[database]\npath = "{tmp_path / "archive.db"}"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "dân vận"], ["export", "--format", "csv"], ["stats"]]
+)
+def test_an_unknown_section_is_an_error_naming_the_archives_sections(
+    capsys: pytest.CaptureFixture[str], archived: Path, command: list[str]
+) -> None:
+    result = invoke(capsys, "--config", str(archived), *command, "--section", "nosuch")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "monitor: --section: no section named 'nosuch' (known: tin-chinh, vu-an, vu-an/canh-giac)\n"
+    )
+
+
+def test_a_section_with_articles_only_below_it_is_known(
+    capsys: pytest.CaptureFixture[str], archived: Path
+) -> None:
+    result = invoke(capsys, "--config", str(archived), "search", "dân vận", "--section", "/vu-an/")
+    assert result.returncode == 0, result.stderr
+    assert "bai-viet_2.html" in result.stdout
 
 
 def test_retrying_an_alert_that_is_not_failed_is_an_error(

@@ -243,6 +243,12 @@ def max_article_id(db: Database) -> int | None:
     return highest
 
 
+def sections(db: Database) -> list[str]:
+    """The sections of the archived articles, sorted (read off the section index)."""
+    rows = db.execute("SELECT DISTINCT section FROM articles ORDER BY section")
+    return [section for (section,) in rows]
+
+
 def recent_article_ids(db: Database, since: str) -> list[int]:
     """Ids of articles published at or after ``since`` (archive form), newest first."""
     rows = db.execute(

@@ -113,6 +113,12 @@ class ArticleRepository(Repository):
         with self._reading("read the highest article id"):
             return articles.max_article_id(self._db)
 
+    def sections(self) -> list[str]:
+        """The sections archived articles are in, sorted (``vu-an/canh-giac``, not ``vu-an``
+        unless an article is in ``vu-an`` itself)."""
+        with self._reading("read the sections"):
+            return articles.sections(self._db)
+
     def recent_article_ids(self, since_iso: str) -> list[int]:
         """Ids of articles published at or after ``since_iso`` (any offset), newest first."""
         since = to_archive_time(since_iso, name="since_iso")

@@ -3,7 +3,9 @@
 ``DATE`` reads ``YYYY-MM-DD`` into a ``datetime.date``; anything else is an ``InputError``, so
 it ends as one line on stderr and exit 2 like every other bad input (click's own usage errors
 print the usage first). ``filter_options`` adds ``--since/--until/--section/--rule/--on-topic``
-to a command and hands it one ``ArticleFilter`` as ``filters``:
+to a command and hands it one ``ArticleFilter`` as ``filters``; a ``--rule`` no rule is named,
+or a ``--section`` the archive has no article in, is an ``InputError`` naming the known ones
+(never a silent 0 results):
 
     @click.command("export")
     @filter_options
@@ -15,11 +17,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from monitor.archive import ArticleFilter
+from monitor.archive import Archive, ArticleFilter
 from monitor.cli.context import AppContext
 from monitor.errors import InputError
 
@@ -73,6 +76,8 @@ def filter_options(command: Callable[..., Result]) -> Callable[..., Result]:
         if rule is not None:
             _check_rule(rule)
         filters = ArticleFilter(since, until, section, rule, on_topic)
+        if filters.section is not None:
+            _check_section(filters.section)
         return command(*args, filters=filters, **kwargs)
 
     decorated: Callable[..., Result] = with_filter
@@ -90,3 +95,27 @@ def _check_rule(rule: str) -> None:
     if rule not in known:
         names = ", ".join(known) or "none"
         raise InputError(f"--rule: no rule named {rule!r} (configured: {names})")
+
+
+SECTIONS_SHOWN = 30  # an unknown --section's message names at most this many known ones
+
+
+def _check_section(section: str) -> None:
+    """A section no archived article is in (nor below) is an error naming the archive's
+    sections. An archive without articles (or none yet) has nothing to compare with."""
+    app = click.get_current_context().find_object(AppContext)
+    if app is None or not Path(app.config.database.path).exists():
+        return
+    with Archive.open(app.config.database.path, readonly=True) as archive:
+        archived = archive.articles.sections()
+    known = sorted({*archived, *(parent for name in archived for parent in _parents(name))})
+    if known and section not in known:
+        names = ", ".join(known[:SECTIONS_SHOWN])
+        more = f", … ({len(known)} in all)" if len(known) > SECTIONS_SHOWN else ""
+        raise InputError(f"--section: no section named {section!r} (known: {names}{more})")
+
+
+def _parents(section: str) -> list[str]:
+    """``vu-an/canh-giac/x`` → ``vu-an``, ``vu-an/canh-giac``: the filter selects those too."""
+    parts = section.split("/")
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts))]
