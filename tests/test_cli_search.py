@@ -1,4 +1,4 @@
-"""``monitor search`` as a user runs it, in-process, on an archive."""
+"""``monitor search`` as a user runs it, in-process, on an archive; a query may start with '-'."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cli_support import Result, invoke
 from test_archive_support import record, store
 
 from monitor.archive import Archive
+from monitor.cli.search_command import dashed_query_last
 
 TITLE = "Công an Thủ Đức ra quân bảo đảm an ninh"
 
@@ -77,6 +78,7 @@ def test_no_match_says_so(capsys: pytest.CaptureFixture[str], config: Path) -> N
     ("args", "message"),
     [
         (["--", "-giao thông"], "every term is excluded"),
+        (["-giao thông"], "every term is excluded"),  # the query, not an option '-g'
         (['"'], "empty query"),
         (["thu duc", "--since", "hôm qua"], "--since: not a date"),
     ],
@@ -96,3 +98,50 @@ def test_a_cut_result_list_says_so(capsys: pytest.CaptureFixture[str], config: P
     assert cut.stderr.strip() == "showing the best 1; more articles match (use --limit)"
     whole = search(capsys, config, "ra quân OR trời nắng", "--limit", "2", "--json")
     assert (len(json.loads(whole.stdout)), whole.stderr) == (2, "")
+
+
+EXCLUDING = '-"trời nắng", ra quân OR thời tiết'  # article 2 says "Trời nắng."
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[EXCLUDING, "--json"], ["--json", EXCLUDING], ["--json", "--", EXCLUDING]],
+    ids=["before-options", "after-options", "after-double-dash"],
+)
+def test_a_query_starting_with_a_dash_is_the_query(
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str]
+) -> None:
+    result = search(capsys, config, *args)
+    assert result.returncode == 0, result.stderr
+    assert [hit["article_id"] for hit in json.loads(result.stdout)] == [1]
+
+
+def test_an_unknown_double_dash_word_says_to_put_double_dash_first(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    result = search(capsys, config, "--chuyen")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "monitor: No such option '--chuyen': put -- before a query that starts with '-' "
+        "(monitor search -- --chuyen)\n"
+    )
+
+
+OPTIONS = {"--limit": True, "--section": True, "--json": False, "-h": False, "--help": False}
+
+
+@pytest.mark.parametrize(
+    ("args", "parsed"),
+    [
+        (["-x", "--limit", "5"], ["--limit", "5", "--", "-x"]),
+        (["--section", "-x", "-y"], ["--section", "-x", "--", "-y"]),  # -x: the option's value
+        (["--limit=5", "-x", "--json"], ["--limit=5", "--json", "--", "-x"]),
+        (["-x", "--", "y"], ["--", "-x", "y"]),
+        (["dân vận", "--json", "-"], ["dân vận", "--json", "-"]),
+        (["-h"], ["-h"]),
+    ],
+)
+def test_a_single_dash_word_that_is_no_option_goes_after_double_dash(
+    args: list[str], parsed: list[str]
+) -> None:
+    assert dashed_query_last(args, OPTIONS) == parsed

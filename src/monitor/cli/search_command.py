@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import textwrap
 from dataclasses import asdict
 
@@ -20,7 +21,61 @@ INDENT = "    "
 CSV_COLUMNS = ("article_id", "published_at", "section", "title", "url", "score", "snippet")
 
 
-@click.command("search")
+class QueryCommand(click.Command):
+    """A command whose QUERY may start with '-' (an exclusion: ``-chuyen``, ``-"công an"``).
+
+    Click reads such a word as an option it does not know. Here a word with one leading dash
+    that names none of the command's options is the query: it is moved after a ``--``, where
+    click takes it as the argument, wherever it stood among the options. A word with two
+    dashes is still an option: a mistyped one (``--limt``) is an error naming the right one,
+    an unknown one (``--chuyen``) an error saying how to search for it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, dashed_query_last(args, self.option_arity(ctx)))
+        except click.NoSuchOption as error:
+            if error.possibilities:  # a mistyped option: click names the right one
+                raise
+            message = " ".join(error.format_message().split()).rstrip(".")
+            example = f"monitor search -- {shlex.quote(error.option_name)}"
+            hint = f"put -- before a query that starts with '-' ({example})"
+            raise click.UsageError(f"{message}: {hint}", ctx) from None
+
+    def option_arity(self, ctx: click.Context) -> dict[str, bool]:
+        """Each option name of the command (``--help`` too): whether it takes a value."""
+        return {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx)
+            if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+
+
+def dashed_query_last(args: list[str], options: dict[str, bool]) -> list[str]:
+    """``args`` with every word that starts with one '-' and is neither an option in
+    ``options`` (name → takes a value) nor an option's value moved after a ``--`` (the one in
+    ``args``, before the words after it, or one added at the end)."""
+    kept: list[str] = []
+    queries: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            return [*kept, "--", *queries, *args[index + 1 :]]
+        name, has_value = arg.split("=", 1)[0], "=" in arg
+        if name in options:
+            takes_value = options[name] and not has_value and index + 1 < len(args)
+            kept += args[index : index + 2] if takes_value else [arg]
+            index += 1 if takes_value else 0
+        elif arg.startswith("-") and not arg.startswith("--") and arg != "-":
+            queries.append(arg)
+        else:
+            kept.append(arg)
+        index += 1
+    return [*kept, "--", *queries] if queries else kept
+
+
+@click.command("search", cls=QueryCommand)
 @click.argument("query")
 @filter_options
 @click.option(
@@ -44,12 +99,14 @@ def search_command(
     Words typed together are one phrase ("dân vận" never means "dân" here and "vận" there);
     separate terms with commas or quotes; OR between terms; -term or -"phrase" excludes. A term
     typed without diacritics ignores them (thu duc finds Thủ Đức); a term with diacritics is
-    exact (đang does not find Đảng). Matches are shown «like this».
+    exact (đang does not find Đảng). Matches are shown «like this». A query may start with
+    -term; one starting with -- goes after a -- of its own.
 
     \b
     Examples:
       monitor search "dan van kheo" --since 2025-03-01
       monitor search '"Thủ Đức" OR "thu duc" -"giao thông"'
+      monitor search '-"giao thông", Thủ Đức' --limit 5
       monitor search "công an, ma túy" --section vu-an --limit 50 --format csv > ket-qua.csv
     """
     with Archive.open(app.config.database.path, readonly=True) as archive:
