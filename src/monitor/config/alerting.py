@@ -19,6 +19,7 @@ TEMPLATE_FIELDS = (
 )  # fmt: skip
 DEFAULT_TITLE = "[{rule}] {title}"
 DEFAULT_BODY = "{title}\n{section} · {published_at}\n{url}\n\nRule {rule}: {snippet}"
+Language = Literal["vi", "en"]  # alerts.language: Vietnamese (the default) or English
 _ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 _USERINFO = re.compile(r"^[a-z0-9+.-]+://([^/?#@]*)@", re.I)  # userinfo ends at / ? #
 
@@ -72,7 +73,8 @@ class Channel(Model):
 
 
 class AlertsConfig(Model):
-    """Delivery retries: exponential back-off, then 'failed' after the retry window."""
+    """Delivery retries (exponential back-off, then 'failed' after the retry window), and the
+    language every message is worded in."""
 
     retry_base: float = Field(
         ge=0, le=A_YEAR, description="seconds before the first retry, doubling"
@@ -84,4 +86,7 @@ class AlertsConfig(Model):
     timeout: float = Field(gt=0, le=A_YEAR, description="seconds a channel may take to answer")
     max_age_days: float = Field(
         ge=0, le=3650, description="articles published this long before first seen do not alert"
+    )
+    language: Language = Field(
+        description="the words of alerts, digests and operator alerts: vi (Vietnamese) or en"
     )
