@@ -30,6 +30,7 @@ def alert(alert_id: int = 7, rule: str = "dan-van", **changes: Any) -> AlertRow:
         "title": "Công tác dân vận ở Thủ Đức",
         "section": "tin-chinh",
         "published_at": "2025-03-19T10:00:00+07:00",
+        "published_precision": "minute",
         "url": "https://congan.com.vn/tin-chinh/bai-viet_141005.html",
         "lead": "Công an TP giữ vững an ninh.",
         "match": AlertMatch(
