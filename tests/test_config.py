@@ -265,3 +265,9 @@ def test_another_language_is_an_error_naming_the_allowed_ones(tmp_path: Path, va
         load_config(write(tmp_path, f"[alerts]\nlanguage = {value}\n"))
     assert caught.value.key == "alerts.language"
     assert "'vi' or 'en'" in str(caught.value)
+
+
+def test_a_channel_without_templates_takes_the_language_default(tmp_path: Path) -> None:
+    path = write(tmp_path, '[channels.log]\ntype = "file"\npath = "a"\n')
+    channel = load_config(path).channels["log"]
+    assert (channel.title_template, channel.body_template) == (None, None)
