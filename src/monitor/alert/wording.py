@@ -19,7 +19,7 @@ article titles and site text go in as they are; only the words around them chang
 Vietnamese dates are written as Vietnamese readers write them, in Vietnam time: day first,
 ``dd/mm/yyyy``, a 24-hour clock (``15:30 ngày 03/12/2026``; a day as ``Thứ Năm, 03/12/2026``),
 the weekday names of ``monitor.dates``; decimals take a comma (``12,5``). English keeps the
-archive's ISO form.
+archive's ISO form. The operator alerts' words are in ``monitor.daemon.health_wording``.
 """
 
 from __future__ import annotations
