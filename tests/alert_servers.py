@@ -62,6 +62,7 @@ class Received:
     mail_from: str
     recipients: tuple[str, ...]
     message: EmailMessage
+    raw: bytes = b""  # as it came over the wire
 
     @property
     def subject(self) -> str:
@@ -84,7 +85,7 @@ class _Recorder:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         recipients = tuple(envelope.rcpt_tos)
-        self.received.append(Received(str(envelope.mail_from), recipients, parsed))
+        self.received.append(Received(str(envelope.mail_from), recipients, parsed, raw))
         return "250 OK"
 
 
@@ -218,11 +219,11 @@ def write_config(
     path: Path,
     database: Path,
     channels: Mapping[str, Mapping[str, str]],
-    **alerts: float,
+    **alerts: float | str,
 ) -> Path:
     """A config file using ``database``, with ``channels`` and ``[alerts]`` settings."""
     lines = ["[database]", f"path = {json.dumps(str(database))}", "[alerts]"]
-    lines += [f"{key} = {value}" for key, value in alerts.items()]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in alerts.items()]
     for name, settings in channels.items():
         lines.append(f"[channels.{name}]")
         lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]

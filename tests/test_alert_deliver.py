@@ -1,7 +1,8 @@
 """``monitor.alert.deliver``: instant and digest delivery, back-off and giving up.
 
 Alerts are queued in a real archive and sent with the real Apprise sender to a real HTTP
-receiver; ``now`` is passed explicitly, so retry times are checked to the second.
+receiver (and a real SMTP server); ``now`` is passed explicitly, so retry times are checked to
+the second. Messages are in Vietnamese unless a test sets ``alerts.language = "en"``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from monitor.alert import DeliverySummary, build_senders, deliver_due
+from monitor.alert import DeliverySummary, build_senders, deliver_due, send_test
 from monitor.alert.channels import Sender
 from monitor.archive import VN_TZ, Archive
 from monitor.archive.rows import AlertRow
+from monitor.clock import ManualClock
 from monitor.config import Config, load_config
 from monitor.errors import InputError
 
-from alert_servers import APPRISE_WARNINGS, HttpReceiver, queue_alert, write_config
+from alert_servers import APPRISE_WARNINGS, HttpReceiver, SmtpServer, queue_alert, write_config
 
 pytestmark = APPRISE_WARNINGS
 
@@ -39,10 +41,10 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
 
 
 def setup(
-    tmp_path: Path, receiver: HttpReceiver, mode: str = "instant"
+    tmp_path: Path, receiver: HttpReceiver, mode: str = "instant", **alerts: str
 ) -> tuple[Config, dict[str, Sender]]:
     hook = {"type": "apprise", "url": receiver.url(), "mode": mode, "digest_time": "08:00"}
-    path = write_config(tmp_path / "c.toml", tmp_path / "a.db", {"hook": hook}, **RETRY)
+    path = write_config(tmp_path / "c.toml", tmp_path / "a.db", {"hook": hook}, **RETRY, **alerts)
     config = load_config(path)
     return config, build_senders(config.channels, environ={}, timeout=5.0)
 
@@ -138,7 +140,7 @@ def test_failing_channel_is_tried_once_per_run_least_tried_alert_first(
 def test_digest_goes_out_once_a_day_at_its_time(
     tmp_path: Path, archive: Archive, receiver: HttpReceiver
 ) -> None:
-    config, senders = setup(tmp_path, receiver, mode="digest")
+    config, senders = setup(tmp_path, receiver, mode="digest", language="en")
     queue_alert(archive, 141005)
     queue_alert(archive, 141006, title="Bài thứ hai")
     day = tomorrow(hour=7, minute=59)
@@ -177,3 +179,48 @@ def test_delivery_time_needs_an_offset(
     config, senders = setup(tmp_path, receiver)
     with pytest.raises(InputError, match="no UTC offset"):
         deliver_due(archive, config, senders, now=datetime(2025, 3, 19, 8, 0))
+
+
+def test_digest_is_in_vietnamese_by_default(tmp_path: Path, receiver: HttpReceiver) -> None:
+    config, senders = setup(tmp_path, receiver, mode="digest")
+    clock = ManualClock(datetime(2026, 12, 2, 20, 0, tzinfo=VN_TZ))  # queued the evening before
+    with Archive.open(tmp_path / "a.db", clock=clock) as archive:
+        queue_alert(archive, 141005)
+        queue_alert(archive, 141006, title="Bài thứ hai")
+        eight = datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ)  # a Thursday
+        assert deliver_due(archive, config, senders, now=eight).digests_sent == 1
+    (post,) = receiver.posts
+    assert post.body["title"] == "Bản tin tổng hợp Thứ Năm, 03/12/2026: 2 bài viết mới"
+    message = post.body["message"]
+    assert message.startswith("== 2 bài viết mới khớp quy tắc «dan-van» ==\n\n")
+    assert "\nXem bài gốc: https://congan.com.vn/tin-chinh/bai-viet_141006.html\n" in message
+
+
+def test_test_message_follows_the_language(tmp_path: Path, receiver: HttpReceiver) -> None:
+    titles = {"vi": "congan-monitor: tin nhắn thử", "en": "congan-monitor: test message"}
+    for language, title in titles.items():
+        config, senders = setup(tmp_path, receiver, language=language)
+        assert send_test(senders["hook"], "hook", config.alerts.language) == "accepted"
+        assert receiver.posts[-1].body["title"] == title
+
+
+def test_alert_email_is_vietnamese_utf8_by_default(tmp_path: Path, archive: Archive) -> None:
+    queue_alert(archive, channel="email")
+    with SmtpServer() as smtp:
+        email = {"type": "apprise", "url": smtp.url()}
+        path = write_config(tmp_path / "c.toml", tmp_path / "a.db", {"email": email}, **RETRY)
+        config = load_config(path)  # no alerts.language: the shipped default
+        senders = build_senders(config.channels, environ={}, timeout=5.0)
+        assert deliver_due(archive, config, senders).sent == 1
+    (mail,) = smtp.received
+    assert mail.subject == "[dan-van] Công tác dân vận ở Thủ Đức"
+    assert mail.text.replace("\r\n", "\n").rstrip("\n") == (
+        "Công tác dân vận ở Thủ Đức\n"
+        "Chuyên mục: tin-chinh · 10:00 ngày 19/03/2025\n"
+        "Xem bài gốc: https://congan.com.vn/tin-chinh/bai-viet_141005.html\n\n"
+        "Khớp quy tắc «dan-van»: Lực lượng Công an phối hợp với Ban «Dân vận»."
+    )
+    assert mail.message.get_content_charset() == "utf-8"
+    raw_subject = next(line for line in mail.raw.splitlines() if line.startswith(b"Subject:"))
+    assert raw_subject.startswith(b"Subject: =?utf-8?")  # RFC 2047: the header is ASCII
+    assert mail.raw.isascii()  # every Vietnamese letter encoded, none sent as raw 8-bit

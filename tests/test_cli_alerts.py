@@ -127,7 +127,8 @@ def test_test_sends_a_message_and_prints_the_answer(
     result = monitor(capsys, config, "test", "hook")
     assert (result.returncode, result.stdout) == (0, "channel hook: accepted\n")
     (post,) = receiver.posts
-    assert "test" in post.body["title"]
+    assert post.body["title"] == "congan-monitor: tin nhắn thử"  # alerts.language: vi
+    assert "«hook»" in post.body["message"]
 
 
 def test_test_of_a_refusing_channel_exits_1_with_its_reason(

@@ -248,3 +248,26 @@ def test_durations_beyond_a_year_are_refused(tmp_path: Path, text: str, key: str
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text))
     assert caught.value.key == key
+
+
+def test_messages_are_in_vietnamese_by_default(config: Config) -> None:
+    assert config.alerts.language == "vi"
+
+
+def test_messages_may_be_in_english(tmp_path: Path) -> None:
+    path = write(tmp_path, '[alerts]\nlanguage = "en"\n')
+    assert load_config(path).alerts.language == "en"
+
+
+@pytest.mark.parametrize("value", ['"fr"', '"VI"', '"vi-VN"', '""', "1"])
+def test_another_language_is_an_error_naming_the_allowed_ones(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f"[alerts]\nlanguage = {value}\n"))
+    assert caught.value.key == "alerts.language"
+    assert "'vi' or 'en'" in str(caught.value)
+
+
+def test_a_channel_without_templates_takes_the_language_default(tmp_path: Path) -> None:
+    path = write(tmp_path, '[channels.log]\ntype = "file"\npath = "a"\n')
+    channel = load_config(path).channels["log"]
+    assert (channel.title_template, channel.body_template) == (None, None)

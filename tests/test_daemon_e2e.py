@@ -175,9 +175,10 @@ def test_layout_change_alerts_the_operator_once_and_recovery_once(
         wait_until(lambda: len(alert_lines(config, "ops")) >= 2, what="the recovery alert")
         wait_for_crawl_jobs(config, 2)
         titles = [line["title"] for line in alert_lines(config, "ops")]
-        assert titles == [
-            "[congan-monitor] extraction BROKEN",
-            "[congan-monitor] extraction recovered",
+        assert titles == [  # alerts.language: vi, the default
+            "[congan-monitor] Sự cố: không trích xuất được nội dung bài viết",
+            "[congan-monitor] Đã khắc phục: "
+            "việc trích xuất nội dung bài viết đã bình thường trở lại",
         ]
     finally:
         assert daemon.stop() == 0

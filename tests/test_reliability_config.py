@@ -26,8 +26,8 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from monitor.alert.wording import VIETNAMESE
 from monitor.config import Config, load_config
-from monitor.config.alerting import DEFAULT_BODY, DEFAULT_TITLE
 from monitor.errors import ConfigError
 
 pytestmark = pytest.mark.reliability
@@ -121,8 +121,8 @@ def full_document() -> dict[str, Any]:
         "digest_time": "08:00",
         "url": "json://127.0.0.1:9/hook",
         "path": "alerts.jsonl",
-        "title_template": DEFAULT_TITLE,
-        "body_template": DEFAULT_BODY,
+        "title_template": VIETNAMESE.title_template,
+        "body_template": VIETNAMESE.body_template,
     }
     return data
 

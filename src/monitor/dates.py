@@ -34,7 +34,13 @@ from typing import Literal
 
 from monitor.clock import SYSTEM_CLOCK, VN_TZ
 
-__all__ = ["VN_TZ", "ParsedDate", "parse_date", "parse_date_detail"]  # VN_TZ: monitor.clock
+__all__ = [
+    "VN_TZ",  # from monitor.clock
+    "WEEKDAY_NAMES",
+    "ParsedDate",
+    "parse_date",
+    "parse_date_detail",
+]
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=VN_TZ)
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -111,7 +117,8 @@ def _parse(text: str, clock: datetime) -> ParsedDate | None:
 
 # --- building values -----------------------------------------------------------------------
 
-_WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+# as the site and Vietnamese readers write them (messages write dates with them too)
+WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
 def _day(year: int, month: int, day: int) -> date | None:
@@ -146,7 +153,7 @@ def _midnight(day: date) -> datetime:
 def _weekday_problem(written: str | None, index: int | None, day: date) -> str | None:
     if written is None or index is None or index == day.weekday():
         return None
-    actual = _WEEKDAY_NAMES[day.weekday()]
+    actual = WEEKDAY_NAMES[day.weekday()]
     return f"weekday {written} does not match {day:%d/%m/%Y} (a {actual})"
 
 
@@ -270,7 +277,7 @@ def _months_before(day: date, months: int) -> date | None:
 # --- written forms: a lexer over date, time, weekday, relative day, zone and separators ----
 
 _WEEKDAY_INDEX = {"chủnhật": 6, "chủnhựt": 6, "cn": 6, "thứbẩy": 5, "thứtu": 2}
-_WEEKDAY_INDEX |= {f"thứ{name.split()[1].lower()}": i for i, name in enumerate(_WEEKDAY_NAMES[:6])}
+_WEEKDAY_INDEX |= {f"thứ{name.split()[1].lower()}": i for i, name in enumerate(WEEKDAY_NAMES[:6])}
 _WEEKDAY_INDEX |= {f"{p}{i + 2}": i for i in range(6) for p in ("thứ", "t", "th")}
 _RELATIVE_DAYS = {"nay": 0, "qua": 1, "kia": 2}
 # One pattern per token kind; the group names inside are unique across kinds. Order matters:

@@ -1,6 +1,7 @@
 """Alerts: the outbox's due alerts rendered, sent on their channels, and the outcome recorded.
 
     message.py   render: an alert row → ``AlertMessage`` (plain text, keyword marked «so»)
+    wording.py   the words around it, in ``alerts.language``: Vietnamese (default) or English
     channels.py  send: ``Sender`` and its kinds — console, JSON-lines file, Apprise
     deliver.py   the step: instant and daily-digest delivery, retries with back-off
 

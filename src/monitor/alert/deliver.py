@@ -30,11 +30,12 @@ from datetime import datetime, time, timedelta
 
 from monitor.alert.channels import ConfirmingSender, Sender
 from monitor.alert.message import AlertMessage, render_alert, render_digest
+from monitor.alert.wording import wording
 from monitor.archive import Archive
 from monitor.archive.rows import AlertRow
 from monitor.clock import SYSTEM_CLOCK, VN_TZ, Clock
 from monitor.config import Config
-from monitor.config.alerting import AlertsConfig, Channel
+from monitor.config.alerting import AlertsConfig, Channel, Language
 from monitor.errors import DeliveryError, InputError
 from monitor.locks import companion, exclusive
 
@@ -110,14 +111,11 @@ def reconcile(archive: Archive, senders: Mapping[str, Sender]) -> tuple[int, int
     return confirmed, resent
 
 
-def send_test(sender: Sender, channel_name: str) -> str:
-    """Send a test message on a channel; returns its answer (raises ``DeliveryError``)."""
-    message = AlertMessage(
-        channel=channel_name,
-        title="congan-monitor: test message",
-        body=f"A test of the alert channel {channel_name!r}. Nothing to do.",
-        alert_ids=(),
-    )
+def send_test(sender: Sender, channel_name: str, language: Language) -> str:
+    """Send a test message, worded in ``language``, on a channel; returns its answer (raises
+    ``DeliveryError``)."""
+    title, body = wording(language).test_message(channel_name)
+    message = AlertMessage(channel=channel_name, title=title, body=body, alert_ids=())
     sender.send(message)
     return "accepted"
 
@@ -141,7 +139,7 @@ def _deliver_instant(
     summary = DeliverySummary()
     while batch := archive.alerts.due_alerts(name, now=archive_time(moment), limit=BATCH):
         for alert in sorted(batch, key=lambda alert: (alert.attempts, alert.id)):
-            message = render_alert(alert, name, channel)
+            message = render_alert(alert, name, channel, settings.language)
             summary += _attempt(archive, settings, sender, message, [alert], moment)
             if summary.errors:
                 return summary  # the channel failed: the rest wait for the next run
@@ -164,7 +162,7 @@ def _deliver_digest(
         return DeliverySummary()  # the last attempt failed; wait for its back-off
     summary = DeliverySummary()
     if pending:
-        message = render_digest(pending, name, channel, day)
+        message = render_digest(pending, name, channel, day, settings.language)
         summary = _attempt(archive, settings, sender, message, pending, moment)
         if summary.errors:
             return summary

@@ -1,5 +1,8 @@
 """The render step: an alert row from the archive → the plain-text message a channel sends.
 
+Its words follow ``alerts.language`` (``monitor.alert.wording``: Vietnamese by default, or
+English); the channel's own templates, when it sets them, are used as written.
+
 A message is plain text, always: site text goes in as written (nothing stripped, nothing
 escaped) and nothing is added but the «» marks around the keyword in the snippet. Channels
 are told the body is text, so a title such as ``<b>Dân vận</b>`` arrives as those characters,
@@ -18,8 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from monitor.alert.wording import Wording, wording
 from monitor.archive.rows import AlertRow
-from monitor.config.alerting import Channel
+from monitor.config.alerting import Channel, Language
 from monitor.text import fold, matching_form, normalize_inline
 
 OPEN_MARK = "«"
@@ -36,50 +40,71 @@ class AlertMessage:
     alert_ids: tuple[int, ...]
 
 
-def render_alert(alert: AlertRow, channel_name: str, channel: Channel) -> AlertMessage:
-    """One alert (a row of ``Archive.due_alerts``) through the channel's templates."""
-    fields = template_fields(alert, channel_name)
+def render_alert(
+    alert: AlertRow, channel_name: str, channel: Channel, language: Language
+) -> AlertMessage:
+    """One alert (a row of ``Archive.due_alerts``) through the channel's templates, or the
+    default templates of ``language`` (``alerts.language``) where it sets none."""
+    words = wording(language)
+    fields = template_fields(alert, channel_name, words)
     return AlertMessage(
         channel=channel_name,
-        title=channel.title_template.format_map(fields),
-        body=channel.body_template.format_map(fields),
+        title=_title_template(channel, words).format_map(fields),
+        body=_body_template(channel, words).format_map(fields),
         alert_ids=(alert.id,),
     )
 
 
 def render_digest(
-    alerts: Iterable[AlertRow], channel_name: str, channel: Channel, day: date
+    alerts: Iterable[AlertRow], channel_name: str, channel: Channel, day: date, language: Language
 ) -> AlertMessage:
-    """Every alert in one message, grouped by rule; each item through the body template."""
+    """Every alert in one message, grouped by rule; each item through the body template. The
+    title names ``day`` and the count, worded in ``language``."""
+    words = wording(language)
     by_rule: dict[str, list[AlertRow]] = {}
     for alert in alerts:
         by_rule.setdefault(alert.rule, []).append(alert)
     count = sum(len(group) for group in by_rule.values())
+    articles = len({alert.article_id for group in by_rule.values() for alert in group})
     sections = [
-        _digest_section(rule, group, channel_name, channel) for rule, group in by_rule.items()
+        _digest_section(rule, group, channel_name, channel, words)
+        for rule, group in by_rule.items()
     ]
     return AlertMessage(
         channel=channel_name,
-        title=f"Digest {day.isoformat()}: {count} {'alert' if count == 1 else 'alerts'}",
+        title=words.digest_title(day, count, articles),
         body="\n\n".join(sections),
         alert_ids=tuple(alert.id for group in by_rule.values() for alert in group),
     )
 
 
-def _digest_section(rule: str, alerts: list[AlertRow], channel_name: str, channel: Channel) -> str:
-    header = f"== Rule {rule} ({len(alerts)}) =="
-    items = [channel.body_template.format_map(template_fields(a, channel_name)) for a in alerts]
-    return "\n\n".join([header, *items])
+def _digest_section(
+    rule: str, alerts: list[AlertRow], channel_name: str, channel: Channel, words: Wording
+) -> str:
+    template = _body_template(channel, words)
+    items = [template.format_map(template_fields(a, channel_name, words)) for a in alerts]
+    return "\n\n".join([words.digest_heading(rule, len(alerts)), *items])
 
 
-def template_fields(alert: AlertRow, channel_name: str) -> dict[str, str]:
-    """The value of every template field (``TEMPLATE_FIELDS``) for one alert."""
+def _title_template(channel: Channel, words: Wording) -> str:
+    """The channel's own title template (even an empty one), else the language's."""
+    return words.title_template if channel.title_template is None else channel.title_template
+
+
+def _body_template(channel: Channel, words: Wording) -> str:
+    """The channel's own body template (even an empty one), else the language's."""
+    return words.body_template if channel.body_template is None else channel.body_template
+
+
+def template_fields(alert: AlertRow, channel_name: str, words: Wording) -> dict[str, str]:
+    """The value of every template field (``TEMPLATE_FIELDS``) for one alert; the
+    publication time as ``words`` writes times."""
     keyword = alert.match.keyword if alert.match else ""
     snippet = alert.match.snippet if alert.match else ""
     return {
         "title": _text(alert.title),
         "section": _text(alert.section),
-        "published_at": _text(alert.published_at),
+        "published_at": words.published(alert.published_at, alert.published_precision),
         "url": _text(alert.url),
         "rule": _text(alert.rule),
         "keyword": keyword,

@@ -127,7 +127,7 @@ def forget_matched(db: Database, since: str | None) -> int:
 _ALERT_COLUMNS = (
     "a.id, a.article_id, a.rule, a.channel, a.status, a.attempts, a.created_at,"
     " a.next_attempt_at, a.sent_at, a.last_error, r.title, r.section, r.published_at,"
-    " r.canonical_url, r.lead,"
+    " r.published_precision, r.canonical_url, r.lead,"
     " (SELECT json_object('keyword', m.keyword, 'field', m.field, 'start', m.start,"
     "   'end', m.\"end\", 'snippet', m.snippet) FROM matches m"
     "   WHERE m.article_id = a.article_id AND m.rule = a.rule"

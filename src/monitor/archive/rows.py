@@ -120,6 +120,7 @@ class AlertRow:
     title: str
     section: str
     published_at: str | None
+    published_precision: str | None  # "day": the page gave no time (published_at is midnight)
     url: str
     lead: str | None
     match: AlertMatch | None

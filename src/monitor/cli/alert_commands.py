@@ -123,7 +123,7 @@ def test_command(app: AppContext, channel: str) -> None:
         known = ", ".join(sorted(channels)) or "none"
         raise InputError(f"no channel named {channel!r} (configured: {known})")
     sender = _senders(app, only=channel)[channel]
-    click.echo(f"channel {channel}: {send_test(sender, channel)}")
+    click.echo(f"channel {channel}: {send_test(sender, channel, app.config.alerts.language)}")
 
 
 def _senders(app: AppContext, only: str | None = None) -> dict[str, Sender]:

@@ -2,6 +2,9 @@
 
 Secrets never live in the file: a channel URL names them as ``${ENV_VAR}``, read from the
 environment when a message is sent (and never written to the archive or the logs).
+
+The words of every message (alerts, digests, operator alerts) follow ``alerts.language``; a
+channel's templates default to that language's (``monitor.alert.wording``) unless it sets its own.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ from monitor.config.schema_base import A_YEAR, Model
 TEMPLATE_FIELDS = (
     "title", "section", "published_at", "url", "rule", "keyword", "snippet", "lead", "channel",
 )  # fmt: skip
-DEFAULT_TITLE = "[{rule}] {title}"
-DEFAULT_BODY = "{title}\n{section} · {published_at}\n{url}\n\nRule {rule}: {snippet}"
+Language = Literal["vi", "en"]  # alerts.language: Vietnamese (the default) or English
 _ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 _USERINFO = re.compile(r"^[a-z0-9+.-]+://([^/?#@]*)@", re.I)  # userinfo ends at / ? #
 
 
-def check_template(template: str) -> str:
+def check_template(template: str | None) -> str | None:
     """A template may use only the documented fields: ``{title}``, ``{snippet}``..."""
+    if template is None:
+        return None
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
     except ValueError as error:
@@ -47,8 +51,12 @@ class Channel(Model):
     )
     url: str | None = Field(default=None, description="Apprise URL; secrets as ${ENV_VAR}")
     path: str | None = Field(default=None, description="file channel: the JSON-lines file")
-    title_template: str = Field(default=DEFAULT_TITLE, description="the message's title")
-    body_template: str = Field(default=DEFAULT_BODY, description="the message's body")
+    title_template: str | None = Field(
+        default=None, description="the message's title; unset: the alerts.language default"
+    )
+    body_template: str | None = Field(
+        default=None, description="the message's body; unset: the alerts.language default"
+    )
 
     _templates = field_validator("title_template", "body_template")(check_template)
 
@@ -72,7 +80,8 @@ class Channel(Model):
 
 
 class AlertsConfig(Model):
-    """Delivery retries: exponential back-off, then 'failed' after the retry window."""
+    """Delivery retries (exponential back-off, then 'failed' after the retry window), and the
+    language every message is worded in."""
 
     retry_base: float = Field(
         ge=0, le=A_YEAR, description="seconds before the first retry, doubling"
@@ -84,4 +93,7 @@ class AlertsConfig(Model):
     timeout: float = Field(gt=0, le=A_YEAR, description="seconds a channel may take to answer")
     max_age_days: float = Field(
         ge=0, le=3650, description="articles published this long before first seen do not alert"
+    )
+    language: Language = Field(
+        description="the words of alerts, digests and operator alerts: vi (Vietnamese) or en"
     )

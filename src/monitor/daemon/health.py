@@ -14,6 +14,10 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
     reachable    every run failing with "site unreachable" for longer than a threshold
                  (*failing* before that: shown by ``monitor status``, not alerted)
     fresh        no new article for N daytime hours
+
+Each verdict carries its evidence twice: ``detail``, in English, for ``monitor status`` and the
+logs, and ``finding``, as data, which the operator alert words in ``alerts.language``
+(``monitor.daemon.health_wording``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from typing import Any
 from monitor.archive import Archive, Run
 from monitor.clock import VN_TZ
 from monitor.config import Config
+from monitor.config.alerting import Language
 from monitor.crawl import fallback_text
+from monitor.daemon.health_wording import Finding, health_wording
 
 log = logging.getLogger("monitor.health")
 STATE_KEY = "health"
@@ -38,7 +44,8 @@ Notify = Callable[[str, str], None]  # (title, body); raises on failure
 class Verdict:
     check: str
     broken: bool | None  # None: not enough evidence this time, keep the current state
-    detail: str
+    detail: str  # English: `monitor status` and the logs
+    finding: Finding | None = None  # the same evidence, for the operator alert's language
     failing: bool = False  # the condition holds, not yet long enough to be broken
 
 
@@ -55,8 +62,16 @@ def periodic(archive: Archive, config: Config, now: datetime) -> list[Verdict]:
     return [_fresh(archive, config, now)]
 
 
-def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: datetime) -> list[str]:
-    """Record the verdicts; alert on every change of state (and on changes not yet alerted)."""
+def apply(
+    archive: Archive,
+    verdicts: list[Verdict],
+    notify: Notify,
+    now: datetime,
+    *,
+    language: Language,
+) -> list[str]:
+    """Record the verdicts; alert on every change of state (and on changes not yet alerted),
+    worded in ``language`` (``alerts.language``)."""
     state: dict[str, Any] = archive.state.get_state(STATE_KEY) or {}
     sent = []
     for verdict in verdicts:
@@ -66,18 +81,20 @@ def apply(archive: Archive, verdicts: list[Verdict], notify: Notify, now: dateti
             current = {"broken": verdict.broken, "since": stamp, "notified": False}
         current["detail"] = verdict.detail  # the latest evidence, shown by `monitor status`
         current["failing"] = verdict.failing and not current["broken"]
+        current["finding"] = verdict.finding.to_state() if verdict.finding else None
         if not current["notified"]:
-            current["notified"] = _notify(notify, verdict.check, current)
+            current["notified"] = _notify(notify, verdict.check, current, language)
             sent += [verdict.check] if current["notified"] else []
         state[verdict.check] = current
     archive.state.put_state(STATE_KEY, state)
     return sent
 
 
-def _notify(notify: Notify, check: str, current: Mapping[str, Any]) -> bool:
-    word = "BROKEN" if current["broken"] else "recovered"
-    title = f"[congan-monitor] {check} {word}"
-    body = f"{check} {word} since {current['since']}: {current['detail']}"
+def _notify(notify: Notify, check: str, current: Mapping[str, Any], language: Language) -> bool:
+    words, broken = health_wording(language), bool(current["broken"])
+    title = words.title(check, broken)
+    found = Finding.from_state(current.get("finding"))
+    body = words.body(check, broken, current["since"], current["detail"], found)
     try:
         notify(title, body)
     except Exception as error:  # any channel failure: retried at the next evaluation
@@ -97,49 +114,57 @@ def state(archive: Archive) -> dict[str, Any]:
 
 def _extraction(archive: Archive, config: Config, run: Run) -> Verdict:
     if not run.finished_at:
-        return Verdict("extraction", None, "run did not finish")
+        return Verdict("extraction", None, "run did not finish", Finding("unfinished"))
     stored = archive.articles.stored_between(run.started_at, run.finished_at)
     fetched = stored["stored"] + stored["quarantined"]
     records, fallbacks = run.figures.records, run.figures.fallbacks
     if max(fetched, records) < config.health.min_fetched:
-        return Verdict("extraction", None, f"only {fetched} articles fetched")
+        found = Finding("few_fetched", {"fetched": fetched})
+        return Verdict("extraction", None, f"only {fetched} articles fetched", found)
     quarantined = stored["quarantined"] / max(fetched, 1)
     missed = stored["profile_misses"] / max(stored["stored"], 1)
     detail = (
         f"run {run.run_id}: {stored['quarantined']} of {fetched} articles quarantined, "
         f"{stored['profile_misses']} of {stored['stored']} bodies not found by the site profile"
     )
+    figures: dict[str, int] = {"run_id": run.run_id, "fetched": fetched, **stored}
     broken = quarantined > config.health.quarantine_rate or missed > config.health.profile_miss_rate
     if records and fallbacks / records > config.health.fallback_rate:
         broken = True
         detail += f"; {fallback_text(fallbacks, records)}"
-    return Verdict("extraction", broken, detail)
+        figures |= {"fallbacks": fallbacks, "records": records}
+    return Verdict("extraction", broken, detail, Finding("extraction", figures))
 
 
 def _listings(archive: Archive, config: Config) -> Verdict:
     answered = [run for run in archive.runs.last_runs(50) if _answered(run)]
     recent = answered[: config.health.empty_listing_runs]
     if len(recent) < config.health.empty_listing_runs:
-        return Verdict("listings", None, "not enough runs yet")
+        return Verdict("listings", None, "not enough runs yet", Finding("few_runs"))
     empty = all(run.figures.listing_articles == 0 for run in recent)
     links = sum(run.figures.listing_articles for run in recent)
     detail = f"the last {len(recent)} answered runs found {links} article links"
-    return Verdict("listings", empty, detail)
+    return Verdict(
+        "listings", empty, detail, Finding("listings", {"runs": len(recent), "links": links})
+    )
 
 
 def _entries(archive: Archive, config: Config) -> Verdict:
     runs = config.health.missing_entry_runs
     statuses = archive.runs.entry_statuses(runs)
     if not statuses:
-        return Verdict("entries", None, "no entry point recorded yet")
+        return Verdict("entries", None, "no entry point recorded yet", Finding("no_entries"))
     missing = sorted(
         entry
         for entry, recent in statuses.items()
         if len(recent) == runs and all(status in (404, 410) for status in recent)
     )
     if not missing:
-        return Verdict("entries", False, f"{len(statuses)} entry points answer")
-    return Verdict("entries", True, f"404/410 {runs} runs in a row: {', '.join(missing)}")
+        found = Finding("entries_answer", {"count": len(statuses)})
+        return Verdict("entries", False, f"{len(statuses)} entry points answer", found)
+    listed = ", ".join(missing)
+    found = Finding("entries_missing", {"runs": runs, "entries": listed})
+    return Verdict("entries", True, f"404/410 {runs} runs in a row: {listed}", found)
 
 
 def _answered(run: Run) -> bool:
@@ -149,29 +174,30 @@ def _answered(run: Run) -> bool:
 def _reachable(archive: Archive, config: Config, now: datetime) -> Verdict:
     runs = [run for run in archive.runs.last_runs(200) if run.mode == "normal" and run.finished_at]
     if not runs:
-        return Verdict("reachable", None, "no runs yet")
+        return Verdict("reachable", None, "no runs yet", Finding("no_runs"))
     if not (runs[0].reason or "").startswith("site unreachable"):
-        return Verdict("reachable", False, "the last run reached the site")
+        return Verdict("reachable", False, "the last run reached the site", Finding("reached"))
     last_ok = next((run for run in runs if run.outcome == "ok"), None)
     since = datetime.fromisoformat(str((last_ok or runs[-1]).finished_at))
     minutes, limit = (now - since).total_seconds() / 60, config.health.unreachable_minutes
+    found = Finding("unreachable", {"minutes": round(minutes), "reason": runs[0].reason})
     if minutes > limit:
-        return Verdict(
-            "reachable", True, f"unreachable for {minutes:.0f} minutes: {runs[0].reason}"
-        )
+        detail = f"unreachable for {minutes:.0f} minutes: {runs[0].reason}"
+        return Verdict("reachable", True, detail, found)
     detail = f"unreachable for {minutes:.0f} minutes, alert after {limit:.0f}: {runs[0].reason}"
-    return Verdict("reachable", False, detail, failing=True)
+    return Verdict("reachable", False, detail, found, failing=True)
 
 
 def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:
     latest = archive.articles.latest_first_seen()
     if latest is None:
-        return Verdict("fresh", None, "no article yet")
+        return Verdict("fresh", None, "no article yet", Finding("no_article"))
     hours = daytime_hours_between(
         datetime.fromisoformat(latest), now, config.schedule.daytime_hours
     )
     detail = f"no new article for {hours:.1f} daytime hours (last {latest})"
-    return Verdict("fresh", hours > config.health.quiet_daytime_hours, detail)
+    found = Finding("quiet", {"hours": round(hours, 1), "last": latest})
+    return Verdict("fresh", hours > config.health.quiet_daytime_hours, detail, found)
 
 
 def daytime_hours_between(start: datetime, end: datetime, span: str) -> float:

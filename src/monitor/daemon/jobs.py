@@ -28,6 +28,7 @@ from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.crawl import ChildOptions, CrawlResult, run_crawl
 from monitor.daemon import health
+from monitor.daemon.health import Verdict
 from monitor.errors import CrawlLockedError, DeliveryError, MonitorError
 from monitor.logs import LogFormat
 from monitor.match import Matcher
@@ -110,7 +111,7 @@ class Jobs:
             run = archive.runs.get_run(result.run_id) if result.run_id is not None else None
             if run is not None:
                 verdicts = health.after_crawl(archive, self.config, run, self.clock.now())
-                health.apply(archive, verdicts, self._notify_operator, self.clock.now())
+                self._apply_health(archive, verdicts)
         self.deliver()
 
     def _track(self, child: subprocess.Popen[str] | None) -> None:
@@ -145,13 +146,18 @@ class Jobs:
     def health(self) -> None:
         with Archive.open(self.config.database.path, clock=self.clock) as archive:
             verdicts = health.periodic(archive, self.config, self.clock.now())
-            health.apply(archive, verdicts, self._notify_operator, self.clock.now())
+            self._apply_health(archive, verdicts)
 
     @guarded
     def maintain(self) -> None:
         with Archive.open(self.config.database.path, clock=self.clock) as archive:
             archive.maintain()
         log.info("archive maintained: FTS optimized, vacuumed")
+
+    def _apply_health(self, archive: Archive, verdicts: list[Verdict]) -> None:
+        """Record the checks' verdicts; operator alerts in ``alerts.language``."""
+        language = self.config.alerts.language
+        health.apply(archive, verdicts, self._notify_operator, self.clock.now(), language=language)
 
     def _notify_operator(self, title: str, body: str) -> None:
         name = self.config.health.channel
