@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from monitor.archive.fts import EXACT_TABLE
 from monitor.web.serve import build_datasette
 from replica.server import ReplicaServer
 
@@ -151,8 +152,8 @@ def test_dang_does_not_find_the_party(web: WebServer, config: Path) -> None:
         article_id
         for (article_id,) in archive_rows(
             config,
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'đảng'"
-            " EXCEPT SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'đang'",
+            f"SELECT rowid FROM {EXACT_TABLE} WHERE {EXACT_TABLE} MATCH 'đảng'"
+            f" EXCEPT SELECT rowid FROM {EXACT_TABLE} WHERE {EXACT_TABLE} MATCH 'đang'",
         )
     }
     assert only_party, "the replica has articles with Đảng and without đang"

@@ -6,7 +6,7 @@ On every connection Datasette opens to the archive (``prepare_connection``):
   this also covers the one connection it opens read-write for canned write queries and
   write-capable plugins, so no statement that writes can run, whatever the metadata says.
 - ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
-  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts``
+  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts_exact``
   (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
   needed or the query cannot be searched (empty, only excluded terms...).
 - ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of the
@@ -53,7 +53,7 @@ def _compiled(text: str) -> CompiledQuery | None:
 
 
 def vn_exact(query: object) -> str:
-    """The MATCH expression for ``articles_fts``, or ``''``."""
+    """The MATCH expression for ``articles_fts_exact``, or ``''``."""
     compiled = _compiled("" if query is None else str(query))
     return (compiled.exact or "") if compiled else ""
 
