@@ -28,7 +28,7 @@ from types import FrameType
 from typing import Any
 
 from monitor.archive import Archive
-from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, WEIGHTS
+from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, STANDARD_TABLE, WEIGHTS
 from monitor.errors import MonitorError, StorageError
 from monitor.web import DATABASE, INSTALL_HINT
 
@@ -93,7 +93,12 @@ def bind(host: str, port: int) -> socket.socket:
 def metadata_text() -> str:
     """The shipped metadata with the archive's own definitions filled in."""
     template = Template(METADATA.read_text(encoding="utf-8"))
-    return template.substitute(exact_table=EXACT_TABLE, folded_table=FOLDED_TABLE, weights=WEIGHTS)
+    return template.substitute(
+        exact_table=EXACT_TABLE,
+        folded_table=FOLDED_TABLE,
+        standard_table=STANDARD_TABLE,
+        weights=WEIGHTS,
+    )
 
 
 def build_datasette(path: Path, *, allow_sql: bool) -> Any:
