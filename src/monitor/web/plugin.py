@@ -13,6 +13,9 @@ On every connection Datasette opens to the archive (``prepare_connection``):
   query's terms occurs (the start of ``text`` when none does), for search results.
 
 The functions are deterministic and pure; compiled queries are cached.
+
+And one route (``register_routes``, matched before Datasette's own): each rule's Atom feed,
+``/archive/rule_feed.atom?rule=NAME`` (``feeds``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
+from typing import Any
 
 import pluggy
 
 from monitor.errors import InputError
 from monitor.search.query import CompiledQuery, compile_query, is_folded, syllables
 from monitor.text import fold, matching_form
-from monitor.web import DATABASE
+from monitor.web import DATABASE, feeds
 
 hookimpl = pluggy.HookimplMarker("datasette")  # what ``datasette.hookimpl`` is, with types
 
@@ -42,6 +46,12 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     conn.create_function("vn_exact", 1, vn_exact, deterministic=True)
     conn.create_function("vn_folded", 1, vn_folded, deterministic=True)
     conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The Atom feed of each rule, at the URL the canned query it replaces had."""
+    return [(feeds.PATH, feeds.rule_feed)]
 
 
 @lru_cache(maxsize=256)
