@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.archive import Archive
+
 MONITOR = str(Path(sys.executable).parent / "monitor")
 
 
@@ -105,6 +107,13 @@ def query(config: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
             return list(db.execute(sql, args))
     except sqlite3.OperationalError:  # not created yet
         return []
+
+
+def integrity_problems(config: Path) -> list[str]:
+    """What SQLite's and FTS5's integrity checks find wrong in the daemon's archive (empty:
+    none), the full-text indexes checked against the articles (``Archive.integrity_problems``)."""
+    with Archive.open(config.with_name("monitor.db")) as archive:
+        return archive.integrity_problems()
 
 
 def count(config: Path, sql: str, *args: Any) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from monitor.archive.fts import EXACT_TABLE
 from monitor.web.serve import build_datasette
 from replica.server import ReplicaServer
 
@@ -151,8 +152,8 @@ def test_dang_does_not_find_the_party(web: WebServer, config: Path) -> None:
         article_id
         for (article_id,) in archive_rows(
             config,
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'đảng'"
-            " EXCEPT SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'đang'",
+            f"SELECT rowid FROM {EXACT_TABLE} WHERE {EXACT_TABLE} MATCH 'đảng'"
+            f" EXCEPT SELECT rowid FROM {EXACT_TABLE} WHERE {EXACT_TABLE} MATCH 'đang'",
         )
     }
     assert only_party, "the replica has articles with Đảng and without đang"
@@ -259,10 +260,22 @@ def test_atom_feed_of_a_rule(web: WebServer, config: Path) -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_atom_feed_of_a_rule_without_matches_is_valid(web: WebServer) -> None:
-    feed = parse_atom(_get(f"{web.url}/archive/rule_feed.atom?rule=no-such-rule"))
-    [entry] = feed.findall(f"{ATOM}entry")
-    assert "no-such-rule" in (entry.findtext(f"{ATOM}title") or "")
+def test_atom_feed_of_an_unknown_rule_is_not_found(web: WebServer) -> None:
+    assert status_of(f"{web.url}/archive/rule_feed.atom?rule=no-such-rule") == 404
+
+
+def test_a_configured_rule_without_matches_has_an_empty_feed(config: Path) -> None:
+    """``monitor serve`` hands the configured rules to the feeds (the archive knows only the
+    matched ones)."""
+    rules = config.with_name("more-rules.toml")
+    rule = '[[rules]]\nname = "chua-khop"\nkeywords = ["xyzzy"]\n'
+    rules.write_text(config.read_text(encoding="utf-8") + rule, encoding="utf-8")
+    server = WebServer(rules)
+    try:
+        feed = parse_atom(_get(f"{server.url}/archive/rule_feed.atom?rule=chua-khop"))
+        assert feed.findall(f"{ATOM}entry") == []
+    finally:
+        assert server.stop() == 0
 
 
 # --- read-only ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ lives in this package.
     articles.py     articles, tags, images, history (article_versions), reads by id/date
     quarantine.py   incomplete records, kept out of articles
     raw.py          raw pages (zlib), for reparse without the network
-    fts.py          the two FTS5 tables (matching form, folded form) and search_ids
+    fts.py          the FTS5 tables: the monitor's two (matching form, folded form), search_ids,
+                    and articles_fts, the conventional one sqlite-utils and Datasette find
     alerts.py       matches and the alert outbox
     runs.py         crawl runs and their figures
     state.py        HTTP validators and crawl state
@@ -36,7 +37,7 @@ Decisions a caller relies on:
 - **Known** ids are those archived *or* quarantined: a quarantined page is kept as a raw page
   and reparsed, not refetched.
 - **Transactions**: one per method call. ``store_article`` writes the raw page, the article
-  (or quarantine) row, tags, images, history, both FTS rows and the run's outcome figure
+  (or quarantine) row, tags, images, history, the FTS rows and the run's outcome figure
   together, or nothing.
 """
 

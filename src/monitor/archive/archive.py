@@ -4,7 +4,7 @@ connection and transaction helpers (``session``).
 
 Each method is one transaction: a write method opens ``BEGIN IMMEDIATE`` and commits only when
 everything it had to write is written (``store_article``: raw page, article or quarantine row,
-tags, images, history, both FTS rows and the run's figure), so a crash or an error leaves the
+tags, images, history, the FTS rows and the run's figure), so a crash or an error leaves the
 database as it was before the call. Any SQLite failure becomes a ``StorageError`` naming the
 path and the operation. The SQL itself lives in the sibling modules, one per table family.
 """
@@ -90,8 +90,16 @@ class Archive:
         with self._session.reading("count rows"):
             return articles.counts(self._db)
 
+    def integrity_problems(self) -> list[str]:
+        """What ``PRAGMA integrity_check`` and each FTS index's ``integrity-check`` find wrong,
+        one line each; empty when the archive is sound. FTS5 runs its check as an INSERT that
+        writes nothing, so this needs an archive open read-write."""
+        with self._session.writing("check the archive's integrity"):
+            found = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+            return ([] if found == ["ok"] else found) + fts.integrity_problems(self._db)
+
     def maintain(self) -> None:
-        """Optimize both FTS indexes, let SQLite refresh its statistics, and VACUUM."""
+        """Optimize the FTS indexes, let SQLite refresh its statistics, and VACUUM."""
         with self._session.writing("optimize the search indexes"):
             fts.optimize(self._db)
         with self._session.reading("vacuum the archive"):

@@ -13,8 +13,9 @@ updated_at, author, tags, images — not extraction, problems or timestamps):
   version *k* was current from ``captured_at`` of version *k − 1* (or ``first_seen_at``)
   to its own ``captured_at``.
 
-Tags, images and both FTS rows are rewritten with the article. Every function here runs inside
-the caller's transaction (see ``transaction``).
+Tags, images and the FTS rows are rewritten with the article (the monitor's two tables here,
+``articles_fts`` by its triggers). Every function here runs inside the caller's transaction
+(see ``transaction``).
 """
 
 from __future__ import annotations

@@ -1,25 +1,35 @@
-"""Full-text search tables: two FTS5 indexes over title, lead and body, rowid = article_id.
+"""Full-text search tables: the monitor's two FTS5 indexes over title, lead and body, and the
+conventional one other tools find. rowid = article_id in all three.
 
-- ``articles_fts`` indexes ``matching_form()`` of each field (NFC, lower-cased, tone placement
-  canonical): exact search, where ``đang`` does not find ``Đảng``.
+- ``articles_fts_exact`` indexes ``matching_form()`` of each field (NFC, lower-cased, tone
+  placement canonical): exact search, where ``đang`` does not find ``Đảng``.
 - ``articles_fts_folded`` indexes ``fold()`` of each field (marks stripped, ``đ → d``):
   accent-insensitive search, where ``thu duc`` finds ``Thủ Đức``.
+- ``articles_fts`` (``STANDARD_TABLE``) is the table sqlite-utils and Datasette look for: an
+  *external-content* FTS5 table over ``articles`` (``content="articles"``), created by
+  sqlite-utils' own ``enable_fts`` and kept in step by its triggers (``articles_ai``,
+  ``articles_ad``, ``articles_au``), so ``sqlite-utils search ARCHIVE articles "dân vận"`` and
+  Datasette's ``?_search=`` work on the archive. Its tokenizer is
+  ``unicode61 remove_diacritics 2``: ``dan van`` finds ``dân vận`` there, but ``đ`` stays
+  ``đ`` (``thu duc`` does not find ``Thủ Đức``; ``monitor search`` does). The monitor itself
+  never searches it.
 
-Both use ``unicode61 remove_diacritics 0``: the folding is done here, in Python, because no
-SQLite tokenizer folds ``đ`` or letters carrying two marks (see LANGUAGE.md). Each has six
-columns (``COLUMNS``): the three fields' syllables, then the same fields' syllable pairs
-(``monitor.text.syllable_pairs``), so that a phrase is searched as a phrase of pair tokens —
-``"công an"`` is one token's list, not the intersection of the lists of ``công`` and ``an``,
-each in nearly every article. A pair token never equals a syllable, so a query needs no
-column filter: single syllables are found in the first three columns, pairs in the last three.
+The monitor's two tables use ``unicode61 remove_diacritics 0``: the folding is done here, in
+Python, because no SQLite tokenizer folds ``đ`` or letters carrying two marks (see
+LANGUAGE.md). Each has six columns (``COLUMNS``): the three fields' syllables, then the same
+fields' syllable pairs (``monitor.text.syllable_pairs``), so that a phrase is searched as a
+phrase of pair tokens — ``"công an"`` is one token's list, not the intersection of the lists of
+``công`` and ``an``, each in nearly every article. A pair token never equals a syllable, so a
+query needs no column filter: single syllables are found in the first three columns, pairs in
+the last three.
 
-The tables are *contentless* (``content=''``): they hold the index only, the text being in
+They are *contentless* (``content=''``): they hold the index only, the text being in
 ``articles`` already. FTS5 (SQLite 3.40) removes a contentless row only when given the values it
 was indexed with, so ``unindex_article`` recomputes them from the ``articles`` row, and must run
 while that row still holds the indexed text; a change to ``fold``, ``matching_form`` or
 ``syllable_pairs`` therefore needs a migration that rebuilds the tables (``rebuild``). The rows
 are written in the same transaction as the article (``index_article``, ``unindex_article``);
-nothing else writes them.
+nothing else writes them. The standard table's triggers run in that transaction too.
 """
 
 from __future__ import annotations
@@ -32,8 +42,13 @@ from sqlite_utils import Database
 from monitor.errors import InputError
 from monitor.text import fold, matching_form, syllable_pairs
 
-EXACT_TABLE = "articles_fts"
+EXACT_TABLE = "articles_fts_exact"
 FOLDED_TABLE = "articles_fts_folded"
+STANDARD_TABLE = "articles_fts"  # the name sqlite-utils' enable_fts gives, Datasette expects
+STANDARD_TOKENIZER = "unicode61 remove_diacritics 2"
+# Its update trigger (sqlite-utils' name): only an UPDATE of these columns re-indexes a row.
+STANDARD_UPDATE_TRIGGER = "articles_au"
+TABLES = (EXACT_TABLE, FOLDED_TABLE, STANDARD_TABLE)
 FIELDS = ("title", "lead", "body")
 COLUMNS = (*FIELDS, *(f"{field}_pairs" for field in FIELDS))
 # bm25 weights by column: a title hit above a lead hit above a body hit, pairs as syllables
@@ -49,11 +64,24 @@ _NAMES = ", ".join(COLUMNS)
 _PLACES = ", ".join("?" * (1 + len(COLUMNS)))  # the rowid, then each column
 INSERT = f"INSERT INTO {{table}} (rowid, {_NAMES}) VALUES ({_PLACES})"
 _DELETE = f"INSERT INTO {{table}} ({{table}}, rowid, {_NAMES}) VALUES ('delete', {_PLACES})"
+_OLD = ", ".join(f'old."{field}"' for field in FIELDS)
+_NEW = ", ".join(f'new."{field}"' for field in FIELDS)
+_QUOTED = ", ".join(f'"{field}"' for field in FIELDS)
+# sqlite-utils' articles_au, but fired only by an UPDATE that sets an indexed column (or the
+# id). 'INSERT INTO "articles_fts"' as sqlite-utils writes it: its disable_fts finds it so.
+_STANDARD_UPDATE = f"""
+    CREATE TRIGGER "{STANDARD_UPDATE_TRIGGER}"
+    AFTER UPDATE OF "article_id", {_QUOTED} ON "articles" BEGIN
+      INSERT INTO "{STANDARD_TABLE}" ("{STANDARD_TABLE}", rowid, {_QUOTED})
+        VALUES ('delete', old.rowid, {_OLD});
+      INSERT INTO "{STANDARD_TABLE}" (rowid, {_QUOTED}) VALUES (new.rowid, {_NEW});
+    END
+"""
 
 
-def create_tables(db: Database) -> None:
-    """Create both FTS5 tables (empty)."""
-    for table, _ in FORMS:
+def create_tables(db: Database, names: Iterable[str] = (EXACT_TABLE, FOLDED_TABLE)) -> None:
+    """Create the monitor's two FTS5 tables (empty), under ``names`` (exact, then folded)."""
+    for table in names:
         db.execute(
             f"CREATE VIRTUAL TABLE {table} USING fts5({_NAMES},"
             f" content = '', tokenize = '{_TOKENIZER}')"
@@ -97,14 +125,29 @@ def unindex_article(db: Database, article_id: int) -> None:
         db.execute(_DELETE.format(table=table), (article_id, *table_values(form, *row)))
 
 
-def rebuild(db: Database) -> None:
-    """Drop both tables and index every archived article anew (a migration's work)."""
-    for table, _ in FORMS:
+def rebuild(db: Database, names: tuple[str, str] = (EXACT_TABLE, FOLDED_TABLE)) -> None:
+    """Drop the monitor's two tables and index every archived article anew (a migration's
+    work); ``names``: the exact and the folded table's names at that migration."""
+    forms = tuple(zip(names, (matching_form, fold), strict=True))
+    for table in names:
         db.execute(f"DROP TABLE IF EXISTS {table}")
-    create_tables(db)
+    create_tables(db, names)
     rows = db.conn.execute("SELECT article_id, title, lead, body FROM articles")
     for article_id, title, lead, body in rows:
-        index_article(db, article_id, title, lead, body)
+        for table, form in forms:
+            db.execute(
+                INSERT.format(table=table), (article_id, *table_values(form, title, lead, body))
+            )
+
+
+def enable_standard(db: Database) -> None:
+    """Create ``articles_fts`` over ``articles`` with sqlite-utils' ``enable_fts`` (filled from
+    the articles archived, with its three triggers), then narrow its update trigger to the
+    indexed columns: the monitor updates other columns of every article (``last_seen_at``,
+    ``matched_hash``, ``on_topic``), which would otherwise re-index the whole text each time."""
+    db.table("articles").enable_fts(FIELDS, tokenize=STANDARD_TOKENIZER, create_triggers=True)
+    db.execute(f"DROP TRIGGER {STANDARD_UPDATE_TRIGGER}")
+    db.execute(_STANDARD_UPDATE)
 
 
 def search_ids(db: Database, query_fts: str, *, folded: bool, limit: int) -> list[int]:
@@ -129,5 +172,17 @@ def search_ids(db: Database, query_fts: str, *, folded: bool, limit: int) -> lis
 
 def optimize(db: Database) -> None:
     """Merge each FTS index's segments into one (faster queries after many small writes)."""
-    for table, _ in FORMS:
+    for table in TABLES:
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
+def integrity_problems(db: Database) -> list[str]:
+    """FTS5's ``integrity-check`` of each table (the standard one also against ``articles``):
+    one line per table that fails it, empty when all pass."""
+    problems = []
+    for table in TABLES:
+        try:
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as error:
+            problems.append(f"{table}: {error}")
+    return problems

@@ -26,9 +26,12 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
     │                    ('pending'|'sent'|'failed'), attempts, created_at, next_attempt_at,
     │                    sent_at, last_error, sending_since (set while with its channel);
     │                    UNIQUE (article_id, rule, channel): the outbox
-    ├── articles_fts          FTS5 contentless, rowid = article_id: matching_form of
+    ├── articles_fts_exact    FTS5 contentless, rowid = article_id: matching_form of
     │                         title, lead, body, then their syllable pairs (6 columns)
-    └── articles_fts_folded   the same in fold() form
+    ├── articles_fts_folded   the same in fold() form
+    └── articles_fts          FTS5 external content (content="articles"), rowid = article_id:
+                              title, lead, body as stored, kept by triggers articles_ai,
+                              articles_ad, articles_au (sqlite-utils' convention)
 
     raw_pages   article_id PK ⇢ articles|quarantine, url, fetched_at, content_type,
                 http_status, html BLOB (zlib), raw_size     every fetched article page
@@ -53,8 +56,10 @@ Indexes on articles besides the key: published_at; (section, published_at); publ
 the on-topic articles (partial) — these two answer a search's section and on-topic filters;
 (article_id, published_at), which checks that a date range's ids are one id range.
 
-Both FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the form
-searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
+The monitor's two FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the
+form searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
+``articles_fts`` is for other tools (sqlite-utils, Datasette): ``unicode61 remove_diacritics 2``.
+Every table and column is described in docs/schema.md.
 """
 
 from __future__ import annotations
@@ -258,8 +263,10 @@ _SEARCH_FILTER_INDEXES = (
 
 def _v7_syllable_pairs(db: Database) -> None:
     """Both FTS5 tables rebuilt contentless with syllable-pair columns (a phrase is searched as
-    pair tokens, see ``fts``), and the indexes a search's section and on-topic filters use."""
-    fts.rebuild(db)
+    pair tokens, see ``fts``), and the indexes a search's section and on-topic filters use.
+
+    As shipped, under the names they had then; migration 10 renames articles_fts."""
+    fts.rebuild(db, ("articles_fts", "articles_fts_folded"))
     for statement in _SEARCH_FILTER_INDEXES:
         db.execute(statement)
 
@@ -277,6 +284,14 @@ def _v9_discovery(db: Database) -> None:
     runs.add_fallbacks_figure(db)
 
 
+def _v10_standard_full_text(db: Database) -> None:
+    """articles_fts renamed articles_fts_exact; articles_fts is now the conventional FTS5 table
+    over articles (``content="articles"``, sqlite-utils' triggers), which sqlite-utils' search
+    and Datasette's ``?_search=`` find (see ``fts.enable_standard``)."""
+    db.execute("ALTER TABLE articles_fts RENAME TO articles_fts_exact")
+    fts.enable_standard(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -287,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v7_syllable_pairs,
     _v8_id_dates,
     _v9_discovery,
+    _v10_standard_full_text,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log

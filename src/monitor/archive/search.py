@@ -1,7 +1,7 @@
 """Ranked full-text search over the two FTS5 tables, with filters; and a LIKE scan to compare.
 
 The MATCH expressions come from ``monitor.search.query.compile_query`` (anything with
-``exact`` and ``folded`` attributes will do): ``exact`` is run against ``articles_fts``,
+``exact`` and ``folded`` attributes will do): ``exact`` is run against ``articles_fts_exact``,
 ``folded`` against ``articles_fts_folded``; when both are given an article must match both.
 
 Ranking is BM25 with the title weighted above the lead above the body (``fts.WEIGHTS``:

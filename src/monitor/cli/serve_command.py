@@ -44,5 +44,7 @@ def serve_command(app: AppContext, port: int, host: str, allow_sql: bool) -> Non
       monitor serve                  # then open http://127.0.0.1:8001/archive
       monitor serve --port 9000 --sql
     """
-    options = WebOptions(host, port, allow_sql)
-    serve(Path(app.config.database.path), options, announce=click.echo)
+    config = app.config
+    rules = tuple(rule.name for rule in config.rules)
+    options = WebOptions(host, port, allow_sql, rules=rules, site_url=config.site.base_url)
+    serve(Path(config.database.path), options, announce=click.echo)

@@ -71,7 +71,7 @@ _LEXEME = re.compile(
 class CompiledQuery:
     """Two FTS5 MATCH expressions (``None`` when no term needs that table) and the terms."""
 
-    exact: str | None  # for articles_fts (matching form)
+    exact: str | None  # for articles_fts_exact (matching form)
     folded: str | None  # for articles_fts_folded (folded form)
     terms: tuple[str, ...]  # the positive terms as typed, each a phrase (for highlighting)
 

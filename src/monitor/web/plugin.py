@@ -6,13 +6,16 @@ On every connection Datasette opens to the archive (``prepare_connection``):
   this also covers the one connection it opens read-write for canned write queries and
   write-capable plugins, so no statement that writes can run, whatever the metadata says.
 - ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
-  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts``
+  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts_exact``
   (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
   needed or the query cannot be searched (empty, only excluded terms...).
 - ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of the
   query's terms occurs (the start of ``text`` when none does), for search results.
 
 The functions are deterministic and pure; compiled queries are cached.
+
+And one route (``register_routes``, matched before Datasette's own): each rule's Atom feed,
+``/archive/rule_feed.atom?rule=NAME`` (``feeds``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
+from typing import Any
 
 import pluggy
 
 from monitor.errors import InputError
 from monitor.search.query import CompiledQuery, compile_query, is_folded, syllables
 from monitor.text import fold, matching_form
-from monitor.web import DATABASE
+from monitor.web import DATABASE, feeds
 
 hookimpl = pluggy.HookimplMarker("datasette")  # what ``datasette.hookimpl`` is, with types
 
@@ -44,6 +48,12 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
 
 
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The Atom feed of each rule, at the URL the canned query it replaces had."""
+    return [(feeds.PATH, feeds.rule_feed)]
+
+
 @lru_cache(maxsize=256)
 def _compiled(text: str) -> CompiledQuery | None:
     try:
@@ -53,7 +63,7 @@ def _compiled(text: str) -> CompiledQuery | None:
 
 
 def vn_exact(query: object) -> str:
-    """The MATCH expression for ``articles_fts``, or ``''``."""
+    """The MATCH expression for ``articles_fts_exact``, or ``''``."""
     compiled = _compiled("" if query is None else str(query))
     return (compiled.exact or "") if compiled else ""
 

@@ -5,7 +5,8 @@
          the archive as database "archive", opened *mutable*: Datasette reads it through
          ``mode=ro`` connections, so rows the daemon writes show up at once (``--immutable``
          would not see them), with SQLite's locking kept (no ``--nolock``)
-         + metadata.yaml + the plugin (connections query-only, vn_* functions)
+         + metadata.yaml + the plugin (connections query-only, vn_* functions, the feeds,
+           configured with the rules' names and the site)
          + arbitrary SQL off unless asked (canned queries only)
     ─► startup hooks ─► uvicorn until Ctrl-C / SIGTERM (a graceful stop, exit 0)
 
@@ -19,7 +20,7 @@ import importlib
 import os
 import signal
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,22 +29,25 @@ from types import FrameType
 from typing import Any
 
 from monitor.archive import Archive
-from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, WEIGHTS
+from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, STANDARD_TABLE, WEIGHTS
 from monitor.errors import MonitorError, StorageError
-from monitor.web import DATABASE, INSTALL_HINT
+from monitor.web import DATABASE, INSTALL_HINT, PLUGIN
 
 METADATA = Path(__file__).resolve().with_name("metadata.yaml")
-PLUGIN_NAME = "monitor-web"
-EXTRA_MODULES = ("datasette", "datasette_atom")
+EXTRA_MODULES = ("datasette", "feedgen")
 
 
 @dataclass(frozen=True)
 class WebOptions:
-    """Where to listen, and whether arbitrary (read-only) SQL is allowed besides the canned."""
+    """Where to listen, whether arbitrary (read-only) SQL is allowed besides the canned, and
+    what the feeds need: the configured rules' names (each has a feed, matched or not) and the
+    site's base URL (their author; ``None``: congan.com.vn)."""
 
     host: str = "127.0.0.1"
     port: int = 8001
     allow_sql: bool = False
+    rules: tuple[str, ...] = ()
+    site_url: str | None = None
 
 
 def serve(path: Path, options: WebOptions, announce: Callable[[str], None] = print) -> None:
@@ -51,7 +55,9 @@ def serve(path: Path, options: WebOptions, announce: Callable[[str], None] = pri
     require_extra()
     prepare_archive(path)
     sock = bind(options.host, options.port)
-    datasette = build_datasette(path, allow_sql=options.allow_sql)
+    datasette = build_datasette(
+        path, allow_sql=options.allow_sql, rules=options.rules, site_url=options.site_url
+    )
     asyncio.run(datasette.invoke_startup())
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -60,7 +66,7 @@ def serve(path: Path, options: WebOptions, announce: Callable[[str], None] = pri
 
 
 def require_extra() -> None:
-    """Raise a one-line ``MonitorError`` unless Datasette and datasette-atom import."""
+    """Raise a one-line ``MonitorError`` unless Datasette and feedgen import."""
     for name in EXTRA_MODULES:
         try:
             importlib.import_module(name)
@@ -93,21 +99,31 @@ def bind(host: str, port: int) -> socket.socket:
 def metadata_text() -> str:
     """The shipped metadata with the archive's own definitions filled in."""
     template = Template(METADATA.read_text(encoding="utf-8"))
-    return template.substitute(exact_table=EXACT_TABLE, folded_table=FOLDED_TABLE, weights=WEIGHTS)
+    return template.substitute(
+        exact_table=EXACT_TABLE,
+        folded_table=FOLDED_TABLE,
+        standard_table=STANDARD_TABLE,
+        weights=WEIGHTS,
+    )
 
 
-def build_datasette(path: Path, *, allow_sql: bool) -> Any:
-    """The Datasette instance serving the archive at ``path`` as database ``archive``."""
+def build_datasette(
+    path: Path, *, allow_sql: bool, rules: Sequence[str] = (), site_url: str | None = None
+) -> Any:
+    """The Datasette instance serving the archive at ``path`` as database ``archive``; the
+    feeds know ``rules`` (configured rule names) and ``site_url`` (see ``WebOptions``)."""
     from datasette.app import Datasette
     from datasette.database import Database
     from datasette.plugins import pm
     from datasette.utils import parse_metadata
 
-    from monitor.web import plugin
+    from monitor.web import feeds, plugin
 
     if not pm.is_registered(plugin):
-        pm.register(plugin, name=PLUGIN_NAME)
+        pm.register(plugin, name=PLUGIN)
     metadata = parse_metadata(metadata_text())
+    settings = {feeds.FEED_RULES: list(rules), feeds.FEED_SITE: site_url or feeds.DEFAULT_SITE}
+    metadata.setdefault("plugins", {})[PLUGIN] = settings
     datasette = Datasette(files=[], metadata=metadata, settings={"default_allow_sql": allow_sql})
     datasette.remove_database("_memory")  # added when no file is given
     datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=DATABASE)
