@@ -17,14 +17,13 @@ The functions are deterministic and pure; compiled queries are cached.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from functools import lru_cache
 
 import pluggy
 
 from monitor.errors import InputError
-from monitor.search.query import CompiledQuery, compile_query, is_folded, syllables
+from monitor.search.query import CompiledQuery, compile_query, is_folded, term_pattern
 from monitor.text import fold, matching_form
 from monitor.web import DATABASE
 
@@ -75,25 +74,12 @@ def vn_snippet(text: object, query: object) -> str:
     return _window(text, min(hits, default=0))
 
 
-@lru_cache(maxsize=256)
-def _term_pattern(term: str) -> tuple[re.Pattern[str], bool] | None:
-    """The term's syllables in its searched form, as whole words; and whether it is folded."""
-    words = syllables(term)
-    if not words:
-        return None
-    folded = is_folded(term)
-    form = fold if folded else matching_form
-    between = r"[\W_]+"
-    body = between.join(re.escape(form(word)) for word in words)
-    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])"), folded
-
-
 def _first_hit(text: str, term: str) -> int | None:
-    """Where ``term`` first occurs in ``text`` (the forms keep offsets), or ``None``."""
-    compiled = _term_pattern(term)
-    if compiled is None:
+    """Where ``term`` first occurs in ``text``, searched as typed (see ``term_pattern``)."""
+    folded = is_folded(term)
+    pattern = term_pattern(term, folded=folded)
+    if pattern is None:
         return None
-    pattern, folded = compiled
     found = pattern.search(fold(text) if folded else matching_form(text))
     return found.start() if found else None
 
