@@ -1,31 +1,47 @@
-"""The Datasette plugin of the web view: a query-only archive and Vietnamese search in SQL.
+"""The Datasette plugin of the web view: its pages, a read-only archive, Vietnamese search.
 
-On every connection Datasette opens to the archive (``prepare_connection``):
+Its hooks, each handing the work to a module of this package:
 
-- ``PRAGMA query_only = ON``. Datasette already opens its read connections with ``mode=ro``;
-  this also covers the one connection it opens read-write for canned write queries and
-  write-capable plugins, so no statement that writes can run, whatever the metadata says.
-- ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
-  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts``
-  (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
-  needed or the query cannot be searched (empty, only excluded terms...).
-- ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of the
-  query's terms occurs (the start of ``text`` when none does), for search results.
+- ``register_routes``: the search, article and rules pages (``pages``).
+- ``render_cell``: rules as linked names, titles as links to the article page (``cells``).
+- ``register_facet_classes``: the ``newest`` facet, months newest first (``facets``).
+- ``asgi_wrapper``: every method but GET and HEAD answered 405 (``guard``), but the login
+  form's POST when a login is required.
+- ``forbidden``: a visitor who is not logged in, where a login is required, is sent to the
+  login form (datasette-auth-passwords' ``/-/login``) instead of a bare 403.
+- ``prepare_connection``, on every connection Datasette opens to the archive:
 
-The functions are deterministic and pure; compiled queries are cached.
+  - ``PRAGMA query_only = ON``. Datasette already opens its read connections with
+    ``mode=ro``; this also covers the one connection it opens read-write for canned write
+    queries and write-capable plugins, so no statement that writes can run, whatever the
+    metadata says.
+  - ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
+    ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts``
+    (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
+    needed or the query cannot be searched (empty, only excluded terms...). For ``--sql``.
+  - ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of
+    the query's terms occurs (the start of ``text`` when none does).
+
+  The functions are deterministic and pure; compiled queries are cached.
+
+Imported only when the view starts (``serve.build_datasette``), so Datasette is imported here
+freely.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from functools import lru_cache
+from typing import Any
 
 import pluggy
 
 from monitor.errors import InputError
 from monitor.search.query import CompiledQuery, compile_query, is_folded, term_pattern
 from monitor.text import fold, matching_form
-from monitor.web import DATABASE
+from monitor.web import DATABASE, cells, pages
+from monitor.web.facets import NewestFirstFacet
+from monitor.web.guard import LOGIN_PATHS, App, refuse_writes
 
 hookimpl = pluggy.HookimplMarker("datasette")  # what ``datasette.hookimpl`` is, with types
 
@@ -41,6 +57,50 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     conn.create_function("vn_exact", 1, vn_exact, deterministic=True)
     conn.create_function("vn_folded", 1, vn_folded, deterministic=True)
     conn.create_function("vn_snippet", 2, vn_snippet, deterministic=True)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The search, article and rules pages."""
+    return pages.routes()
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, database: str) -> Any:
+    """Rules as linked names, titles linked to their article page; the rest as Datasette has
+    them."""
+    return cells.render(row, value, column) if database == DATABASE else None
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    """The ``newest`` facet (months newest first)."""
+    return [NewestFirstFacet]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    """Refuse every method but GET and HEAD (the login form may be posted to when needed)."""
+    postable = LOGIN_PATHS if _login_required(datasette) else ()
+
+    def wrap(app: App) -> App:
+        return refuse_writes(app, postable=postable)
+
+    return wrap
+
+
+@hookimpl
+def forbidden(datasette: Any, request: Any) -> Any:
+    """Where a login is required, send whoever is not logged in to the login form."""
+    if _login_required(datasette) and not request.actor:
+        from datasette.utils.asgi import Response
+
+        return Response.redirect(datasette.urls.path("/-/login"))
+    return None
+
+
+def _login_required(datasette: Any) -> bool:
+    return bool((datasette.plugin_config(pages.PLUGIN) or {}).get("login"))
 
 
 @lru_cache(maxsize=256)
