@@ -7,7 +7,7 @@ articles of the replica's data: each takes a source article's paragraphs in orde
 point, swaps some for paragraphs of other articles, shuffles or drops sentences inside some, and
 gets a title (its source's, or the opening of one of its sentences), a lead, a section of the
 site (weighted, with subsections) and a publish time spread over five years, ids rising with
-time. It is loaded through ``Archive.bulk_load`` (both FTS tables kept in step) and cached as
+time. It is loaded through ``Archive.bulk_load`` (the FTS tables kept in step) and cached as
 ``.bench/search-N.db``; later runs reuse it (``--rebuild`` makes a new one). Every phrase of the
 59 articles recurs across thousands of synthetic ones, so match counts run far higher than in a
 real archive of that size: the table shows them.

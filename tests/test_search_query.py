@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.errors import InputError
-from monitor.search.query import MAX_QUERY_CHARS, CompiledQuery, compile_query, is_folded
+from monitor.search.query import (
+    MAX_QUERY_CHARS,
+    CompiledQuery,
+    compile_query,
+    is_folded,
+    occurrences,
+)
 
 _PHRASE = re.compile(r'"([^"]*)"')
 
@@ -53,7 +59,9 @@ def test_quotes_separate_phrases() -> None:
 
 
 def test_term_without_marks_goes_to_the_folded_table() -> None:
-    assert compile_query("Thu Duc") == CompiledQuery(None, fts('"thu duc"'), ("Thu Duc",))
+    assert compile_query("Thu Duc") == CompiledQuery(
+        None, fts('"thu duc"'), ("Thu Duc",), ("Thu Duc",)
+    )
 
 
 def test_d_with_stroke_makes_a_term_exact() -> None:
@@ -85,7 +93,7 @@ def test_lower_case_or_is_a_word() -> None:
 def test_or_group_mixing_marks_is_searched_folded() -> None:
     compiled = compile_query('"Thủ Đức" OR "thu duc" -"giao thông"')
     assert compiled == CompiledQuery(
-        None, fts('"thu duc" NOT "giao thong"'), ("Thủ Đức", "thu duc")
+        None, fts('"thu duc" NOT "giao thong"'), ("Thủ Đức", "thu duc"), ("Thủ Đức", "thu duc")
     )
 
 
@@ -165,3 +173,37 @@ def test_arbitrary_text_compiles_or_is_an_input_error(typed: str) -> None:
         return
     assert compiled.exact or compiled.folded
     assert compiled.terms
+
+
+# --- where the terms occur (what the web view highlights) -----------------------------------
+
+
+def marked(text: str, query: str) -> list[str]:
+    """The pieces of ``text`` that ``occurrences`` gives for ``query``."""
+    return [text[start:end] for start, end in occurrences(text, compile_query(query))]
+
+
+def test_a_term_without_marks_occurs_in_any_marks() -> None:
+    text = "Ban Dân vận tỉnh; dân vẫn tin; DAN VAN"
+    assert marked(text, "dan van") == ["Dân vận", "dân vẫn", "DAN VAN"]
+
+
+def test_a_term_with_marks_occurs_exactly() -> None:
+    assert marked("Đảng ủy đang họp, ĐANG", "đang") == ["đang", "ĐANG"]
+
+
+def test_a_term_occurs_as_whole_syllables_across_punctuation() -> None:
+    assert marked("dân-vận; dânvận; dân vậnx; Dân\n\nvận", "dân vận") == ["dân-vận", "Dân\n\nvận"]
+
+
+def test_excluded_terms_never_occur() -> None:
+    assert marked("Công an và giao thông", "công an -giao thông") == ["Công an"]
+
+
+def test_a_marked_term_in_a_folded_or_group_occurs_folded() -> None:
+    assert marked("Thu Duc, Thủ Đức", '"Thủ Đức" OR "thu duc"') == ["Thu Duc", "Thủ Đức"]
+    assert marked("Thu Duc, Thủ Đức", '"Thủ Đức", x') == ["Thủ Đức"]
+
+
+def test_overlapping_occurrences_are_merged() -> None:
+    assert marked("công tác dân vận khéo", "dân vận, vận khéo") == ["dân vận khéo"]

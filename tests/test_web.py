@@ -9,71 +9,30 @@ import re
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import closing
+from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from monitor.archive.fts import EXACT_TABLE
+from monitor.web.access import ANALYST, PASSWORD_HASH_ENV
 from monitor.web.serve import build_datasette
 from replica.server import ReplicaServer
 
-from crawl_support import MONITOR, archived_ids, database_of, monitor, write_config
+from crawl_support import archived_ids, database_of, monitor, write_config
+from web_support import WebServer, filled_archive, get, get_json, get_text, status_of
 
 pytestmark = pytest.mark.e2e
 ATOM = "{http://www.w3.org/2005/Atom}"
 # The replica's articles about "dân vận" (the phrase, in any case, with its marks).
 DAN_VAN_IDS = {141005, 175365, 176390, 179527, 179530, 179532, 179541}
-
-
-class WebServer:
-    """``monitor serve --port 0`` as a process; ``url`` is the base URL it announced."""
-
-    def __init__(self, config: Path, *args: str) -> None:
-        self.log = config.with_name(f"serve-{time.monotonic_ns()}.log")
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [MONITOR, "--config", str(config), "serve", "--port", "0", *args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.url = self._announced_url()
-        _get(self.url + "/-/versions.json")  # answering
-
-    def _announced_url(self, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = re.search(r"at (http://[\d.]+:\d+)/archive ", self.log.read_text())
-            if found:
-                return found[1]
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise AssertionError(f"monitor serve did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-        return self.process.wait(timeout=30)
-
-
-def filled_archive(directory: Path) -> Path:
-    """A config whose archive holds the replica's articles, crawled and matched for real."""
-    with ReplicaServer() as replica:
-        config = write_config(directory, replica.base_url)
-        crawl = monitor(config, "crawl")
-        assert crawl.returncode == 0, crawl.stderr
-    matched = monitor(config, "match", "--all")
-    assert matched.returncode == 0, matched.stderr
-    return config
 
 
 @pytest.fixture(scope="module")
@@ -88,33 +47,8 @@ def web(config: Path) -> Iterator[WebServer]:
     assert server.stop() == 0, server.log.read_text()
 
 
-def _get(url: str, *, attempts: int = 100) -> bytes:
-    for _ in range(attempts):
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                body: bytes = response.read()
-                return body
-        except ConnectionError:
-            time.sleep(0.05)
-    raise AssertionError(f"no answer from {url}")
-
-
-def get_json(url: str) -> Any:
-    return json.loads(_get(url))
-
-
-def status_of(url: str, data: bytes | None = None) -> int:
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def search_ids(web: WebServer, query: str) -> list[int]:
-    params = urllib.parse.urlencode({"q": query, "_shape": "array"})
+    params = urllib.parse.urlencode({"q": query, "_shape": "array", "limit": 1000})
     return [row["article_id"] for row in get_json(f"{web.url}/archive/search.json?{params}")]
 
 
@@ -176,10 +110,55 @@ def test_search_results_show_the_hit_in_display_form(web: WebServer) -> None:
         assert row["url"].endswith(f"_{row['article_id']}.html")
 
 
-def test_unusable_query_returns_no_rows(web: WebServer) -> None:
-    assert search_ids(web, "") == []
-    assert search_ids(web, "-dân") == []  # only an excluded term
-    assert search_ids(web, 'NEAR(" *') == []  # FTS5 syntax is never obeyed
+def error_of(url: str) -> tuple[int, Any]:
+    """The status and JSON body of a request that fails."""
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(url, timeout=10)
+    with error.value:
+        return error.value.code, json.loads(error.value.read())
+
+
+@pytest.mark.parametrize("typed", ["", "-dân", "dân vận OR", "x" * 1001])
+def test_unusable_query_is_explained_as_the_cli_does(
+    web: WebServer, config: Path, typed: str
+) -> None:
+    cli = monitor(config, "search", "--", typed)
+    assert cli.returncode == 2
+    params = urllib.parse.urlencode({"q": typed})
+    status, answer = error_of(f"{web.url}/archive/search.json?{params}")
+    assert status == 400
+    assert cli.stderr == f"monitor: {answer['error']}\n"
+
+
+def test_fts_syntax_is_searched_as_words(web: WebServer) -> None:
+    assert search_ids(web, 'NEAR(" *') == []  # never obeyed, and nothing holds "near"
+
+
+def cli_hits(config: Path, *args: str) -> tuple[list[dict[str, Any]], bool]:
+    """What ``monitor search ARGS --json`` prints, and whether it said the list was cut."""
+    result = monitor(config, "search", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), "more articles match" in result.stderr
+
+
+def test_search_ranks_and_cuts_as_the_cli_does(web: WebServer, config: Path) -> None:
+    for limit in (3, 1000):
+        hits, cut = cli_hits(config, "dan van", "--limit", str(limit))
+        params = urllib.parse.urlencode({"q": "dan van", "limit": limit})
+        answer = get_json(f"{web.url}/archive/search.json?{params}")
+        assert (answer["results"], answer["more"]) == (hits, cut)
+    assert cut is False and len(hits) > 3  # the first round was cut, the second not
+
+
+def test_search_filters_are_the_cli_filters(web: WebServer, config: Path) -> None:
+    filters = {"since": "2025-03-19", "until": "2025-06-21", "section": "tin-chinh"}
+    hits, _ = cli_hits(config, "cong an", *(f"--{k}={v}" for k, v in filters.items()))
+    params = urllib.parse.urlencode({"q": "cong an", "limit": 20, **filters})
+    assert get_json(f"{web.url}/archive/search.json?{params}")["results"] == hits
+    ruled, _ = cli_hits(config, "cong an", "--rule", "dan-van")
+    params = urllib.parse.urlencode({"q": "cong an", "rule": "dan-van"})
+    assert get_json(f"{web.url}/archive/search.json?{params}")["results"] == ruled
+    assert hits and ruled
 
 
 def test_latest_on_topic_articles(web: WebServer, config: Path) -> None:
@@ -247,7 +226,7 @@ def parse_atom(body: bytes) -> ET.Element:
 
 
 def test_atom_feed_of_a_rule(web: WebServer, config: Path) -> None:
-    feed = parse_atom(_get(f"{web.url}/archive/rule_feed.atom?rule=dan-van"))
+    feed = parse_atom(get(f"{web.url}/archive/rule_feed.atom?rule=dan-van"))
     entries = feed.findall(f"{ATOM}entry")
     links = {entry.find(f"{ATOM}link").get("href") for entry in entries}  # type: ignore[union-attr]
     expected = archive_rows(
@@ -272,7 +251,7 @@ def test_a_configured_rule_without_matches_has_an_empty_feed(config: Path) -> No
     rules.write_text(config.read_text(encoding="utf-8") + rule, encoding="utf-8")
     server = WebServer(rules)
     try:
-        feed = parse_atom(_get(f"{server.url}/archive/rule_feed.atom?rule=chua-khop"))
+        feed = parse_atom(get(f"{server.url}/archive/rule_feed.atom?rule=chua-khop"))
         assert feed.findall(f"{ATOM}entry") == []
     finally:
         assert server.stop() == 0
@@ -289,6 +268,29 @@ def test_writes_are_refused(web: WebServer, config: Path) -> None:
     assert status_of(f"{web.url}/archive.json?{sql.decode()}") == 400  # not a SELECT
     assert status_of(f"{web.url}/archive.json?sql=select+1") == 403  # canned queries only
     assert archive_rows(config, "SELECT COUNT(*) FROM crawl_state") == before
+
+
+WRITES = ("POST", "PUT", "DELETE", "PATCH")
+PAGES = (
+    "/", "/archive", "/archive/articles_view", "/archive/articles/141005", "/archive/search",
+    "/archive/article/141005", "/archive/rules", "/archive/latest_on_topic",
+    "/archive/rule_feed.atom?rule=dan-van", "/-/login", "/-/versions.json",
+)  # fmt: skip
+
+
+def test_every_write_is_refused_with_405_and_no_traceback(web: WebServer) -> None:
+    logged = len(web.log.read_text())
+    for method in WRITES:
+        for page in PAGES:
+            request = urllib.request.Request(web.url + page, data=b"a=b", method=method)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            refused.value.close()
+            assert refused.value.code == 405, (method, page)
+            assert refused.value.headers["Allow"] == "GET, HEAD"
+    log = web.log.read_text()[logged:]  # what the server logged meanwhile
+    assert "Traceback" not in log
+    assert log.count(" 405 Method Not Allowed") == len(WRITES) * len(PAGES)
 
 
 def test_with_sql_allowed_writing_sql_is_still_refused(config: Path) -> None:
@@ -377,12 +379,84 @@ def test_serve_on_a_busy_port_fails_in_one_line(web: WebServer, config: Path) ->
     assert result.stderr == f"monitor: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
-def test_the_canned_search_uses_the_archive_own_definitions() -> None:
-    """Table names and BM25 weights come from monitor.archive.fts, not a copy in the YAML."""
-    from monitor.archive.fts import EXACT_TABLE, FOLDED_TABLE, WEIGHTS
-    from monitor.web.serve import metadata_text
+# --- who may read it: loopback, a login, or --no-auth ---------------------------------------
 
-    text = metadata_text()
-    assert "$" not in text
-    assert f"bm25({EXACT_TABLE}, {WEIGHTS})" in text
-    assert f"bm25({FOLDED_TABLE}, {WEIGHTS})" in text
+PASSWORD = "mật khẩu của analyst"
+
+
+def test_a_public_host_without_a_login_is_refused(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(PASSWORD_HASH_ENV, raising=False)
+    result = monitor(config, "serve", "--host", "0.0.0.0", "--port", "0")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("monitor: --host 0.0.0.0 lets other machines connect")
+    assert f"set {PASSWORD_HASH_ENV}" in result.stderr
+    assert "--no-auth" in result.stderr
+
+
+def test_a_bad_password_hash_is_refused(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_HASH_ENV, PASSWORD)  # the password itself, not its hash
+    result = monitor(config, "serve", "--port", "0")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert PASSWORD_HASH_ENV in result.stderr and "datasette hash-password" in result.stderr
+
+
+def test_no_auth_serves_a_public_host_with_a_warning(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(PASSWORD_HASH_ENV, raising=False)
+    server = WebServer(config, "--host", "0.0.0.0", "--no-auth")
+    try:
+        assert "<mark" in get_text(f"{server.url}/archive/search?q=dan+van")
+    finally:
+        assert server.stop() == 0
+    lines = server.log.read_text().splitlines()
+    assert (
+        "monitor: warning: --no-auth: anyone who can reach 0.0.0.0 reads the archive," in (lines[0])
+    )
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None  # answer the 302 itself
+
+
+def log_in(server: WebServer, password: str) -> tuple[int, str, CookieJar]:
+    """Post the login form as a browser would (its CSRF token, its cookies): the answer's
+    status, where it redirects, and the cookies the browser then holds."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(f"{server.url}/-/login", timeout=10) as answer:
+        token = re.search(r'name="csrftoken" value="([^"]+)"', answer.read().decode())
+    assert token
+    form = {"username": ANALYST, "password": password, "csrftoken": token[1]}
+    data = urllib.parse.urlencode(form)
+    try:
+        with opener.open(f"{server.url}/-/login", data.encode(), timeout=10) as answer:
+            return answer.status, "", jar
+    except urllib.error.HTTPError as redirect:
+        with redirect:
+            return redirect.code, redirect.headers["Location"], jar
+
+
+def test_a_password_hash_requires_a_login(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datasette_auth_passwords.utils import hash_password  # the documented tool's function
+
+    monkeypatch.setenv(PASSWORD_HASH_ENV, hash_password(PASSWORD))
+    server = WebServer(config, "--host", "0.0.0.0")
+    try:
+        for page in ("/archive/search?q=dan+van", "/archive/articles_view", "/archive.json"):
+            with urllib.request.urlopen(server.url + page, timeout=10) as answer:
+                assert urllib.parse.urlsplit(answer.url).path == "/-/login", page
+        assert log_in(server, "wrong")[0] == 200  # the form again, saying so
+        status, location, jar = log_in(server, PASSWORD)
+        assert (status, location) == (302, "/")
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(f"{server.url}/archive/search?q=dan+van", timeout=10) as page:
+            assert urllib.parse.urlsplit(page.url).path == "/archive/search"
+            assert "<mark" in page.read().decode()
+    finally:
+        assert server.stop() == 0

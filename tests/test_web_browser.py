@@ -1,41 +1,25 @@
-"""The web view in a real browser: headless Chromium, driven over the Chrome DevTools Protocol,
-against ``monitor serve`` on an archive filled by the real crawl of the replica.
-
-Chromium is Debian's (``apt-get install chromium``; ``.ci/run`` installs it). It is started here
-with the flags this machine's closed network needs, and ``--remote-debugging-port=0``: the port
-it picked is read from ``DevToolsActivePort`` in its profile directory.
-"""
+"""The web view in a real browser: headless Chromium, driven over the Chrome DevTools Protocol
+(``browser_support``), against ``monitor serve`` on an archive filled by the real crawl of the
+replica."""
 
 from __future__ import annotations
 
-import base64
-import itertools
-import json
-import shutil
 import sqlite3
-import subprocess
-import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
-from test_web import DAN_VAN_IDS, WebServer, filled_archive, parse_atom
-from websockets.sync.client import ClientConnection, connect
+from test_web import DAN_VAN_IDS, parse_atom
 
+from monitor.text import fold
+
+from browser_support import CHROMIUM, Page, browser_page
 from crawl_support import database_of
+from web_support import WebServer, filled_archive
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--remote-debugging-port=0", "--window-size=1280,1000",
-)  # fmt: skip
-TIMEOUT = 30.0
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -43,110 +27,6 @@ if not CHROMIUM.exists():
         " the browser tests",
         allow_module_level=True,
     )
-
-
-class Page:
-    """One browser tab over CDP: commands answered by id, events kept until waited for."""
-
-    def __init__(self, websocket: ClientConnection) -> None:
-        self._ws = websocket
-        self._ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-        self.send("Page.enable")
-        self.send("Runtime.enable")
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        ident = next(self._ids)
-        self._ws.send(json.dumps({"id": ident, "method": method, "params": params}))
-        while True:
-            message = self._receive()
-            if message.get("id") == ident:
-                assert "error" not in message, (method, message["error"])
-                result: dict[str, Any] = message["result"]
-                return result
-
-    def wait_for(self, event: str) -> dict[str, Any]:
-        """The first ``event`` received since the last ``expect()``."""
-        while True:
-            for index, message in enumerate(self.events):
-                if message["method"] == event:
-                    del self.events[: index + 1]
-                    return message
-            self._receive()
-
-    def expect(self) -> None:
-        """Forget the events so far: the next ``wait_for`` sees only what happens now."""
-        self.events.clear()
-
-    def _receive(self) -> dict[str, Any]:
-        message: dict[str, Any] = json.loads(self._ws.recv(timeout=TIMEOUT))
-        if "method" in message:
-            self.events.append(message)
-        return message
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.send(
-            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
-        )
-        assert "exceptionDetails" not in reply, reply["exceptionDetails"]
-        return reply["result"].get("value")
-
-    def goto(self, url: str) -> None:
-        self.expect()
-        self.send("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-
-    def click(self, selector: str) -> None:
-        """A real mouse click (pressed, released) in the middle of the element."""
-        box = self.evaluate(
-            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-            " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
-        )
-        for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, button="left", clickCount=1, **box)
-
-    def press_enter(self) -> None:
-        for kind in ("keyDown", "keyUp"):
-            self.send(
-                "Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
-                windowsVirtualKeyCode=13, text="\r" if kind == "keyDown" else "",
-            )  # fmt: skip
-
-    def column(self, name: str) -> list[str]:
-        """The text of every cell of column ``name`` in the page's result table."""
-        cells = f"document.querySelectorAll('table.rows-and-columns td.col-{name}')"
-        values: list[str] = self.evaluate(f"[...{cells}].map(td => td.textContent.trim())")
-        return values
-
-
-def start_chromium(profile: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Chromium with an empty profile; returns the process and its DevTools HTTP address."""
-    profile.mkdir()
-    log = profile.parent / "chromium.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    active = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + TIMEOUT
-    while not (active.exists() and active.read_text().strip()):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"chromium did not start:\n{log.read_text()}")
-        time.sleep(0.05)
-    port = active.read_text().split()[0]
-    return process, f"http://127.0.0.1:{port}"
-
-
-def page_websocket(devtools: str) -> str:
-    with urllib.request.urlopen(f"{devtools}/json/list", timeout=TIMEOUT) as response:
-        targets = json.load(response)
-    [page] = [target for target in targets if target["type"] == "page"]
-    url: str = page["webSocketDebuggerUrl"]
-    return url
 
 
 @pytest.fixture(scope="module")
@@ -163,14 +43,16 @@ def web(config: Path) -> Iterator[WebServer]:
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator[Page]:
-    process, devtools = start_chromium(tmp_path / "profile")
-    try:
-        with connect(page_websocket(devtools), max_size=None, open_timeout=TIMEOUT) as websocket:
-            yield Page(websocket)
-    finally:
-        process.terminate()
-        process.wait(timeout=TIMEOUT)
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    with browser_page(tmp_path / "profile") as tab:
+        yield tab
+
+
+def article_row(config: Path, article_id: int) -> tuple[str, str]:
+    with closing(sqlite3.connect(database_of(config))) as db:
+        row: tuple[str, str] = db.execute(
+            "SELECT title, body FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return row
 
 
 def section_ids(config: Path, section: str) -> set[int]:
@@ -179,22 +61,54 @@ def section_ids(config: Path, section: str) -> set[int]:
         return {article_id for (article_id,) in rows}
 
 
-def test_search_form_finds_dan_van_articles(page: Page, web: WebServer, tmp_path: Path) -> None:
+def search_dan_van(page: Page, web: WebServer) -> None:
+    """Type ``dan van`` in the search box and press Enter, as an analyst does."""
     page.goto(f"{web.url}/archive/search")
-    assert page.column("article_id") == []  # nothing typed yet, nothing found
+    assert page.texts("li.result") == []  # nothing typed yet, nothing found
     page.evaluate("document.querySelector('input[name=q]').focus()")
     page.send("Input.insertText", text="dan van")
     page.expect()
     page.press_enter()
     page.wait_for("Page.loadEventFired")
+
+
+def test_search_form_finds_and_marks_dan_van(page: Page, web: WebServer, tmp_path: Path) -> None:
+    search_dan_van(page, web)
     query = urllib.parse.urlsplit(page.evaluate("location.href")).query
     assert urllib.parse.parse_qs(query)["q"] == ["dan van"]
-    assert {int(text) for text in page.column("article_id")} >= DAN_VAN_IDS
-    assert any("Dân vận" in snippet for snippet in page.column("snippet"))
-    shot = page.send("Page.captureScreenshot", format="png")
-    png = base64.b64decode(shot["data"])
-    (tmp_path / "search.png").write_bytes(png)
-    assert png.startswith(b"\x89PNG")
+    ids = page.evaluate(
+        "[...document.querySelectorAll('li.result')].map(li => li.dataset.articleId)"
+    )
+    assert {int(i) for i in ids} >= DAN_VAN_IDS
+    marks = page.texts("li.result mark")
+    assert "dân vận" in {mark.casefold() for mark in marks}
+    assert {fold(mark) for mark in marks} == {"dan van"}  # nothing the search did not match
+    assert page.screenshot(tmp_path / "search.png").startswith(b"\x89PNG")
+
+
+def test_a_result_opens_the_article_page(page: Page, web: WebServer, config: Path) -> None:
+    search_dan_van(page, web)
+    first = int(page.evaluate("document.querySelector('li.result').dataset.articleId"))
+    page.expect()
+    page.click("li.result a.result-title")
+    page.wait_for("Page.loadEventFired")
+    assert urllib.parse.urlsplit(page.evaluate("location.href")).path == (
+        f"/archive/article/{first}"
+    )
+    title, body = article_row(config, first)
+    assert page.texts("h1.title") == [title]
+    paragraphs = page.texts(".body p")
+    assert paragraphs and " ".join(paragraphs[0].split()) == " ".join(body.split("\n\n")[0].split())
+    assert page.texts("mark.query")
+
+
+def test_a_post_from_the_browser_is_refused(page: Page, web: WebServer) -> None:
+    page.goto(f"{web.url}/archive/search")
+    for path in ("/archive/search", "/archive/articles_view", "/archive"):
+        status = page.evaluate(
+            f"fetch({path!r}, {{method: 'POST', body: 'q=x'}}).then(r => r.status)"
+        )
+        assert status in {403, 405}, path
 
 
 def test_clicking_a_section_facet_filters_the_rows(

@@ -19,6 +19,7 @@ from test_archive_support import record, store
 
 from monitor.archive import Archive
 from monitor.config import Config
+from monitor.config.schema import Rule
 from monitor.ingest import FetchedPage, ingest_page
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
@@ -47,12 +48,13 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Pa
 
 
 @pytest.fixture(scope="module")
-def rules(config: Config) -> tuple[str, ...]:
-    return (*(rule.name for rule in config.rules), UNMATCHED)
+def rules(config: Config) -> tuple[Rule, ...]:
+    unmatched = Rule(name=UNMATCHED, keywords=("xyzzy",), channels=config.rules[0].channels)
+    return (*config.rules, unmatched)
 
 
 @pytest.fixture(scope="module")
-def datasette(archive_path: Path, rules: tuple[str, ...]) -> Iterator[Any]:
+def datasette(archive_path: Path, rules: tuple[Rule, ...]) -> Iterator[Any]:
     served = build_datasette(archive_path, allow_sql=False, rules=rules, site_url=SITE)
     yield served
     served.get_database("archive").close()
@@ -91,9 +93,9 @@ def test_the_feed_is_served_as_atom(datasette: Any) -> None:
 
 
 def test_every_rule_feed_reads_cleanly_in_feedparser(
-    datasette: Any, rules: tuple[str, ...]
+    datasette: Any, rules: tuple[Rule, ...]
 ) -> None:
-    for rule in rules:
+    for rule in (rule.name for rule in rules):
         parsed = feedparser.parse(feed_of(datasette, rule).content)
         assert parsed.bozo == 0, (rule, parsed.get("bozo_exception"))
         assert parsed.version == "atom10"
@@ -105,8 +107,10 @@ def _required(element: Any, *names: str) -> None:
         assert (element.findtext(f"{ATOM}{name}") or "").strip(), (element.tag, name)
 
 
-def test_every_rule_feed_has_what_rfc_4287_requires(datasette: Any, rules: tuple[str, ...]) -> None:
-    for rule in rules:
+def test_every_rule_feed_has_what_rfc_4287_requires(
+    datasette: Any, rules: tuple[Rule, ...]
+) -> None:
+    for rule in (rule.name for rule in rules):
         feed = etree.fromstring(feed_of(datasette, rule).content)
         assert feed.tag == f"{ATOM}feed"
         _required(feed, "id", "title", "updated")

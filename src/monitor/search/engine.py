@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from monitor.archive import Archive, ArticleFilter
 from monitor.archive.rows import RankedArticle
 from monitor.match.sentences import around, sentence_spans, window_bounds
-from monitor.search.query import compile_query, is_folded, syllables
+from monitor.search.query import compile_query, is_folded, term_pattern
 from monitor.text import fold, matching_form
 
 __all__ = ["SNIPPET_CHARS", "Highlight", "SearchHit", "highlight", "search_archive"]
@@ -141,16 +140,11 @@ def _first(text: str, terms: tuple[str, ...], *, fold_all: bool) -> tuple[int, i
     return best
 
 
-@lru_cache(maxsize=256)
 def _pattern(term: str, *, fold_all: bool) -> tuple[re.Pattern[str], bool] | None:
-    """The term's syllables in its searched form, as whole syllables; and whether folded."""
-    words = syllables(term)
-    if not words:
-        return None
+    """The term's pattern in its searched form (folded when ``fold_all``); and whether folded."""
     folded = fold_all or is_folded(term)
-    form = fold if folded else matching_form
-    body = r"[\W_]+".join(re.escape(form(word)) for word in words)
-    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])"), folded
+    pattern = term_pattern(term, folded=folded)
+    return (pattern, folded) if pattern is not None else None
 
 
 def _snippet(text: str, field: str, start: int, end: int) -> Highlight:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.errors import InputError
 from monitor.text import SYLLABLE, fold, matching_form, normalize_inline, syllable_pairs
@@ -48,7 +49,9 @@ __all__ = [
     "CompiledQuery",
     "compile_query",
     "is_folded",
+    "occurrences",
     "syllables",
+    "term_pattern",
 ]
 
 MAX_QUERY_CHARS = 1000
@@ -74,6 +77,9 @@ class CompiledQuery:
     exact: str | None  # for articles_fts_exact (matching form)
     folded: str | None  # for articles_fts_folded (folded form)
     terms: tuple[str, ...]  # the positive terms as typed, each a phrase (for highlighting)
+    # those of them searched accent-insensitively: typed without marks, or in an OR group
+    # with a term typed without marks
+    folded_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,45 @@ def compile_query(text: str) -> CompiledQuery:
         raise InputError(f"too many terms (at most {MAX_TERMS})")
     exact, folded = _expressions(groups, excluded)
     terms = tuple(phrase.text for group in groups for phrase in group)
-    return CompiledQuery(exact=exact, folded=folded, terms=terms)
+    folded_terms = tuple(
+        phrase.text for group in groups if any(p.folded for p in group) for phrase in group
+    )
+    return CompiledQuery(exact=exact, folded=folded, terms=terms, folded_terms=folded_terms)
+
+
+@lru_cache(maxsize=256)
+def term_pattern(term: str, *, folded: bool) -> re.Pattern[str] | None:
+    """Where ``term`` occurs in a text put in the form it is searched in: ``fold(text)`` when
+    ``folded``, else ``matching_form(text)``. Both forms keep the text's length, so a match's
+    offsets are the original text's. The term's syllables in that form, as whole syllables,
+    with anything but letters and digits between them (as the tables' tokens ignore it);
+    ``None`` for a term without syllables."""
+    words = syllables(term)
+    if not words:
+        return None
+    form = fold if folded else matching_form
+    body = r"[\W_]+".join(re.escape(form(word)) for word in words)
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
+
+
+def occurrences(text: str, query: CompiledQuery) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` in ``text`` where a positive term of ``query`` occurs the way it
+    was searched (folded or exact), in order, overlapping ones merged: what to highlight.
+    Excluded terms are never among them, and nothing the search would not match is."""
+    forms = {True: fold(text), False: matching_form(text)}
+    spans = []
+    for term in query.terms:
+        folded = term in query.folded_terms
+        pattern = term_pattern(term, folded=folded)
+        if pattern is not None:
+            spans += [found.span() for found in pattern.finditer(forms[folded])]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _phrases(text: str) -> list[_Phrase | None]:

@@ -41,7 +41,7 @@ from monitor.web import DATABASE, PLUGIN
 
 PATH = rf"^/{DATABASE}/rule_feed\.atom$"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
-FEED_RULES = "rules"  # configuration: the configured rules' names
+FEED_RULES = "rules"  # configuration: the configured rules (each a Rule's JSON form)
 FEED_SITE = "site_url"  # configuration: the site's base URL, the feed's author
 DEFAULT_SITE = "https://congan.com.vn"
 ENTRIES = 50
@@ -75,7 +75,8 @@ async def rule_feed(datasette: Any, request: Any) -> Any:
     settings = datasette.plugin_config(PLUGIN) or {}
     database = datasette.get_database(DATABASE)
     rows = (await database.execute(_ENTRIES_SQL, {"rule": rule, "limit": ENTRIES})).rows
-    if not rows and rule not in settings.get(FEED_RULES, ()):
+    configured = {str(entry.get("name")) for entry in settings.get(FEED_RULES) or ()}
+    if not rows and rule not in configured:
         return Response.text(f"no rule named {rule!r} is configured or has matched\n", status=404)
     if rows:
         updated = max(_moment(row["matched_at"]) or EPOCH for row in rows)
@@ -85,7 +86,7 @@ async def rule_feed(datasette: Any, request: Any) -> Any:
         datasette.absolute_url(request, feed_path(datasette, rule)),
         datasette.absolute_url(request, articles_of_rule(datasette, rule)),
     )
-    body = atom_feed(rule, rows, links, updated, settings.get(FEED_SITE, DEFAULT_SITE))
+    body = atom_feed(rule, rows, links, updated, settings.get(FEED_SITE) or DEFAULT_SITE)
     return Response(body, content_type=CONTENT_TYPE)
 
 

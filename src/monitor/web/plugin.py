@@ -1,26 +1,36 @@
-"""The Datasette plugin of the web view: a query-only archive and Vietnamese search in SQL.
+"""The Datasette plugin of the web view: its pages, a read-only archive, Vietnamese search.
 
-On every connection Datasette opens to the archive (``prepare_connection``):
+Its hooks, each handing the work to a module of this package:
 
-- ``PRAGMA query_only = ON``. Datasette already opens its read connections with ``mode=ro``;
-  this also covers the one connection it opens read-write for canned write queries and
-  write-capable plugins, so no statement that writes can run, whatever the metadata says.
-- ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
-  ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts_exact``
-  (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
-  needed or the query cannot be searched (empty, only excluded terms...).
-- ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of the
-  query's terms occurs (the start of ``text`` when none does), for search results.
+- ``register_routes``: the search, article and rules pages (``pages``) and each rule's Atom
+  feed, ``/archive/rule_feed.atom?rule=NAME`` (``feeds``); matched before Datasette's own.
+- ``render_cell``: rules as linked names, titles as links to the article page (``cells``).
+- ``register_facet_classes``: the ``newest`` facet, months newest first (``facets``).
+- ``asgi_wrapper``: every method but GET and HEAD answered 405 (``guard``), but the login
+  form's POST when a login is required.
+- ``forbidden``: a visitor who is not logged in, where a login is required, is sent to the
+  login form (datasette-auth-passwords' ``/-/login``) instead of a bare 403.
+- ``prepare_connection``, on every connection Datasette opens to the archive:
 
-The functions are deterministic and pure; compiled queries are cached.
+  - ``PRAGMA query_only = ON``. Datasette already opens its read connections with
+    ``mode=ro``; this also covers the one connection it opens read-write for canned write
+    queries and write-capable plugins, so no statement that writes can run, whatever the
+    metadata says.
+  - ``vn_exact(q)`` and ``vn_folded(q)``: the FTS5 MATCH expressions that
+    ``monitor.search.query.compile_query`` makes of what the user typed, for ``articles_fts_exact``
+    (matching form) and ``articles_fts_folded`` (folded form); ``''`` when that table is not
+    needed or the query cannot be searched (empty, only excluded terms...). For ``--sql``.
+  - ``vn_snippet(text, q)``: about 200 characters of ``text`` around the first place one of
+    the query's terms occurs (the start of ``text`` when none does).
 
-And one route (``register_routes``, matched before Datasette's own): each rule's Atom feed,
-``/archive/rule_feed.atom?rule=NAME`` (``feeds``).
+  The functions are deterministic and pure; compiled queries are cached.
+
+Imported only when the view starts (``serve.build_datasette``), so Datasette is imported here
+freely.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from functools import lru_cache
 from typing import Any
@@ -28,9 +38,11 @@ from typing import Any
 import pluggy
 
 from monitor.errors import InputError
-from monitor.search.query import CompiledQuery, compile_query, is_folded, syllables
+from monitor.search.query import CompiledQuery, compile_query, is_folded, term_pattern
 from monitor.text import fold, matching_form
-from monitor.web import DATABASE, feeds
+from monitor.web import DATABASE, PLUGIN, cells, feeds, pages
+from monitor.web.facets import NewestFirstFacet
+from monitor.web.guard import LOGIN_PATHS, App, refuse_writes
 
 hookimpl = pluggy.HookimplMarker("datasette")  # what ``datasette.hookimpl`` is, with types
 
@@ -50,8 +62,46 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    """The Atom feed of each rule, at the URL the canned query it replaces had."""
-    return [(feeds.PATH, feeds.rule_feed)]
+    """The search, article and rules pages, and the rules' feeds."""
+    return [*pages.routes(), (feeds.PATH, feeds.rule_feed)]
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, database: str) -> Any:
+    """Rules as linked names, titles linked to their article page; the rest as Datasette has
+    them."""
+    return cells.render(row, value, column) if database == DATABASE else None
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    """The ``newest`` facet (months newest first)."""
+    return [NewestFirstFacet]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    """Refuse every method but GET and HEAD (the login form may be posted to when needed)."""
+    postable = LOGIN_PATHS if _login_required(datasette) else ()
+
+    def wrap(app: App) -> App:
+        return refuse_writes(app, postable=postable)
+
+    return wrap
+
+
+@hookimpl
+def forbidden(datasette: Any, request: Any) -> Any:
+    """Where a login is required, send whoever is not logged in to the login form."""
+    if _login_required(datasette) and not request.actor:
+        from datasette.utils.asgi import Response
+
+        return Response.redirect(datasette.urls.path("/-/login"))
+    return None
+
+
+def _login_required(datasette: Any) -> bool:
+    return bool((datasette.plugin_config(PLUGIN) or {}).get("login"))
 
 
 @lru_cache(maxsize=256)
@@ -63,7 +113,7 @@ def _compiled(text: str) -> CompiledQuery | None:
 
 
 def vn_exact(query: object) -> str:
-    """The MATCH expression for ``articles_fts_exact``, or ``''``."""
+    """The MATCH expression for ``articles_fts``, or ``''``."""
     compiled = _compiled("" if query is None else str(query))
     return (compiled.exact or "") if compiled else ""
 
@@ -85,25 +135,12 @@ def vn_snippet(text: object, query: object) -> str:
     return _window(text, min(hits, default=0))
 
 
-@lru_cache(maxsize=256)
-def _term_pattern(term: str) -> tuple[re.Pattern[str], bool] | None:
-    """The term's syllables in its searched form, as whole words; and whether it is folded."""
-    words = syllables(term)
-    if not words:
-        return None
-    folded = is_folded(term)
-    form = fold if folded else matching_form
-    between = r"[\W_]+"
-    body = between.join(re.escape(form(word)) for word in words)
-    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])"), folded
-
-
 def _first_hit(text: str, term: str) -> int | None:
-    """Where ``term`` first occurs in ``text`` (the forms keep offsets), or ``None``."""
-    compiled = _term_pattern(term)
-    if compiled is None:
+    """Where ``term`` first occurs in ``text``, searched as typed (see ``term_pattern``)."""
+    folded = is_folded(term)
+    pattern = term_pattern(term, folded=folded)
+    if pattern is None:
         return None
-    pattern, folded = compiled
     found = pattern.search(fold(text) if folded else matching_form(text))
     return found.start() if found else None
 
