@@ -80,3 +80,18 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("monitor: ") and says in result.stderr
+
+
+def test_a_config_with_several_problems_lists_each_on_its_line_and_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[crawl]\ntimeout = "abc"\n[health]\nchannel = "ops"\n', encoding="utf-8")
+    result = invoke(capsys, "--config", str(path), "alerts", "list")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"monitor: config error in {path}: 2 problems",
+        '  crawl.timeout: must be a number above 0 and at most 31536000 (got "abc")',
+        "  health.channel: no channel named 'ops' (configured: default)",
+    ]

@@ -1,7 +1,9 @@
 """The ``monitor`` command: a thin shell over the library.
 
 Exit codes: 0 success; 1 the work failed (site unreachable, archive unwritable...);
-2 bad usage, configuration or input. Errors are one line on stderr, never a traceback.
+2 bad usage, configuration or input. Errors are one line on stderr, never a traceback; a
+configuration with several problems is one header line and then one line per problem, so that
+all of them are fixed in one go.
 """
 
 from __future__ import annotations
