@@ -52,6 +52,7 @@ def test_an_unknown_rule_is_an_error_naming_the_rules(
 def test_retrying_an_alert_that_is_not_failed_is_an_error(
     capsys: pytest.CaptureFixture[str], config: Path
 ) -> None:
+    assert invoke(capsys, "--config", str(config), "init").returncode == 0
     result = invoke(capsys, "--config", str(config), "alerts", "retry", "999")
     assert result.returncode == 2
     assert result.stderr.strip() == "monitor: no failed alert with id 999 (failed: none)"

@@ -68,7 +68,7 @@ def filled_archive(directory: Path) -> Path:
     """A config whose archive holds the replica's articles, crawled and matched for real."""
     with ReplicaServer() as replica:
         config = write_config(directory, replica.base_url)
-        crawl = monitor(config, "crawl")
+        crawl = monitor(config, "crawl", "--create")
         assert crawl.returncode == 0, crawl.stderr
     matched = monitor(config, "match", "--all")
     assert matched.returncode == 0, matched.stderr
@@ -309,7 +309,7 @@ def test_even_datasettes_write_connection_is_query_only(config: Path) -> None:
 def test_rows_written_while_serving_appear(tmp_path: Path) -> None:
     with ReplicaServer() as replica:
         config = write_config(tmp_path, replica.base_url)
-        assert monitor(config, "crawl").returncode == 0
+        assert monitor(config, "crawl", "--create").returncode == 0
         server = WebServer(config)
         try:
             published = replica.publish("danvan")
@@ -354,6 +354,7 @@ def test_serve_without_an_archive_fails_in_one_line(tmp_path: Path) -> None:
     result = monitor(config, "serve", "--port", "0")
     assert result.returncode == 1
     assert result.stderr.startswith("monitor: no archive at ")
+    assert "run 'monitor init' to create it" in result.stderr
     assert not database_of(config).exists()
 
 

@@ -20,6 +20,7 @@ from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
 from monitor.cli.export_command import export_command
+from monitor.cli.init_command import init_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.profile_commands import profile_group
@@ -92,6 +93,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = AppContext(config_path)
 
 
+cli.add_command(init_command)
 cli.add_command(run_command)
 cli.add_command(status_command)
 cli.add_command(demo_command)

@@ -52,7 +52,7 @@ def search_command(
       monitor search '"Thủ Đức" OR "thu duc" -"giao thông"'
       monitor search "công an, ma túy" --section vu-an --limit 50 --format csv > ket-qua.csv
     """
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         hits = search_archive(archive, query, filters, limit=limit + 1)
     cut = len(hits) > limit
     hits = hits[:limit]

@@ -45,4 +45,4 @@ def serve_command(app: AppContext, port: int, host: str, allow_sql: bool) -> Non
       monitor serve --port 9000 --sql
     """
     options = WebOptions(host, port, allow_sql)
-    serve(Path(app.config.database.path), options, announce=click.echo)
+    serve(Path(app.archive_path()), options, announce=click.echo)

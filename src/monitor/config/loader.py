@@ -51,6 +51,14 @@ def _validate(document: dict[str, Any]) -> tuple[Config | None, list[ConfigProbl
         return None, validation_problems(error, document)
 
 
+def shipped_value(*keys: str) -> Any:
+    """A value as the shipped defaults set it: ``shipped_value("database", "path")``."""
+    value: Any = read_config_file(DEFAULTS_DIR / DEFAULTS_FILE)
+    for key in keys:
+        value = value[key]
+    return value
+
+
 def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
     """One TOML file with its ``include`` files merged underneath it."""
     if depth > MAX_INCLUDE_DEPTH:
