@@ -131,12 +131,12 @@ def _value_words(annotation: Any, found: Mapping[str, Any]) -> str:
     return "a table of settings, like [name] or {key = value}"
 
 
-def _span(limits_: Mapping[str, Any]) -> str:
+def _span(found: Mapping[str, Any]) -> str:
     """A numeric range in words: "from 0 to 3650", "above 0 and at most 31536000"."""
-    if "ge" in limits_ and "le" in limits_:
-        return f"from {number(limits_['ge'])} to {number(limits_['le'])}"
+    if "ge" in found and "le" in found:
+        return f"from {number(found['ge'])} to {number(found['le'])}"
     words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
-    parts = [f"{words[name]} {number(limits_[name])}" for name in words if name in limits_]
+    parts = [f"{words[name]} {number(found[name])}" for name in words if name in found]
     return " and ".join(parts)
 
 
