@@ -40,12 +40,16 @@ def daemon_config(tmp: Path, base_url: str, **schedule: float) -> Path:
 
 
 class Daemon:
+    """``monitor run --create``: each test's daemon starts on a new archive of its own."""
+
     def __init__(self, config: Path) -> None:
         self.config = config
         self.log = config.with_name(f"daemon-{time.monotonic_ns()}.log")
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [MONITOR, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT
+                [MONITOR, "--config", str(config), "run", "--create"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
 
     def signal(self, number: int = signal.SIGTERM) -> None:

@@ -61,7 +61,7 @@ def test_new_dan_van_article_sends_one_email_with_its_sentence(
     tmp_path: Path, site: ReplicaServer, smtp: SmtpServer
 ) -> None:
     config = email_config(tmp_path, site, smtp)
-    assert monitor(config, "crawl").returncode == 0
+    assert monitor(config, "crawl", "--create").returncode == 0
     assert smtp.received == []  # the archive's old articles do not alert
     published = site.publish("danvan")
     result = monitor(config, "crawl")
@@ -78,7 +78,7 @@ def test_lookalike_article_sends_nothing(
     tmp_path: Path, site: ReplicaServer, smtp: SmtpServer
 ) -> None:
     config = email_config(tmp_path, site, smtp)
-    assert monitor(config, "crawl").returncode == 0
+    assert monitor(config, "crawl", "--create").returncode == 0
     site.publish("lookalike")
     result = monitor(config, "crawl")
     assert result.returncode == 0, result.stderr

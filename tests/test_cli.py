@@ -87,6 +87,7 @@ def test_a_section_with_articles_only_below_it_is_known(
 def test_retrying_an_alert_that_is_not_failed_is_an_error(
     capsys: pytest.CaptureFixture[str], config: Path
 ) -> None:
+    assert invoke(capsys, "--config", str(config), "init").returncode == 0
     result = invoke(capsys, "--config", str(config), "alerts", "retry", "999")
     assert result.returncode == 2
     assert result.stderr.strip() == "monitor: no failed alert with id 999 (failed: none)"
@@ -115,3 +116,18 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("monitor: ") and says in result.stderr
+
+
+def test_a_config_with_several_problems_lists_each_on_its_line_and_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[crawl]\ntimeout = "abc"\n[health]\nchannel = "ops"\n', encoding="utf-8")
+    result = invoke(capsys, "--config", str(path), "alerts", "list")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"monitor: config error in {path}: 2 problems",
+        '  crawl.timeout: must be a number above 0 and at most 31536000 (got "abc")',
+        "  health.channel: no channel named 'ops' (configured: default)",
+    ]

@@ -73,7 +73,7 @@ def json_log_of_one_crawl(tmp_path: Path, server: ReplicaServer) -> list[dict[st
     log = tmp_path / "json.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [MONITOR, "--config", str(config), "run", "--log-format", "json"],
+            [MONITOR, "--config", str(config), "run", "--log-format", "json", "--create"],
             stdout=sink,
             stderr=subprocess.STDOUT,
         )

@@ -73,17 +73,29 @@ def test_config_is_frozen(config: Config) -> None:
     ("text", "key", "says"),
     [
         ("[crawl]\ndownload_dely = 2\n", "crawl.download_dely", "did you mean 'download_delay'"),
-        ('[crawl]\ndownload_delay = "fast"\n', "crawl.download_delay", "valid number"),
-        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots", "valid boolean"),
-        ("[site]\nmax_listing_pages = 0\n", "site.max_listing_pages", "greater than or equal"),
-        ('[site]\nbase_url = "congan.com.vn"\n', "site.base_url", "pattern"),
+        (
+            '[crawl]\ndownload_delay = "fast"\n',
+            "crawl.download_delay",
+            'must be a number from 0 to 31536000 (got "fast")',
+        ),
+        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots", "must be true or false (got 1)"),
+        (
+            "[site]\nmax_listing_pages = 0\n",
+            "site.max_listing_pages",
+            "must be a whole number from 1 to 10000 (got 0)",
+        ),
+        (
+            '[site]\nbase_url = "congan.com.vn"\n',
+            "site.base_url",
+            'must be an address like https://congan.com.vn (scheme and host, no path) (got "congan',
+        ),
         ('[profile.article]\ntitle = ["h1[["]\n', "profile.article.title.0", "CSS selector"),
         ('[profile]\narticle_path = "(unclosed"\n', "profile.article_path", "regular expression"),
         ('[profile]\narticle_path = "^/x$"\n', "profile.article_path", "named groups"),
         ("colour = 1\n", "colour", "unknown key"),
-        ("[schedule]\ncrawl_interval = inf\n", "schedule.crawl_interval", "finite number"),
-        ("[alerts]\ntimeout = inf\n", "alerts.timeout", "finite number"),
-        ("[alerts]\nretry_window = nan\n", "alerts.retry_window", "finite number"),
+        ("[schedule]\ncrawl_interval = inf\n", "schedule.crawl_interval", "to 31536000 (got inf)"),
+        ("[alerts]\ntimeout = inf\n", "alerts.timeout", "above 0 and at most 31536000 (got inf)"),
+        ("[alerts]\nretry_window = nan\n", "alerts.retry_window", "(got nan)"),
     ],
 )
 def test_bad_value_names_its_key(tmp_path: Path, text: str, key: str, says: str) -> None:
@@ -271,3 +283,72 @@ def test_a_channel_without_templates_takes_the_language_default(tmp_path: Path) 
     path = write(tmp_path, '[channels.log]\ntype = "file"\npath = "a"\n')
     channel = load_config(path).channels["log"]
     assert (channel.title_template, channel.body_template) == (None, None)
+
+
+# --- every problem at once, in plain words (issue 19) ------------------------------------------
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = '[crawl]\ntimeout = "abc"\n[alerts]\nmax_age_days = 5000\n[site]\nfeeds = "/rss"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert [problem.key for problem in caught.value.problems] == [
+        "site.feeds", "crawl.timeout", "alerts.max_age_days",
+    ]  # fmt: skip
+    assert str(caught.value).splitlines() == [
+        f"config error in {tmp_path / 'my.toml'}: 3 problems",
+        '  site.feeds: must be a list in square brackets, like ["a", "b"] (got "/rss")',
+        '  crawl.timeout: must be a number above 0 and at most 31536000 (got "abc")',
+        "  alerts.max_age_days: must be a number from 0 to 3650 (got 5000)",
+    ]
+
+
+def test_problems_across_keys_join_the_list(tmp_path: Path) -> None:
+    text = (
+        '[health]\nchannel = "ops"\n[crawl]\nretries = -1\n'
+        '[[rules]]\nname = "a"\nkeywords = ["x"]\nchannels = ["mail", "sms"]\n'
+        '[[rules]]\nname = "a"\nkeywords = ["y"]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert [tuple(problem) for problem in caught.value.problems] == [
+        ("crawl.retries", "must be a whole number from 0 to 100 (got -1)"),
+        ("rules.1.name", "rule 'a': another rule has this name"),
+        ("rules.0.channels", "rule 'a': no channels named 'mail', 'sms' (configured: default)"),
+        ("health.channel", "no channel named 'ops' (configured: default)"),
+    ]
+
+
+def test_a_misspelt_key_is_not_also_reported_missing(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[[rules]]\nname = "x"\nkeyword = ["dân vận"]\n'))
+    assert [problem.key for problem in caught.value.problems] == ["rules.0.keyword"]
+
+
+def test_a_list_refused_for_its_items_is_not_also_too_short(tmp_path: Path) -> None:
+    text = '[[rules]]\nname = "x"\nkeywords = ["y"]\nfields = ["summary"]\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert str(caught.value).endswith(
+        """rules.0.fields.0: rule 'x': must be one of "title", "lead", "body" (got "summary")"""
+    )
+
+
+def test_a_value_is_shown_on_one_line_and_shortened(tmp_path: Path) -> None:
+    text = '[crawl]\nuser_agent = 7\ntimeout = "a\\u2028b' + "c" * 200 + '"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    shown = dict(caught.value.problems)["crawl.timeout"].partition("(got ")[2][:-1]
+    assert shown == '"a\\u2028b' + "c" * 70 + "…"  # 80 characters, the line separator escaped
+    assert len(str(caught.value).splitlines()) == 3
+
+
+def test_a_secret_is_never_echoed_among_many_problems(tmp_path: Path) -> None:
+    text = (
+        '[channels.mail]\ntype = "apprise"\nurl = "mailtos://me:hunter2@smtp.example.org"\n'
+        'digest_time = "7h"\n[channels.hook]\ntype = "apprise"\nurl = ["json://me:hunter2@x"]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert len(caught.value.problems) == 3
+    assert "hunter2" not in str(caught.value)

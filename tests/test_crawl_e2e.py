@@ -41,7 +41,9 @@ def server() -> Iterator[ReplicaServer]:
 
 @pytest.fixture
 def config(tmp_path: Path, server: ReplicaServer) -> Path:
-    return write_config(tmp_path, server.base_url)
+    path = write_config(tmp_path, server.base_url)
+    assert monitor(path, "init").returncode == 0  # an archive is created on purpose only
+    return path
 
 
 def published_ids(server: ReplicaServer) -> set[int]:
@@ -91,7 +93,7 @@ def test_killed_run_then_normal_run_equals_an_uninterrupted_run(
     tmp_path: Path, server: ReplicaServer
 ) -> None:
     reference = write_config(tmp_path, server.base_url, name="reference")
-    assert monitor(reference, "crawl").returncode == 0
+    assert monitor(reference, "crawl", "--create").returncode == 0
     killed = write_config(tmp_path, server.base_url, name="killed", download_delay=0.05)
     child = subprocess.Popen(
         [sys.executable, "-m", "scrapers.run", "--config", str(killed)],
@@ -122,7 +124,7 @@ def _wait_for_articles(config: Path, at_least: int, timeout: float = 60) -> None
 def test_backfill_stops_at_the_date(tmp_path: Path, server: ReplicaServer) -> None:
     since = date(2025, 4, 10)
     config = write_config(tmp_path, server.base_url, max_listing_pages=1, listings=["/tin-chinh"])
-    result = monitor(config, "crawl", "--since", since.isoformat())
+    result = monitor(config, "crawl", "--since", since.isoformat(), "--create")
     assert result.returncode == 0, result.stderr
     wanted = {
         e.id for e in server.site.entries if e.section == "tin-chinh" and e.when.date() >= since
@@ -200,7 +202,7 @@ def test_article_back_after_a_404_is_archived_and_its_count_forgotten(
 
 def test_unreachable_site_is_a_one_line_error(tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9")  # discard port: nothing listens
-    result = monitor(config, "crawl")
+    result = monitor(config, "crawl", "--create")
     assert result.returncode == 1
     assert "site unreachable" in result.stderr
     assert "Traceback" not in result.stderr
@@ -229,8 +231,9 @@ def test_unwritable_database_is_a_one_line_error(tmp_path: Path, server: Replica
         str(database_of(config)), str(blocker / "monitor.db")
     )
     config.write_text(text, encoding="utf-8")
-    result = monitor(config, "crawl")
+    result = monitor(config, "crawl", "--create")
     assert result.returncode == 1
+    assert "cannot create its directory" in result.stderr
     assert str(blocker) in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert server.requests == []
@@ -239,7 +242,7 @@ def test_unwritable_database_is_a_one_line_error(tmp_path: Path, server: Replica
 def test_robots_txt_disallowing_a_listing_is_obeyed(tmp_path: Path) -> None:
     with ReplicaServer(ReplicaSite(disallow=["/quoc-te"])) as server:
         config = write_config(tmp_path, server.base_url)
-        assert monitor(config, "crawl").returncode == 0
+        assert monitor(config, "crawl", "--create").returncode == 0
         assert not [r for r in server.requests if r.path.startswith("/quoc-te")]
         assert [r for r in server.requests if r.path == "/robots.txt"]
 
@@ -268,7 +271,7 @@ def test_interrupted_backfill_resumes_where_it_stopped(
 
 def test_recheck_finds_an_edit_and_keeps_the_history(tmp_path: Path, server: ReplicaServer) -> None:
     config = write_config(tmp_path, server.base_url, recheck_days=3650)
-    assert monitor(config, "crawl").returncode == 0
+    assert monitor(config, "crawl", "--create").returncode == 0
     target = server.site.entries[3]
     server.edit(target.id, "Cập nhật: bài viết đã được bổ sung thông tin.")
     server.clear_requests()
@@ -309,3 +312,16 @@ def test_a_run_mostly_from_fallbacks_says_so_and_names_monitor_check(
     assert "records came from fallbacks: run `monitor check URL` on one to see why" in (
         result.stdout
     )
+
+
+def test_crawl_creates_no_archive_unless_asked(tmp_path: Path, server: ReplicaServer) -> None:
+    config = write_config(tmp_path, server.base_url)  # a path of the user's, not the default
+    refused = monitor(config, "crawl")
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"monitor: no archive at {database_of(config)} (database.path in {config});"
+        " run 'monitor init' (or add --create) to create it, or check the path\n"
+    )
+    assert not database_of(config).exists() and server.requests == []
+    assert monitor(config, "crawl", "--create").returncode == 0
+    assert archived_ids(config) == published_ids(server)

@@ -425,14 +425,14 @@ def test_config_without_rules_is_valid(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rules", "key", "says"),
     [
-        ('name = "a"\nkeywords = ["x"]\naccents = "loose"', "rules.0.accents", "'exact' or 'fold'"),
-        ('name = "a"\nkeywords = ["x"]\nfields = ["summary"]', "rules.0.fields.0", "'title'"),
+        ('name = "a"\nkeywords = ["x"]\naccents = "loose"', "rules.0.accents", '"exact", "fold"'),
+        ('name = "a"\nkeywords = ["x"]\nfields = ["summary"]', "rules.0.fields.0", '"title"'),
         ('name = "a"\nkeywords = []', "rules.0.keywords", "at least 1"),
         ('name = "a"\nkeywords = ["x", " \\u200b "]', "rules.0.keywords.1", "no letter"),
         ('name = "a"\nkeywords = ["x"]\nexclude = ["…"]', "rules.0.exclude.0", "no letter"),
         ('name = "a"\nkeywords = ["x"]\nexlude = ["y"]', "rules.0.exlude", "mean 'exclude'"),
         ('name = "a"', "rules.0.keywords", "required key is missing"),
-        ('name = "a b"\nkeywords = ["x"]', "rules.0.name", "pattern"),
+        ('name = "a b"\nkeywords = ["x"]', "rules.0.name", "must be letters"),
     ],
 )
 def test_bad_rule_error_names_rule_and_key(tmp_path: Path, rules: str, key: str, says: str) -> None:

@@ -344,6 +344,6 @@ def test_command_with_a_bad_config_prints_one_line_and_exits_2(tmp_path: Path) -
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"monitor: config error in {path} alerts.timeout: Input should be a valid number"
-        " (got '30s')\n"
+        f"monitor: config error in {path} alerts.timeout: must be a number above 0 and"
+        ' at most 31536000 (got "30s")\n'
     )

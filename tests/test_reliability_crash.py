@@ -104,7 +104,7 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_nothing(
         phases[kill_tree(daemon)] += 1
     settle(config, server)
     reference = write_config(tmp_path, server.base_url, name="reference", max_listing_pages=10)
-    assert monitor(reference, "crawl").returncode == 0
+    assert monitor(reference, "crawl", "--create").returncode == 0
     assert integrity_problems(config) == []
     assert archive_content(config.with_name("monitor.toml")) == archive_content(reference)
     delivered = Counter(i for line in alert_lines(config) for i in line["alert_ids"])

@@ -94,13 +94,14 @@ sys.exit(code)"""
 
 
 def crawl(config: Path, timeout: float = 120) -> Run:
-    """``monitor crawl`` under a small launcher that measures the crawl's process tree."""
+    """``monitor crawl --create`` (a trial's archive is new) under a small launcher that
+    measures the crawl's process tree."""
     peak = config.with_suffix(".peak")
     command = [sys.executable, "-c", LAUNCHER, str(peak), MONITOR, "--config", str(config)]
     started = time.monotonic()
     child = subprocess.Popen(
-        [*command, "crawl"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        [*command, "crawl", "--create"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
     )  # fmt: skip
     try:
         _, stderr = child.communicate(timeout=timeout)

@@ -33,7 +33,7 @@ def published(server: ReplicaServer) -> set[int]:
 
 
 def crawl(config: Path) -> None:
-    result = monitor(config, "crawl")
+    result = monitor(config, "crawl", "--create")
     assert result.returncode == 0, result.stderr
 
 

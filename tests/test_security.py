@@ -80,7 +80,7 @@ def test_a_secret_never_reaches_logs_archive_files_or_errors(
     tmp_path: Path, site: ReplicaServer, smtp: SmtpServer
 ) -> None:
     config = write(tmp_path, site, smtp)
-    outputs = [run(config, "crawl")]
+    outputs = [run(config, "crawl", "--create")]
     site.publish("danvan")
     outputs += [run(config, "crawl"), run(config, "alerts", "list", "--json")]
     outputs += [run(config, "alerts", "test", "email"), run(config, "status", "--json")]
@@ -104,7 +104,7 @@ def test_site_html_is_sent_as_text_never_rendered(tmp_path: Path, site: ReplicaS
             ),
             encoding="utf-8",
         )
-        run(config, "crawl")
+        run(config, "crawl", "--create")
         from test_archive_support import record
 
         from monitor.archive import Archive
@@ -128,7 +128,7 @@ def test_archive_and_alert_files_are_owner_only(
     tmp_path: Path, site: ReplicaServer, smtp: SmtpServer
 ) -> None:
     config = write(tmp_path, site, smtp)
-    run(config, "crawl")
+    run(config, "crawl", "--create")
     site.publish("danvan")
     run(config, "crawl")
     for name in ("monitor.db", "alerts.jsonl"):

@@ -45,7 +45,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, server: ReplicaServer) -> 
     config = write_config(
         tmp_path_factory.mktemp("redesign"), server.base_url, listings=["/tin-chinh"]
     )
-    result = monitor(config, "crawl")
+    result = monitor(config, "crawl", "--create")
     assert result.returncode == 0, result.stderr
     assert "came from fallbacks: run `monitor check URL`" in result.stdout
     return config

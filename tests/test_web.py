@@ -324,7 +324,7 @@ def test_even_datasettes_write_connection_is_query_only(config: Path) -> None:
 def test_rows_written_while_serving_appear(tmp_path: Path) -> None:
     with ReplicaServer() as replica:
         config = write_config(tmp_path, replica.base_url)
-        assert monitor(config, "crawl").returncode == 0
+        assert monitor(config, "crawl", "--create").returncode == 0
         server = WebServer(config)
         try:
             published = replica.publish("danvan")
@@ -369,6 +369,7 @@ def test_serve_without_an_archive_fails_in_one_line(tmp_path: Path) -> None:
     result = monitor(config, "serve", "--port", "0")
     assert result.returncode == 1
     assert result.stderr.startswith("monitor: no archive at ")
+    assert "run 'monitor init' to create it" in result.stderr
     assert not database_of(config).exists()
 
 

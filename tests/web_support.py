@@ -56,7 +56,7 @@ def filled_archive(directory: Path) -> Path:
     """A config whose archive holds the replica's articles, crawled and matched for real."""
     with ReplicaServer() as replica:
         config = write_config(directory, replica.base_url)
-        crawl = monitor(config, "crawl")
+        crawl = monitor(config, "crawl", "--create")
         assert crawl.returncode == 0, crawl.stderr
     matched = monitor(config, "match", "--all")
     assert matched.returncode == 0, matched.stderr

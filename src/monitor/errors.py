@@ -5,7 +5,8 @@ needed to say what went wrong (a path, a key, a URL, a rule, a channel). Errors 
 into human messages only at the edges (the CLI and the daemon's log) via ``str(error)``.
 
     MonitorError
-    ├── ConfigError            bad configuration: a key, a value, an unreadable file
+    ├── ConfigError            bad configuration: a key, a value, an unreadable file (each
+    │                          problem found, ``ConfigProblem``s, reported at once)
     ├── InputError             bad user input: a file that is missing, empty or not HTML
     ├── ExtractionError        a page could not be turned into a record at all
     ├── StorageError           the archive could not be opened or written
@@ -20,6 +21,9 @@ into human messages only at the edges (the CLI and the daemon's log) via ``str(e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 
 class MonitorError(Exception):
     """Base of every error the monitor raises on purpose."""
@@ -33,16 +37,52 @@ class MonitorError(Exception):
         return self.message
 
 
-class ConfigError(MonitorError):
-    """Configuration that cannot be used; ``key`` names the offending setting when known."""
+class ConfigProblem(NamedTuple):
+    """One thing wrong in a configuration: the dotted key when known, and what is wrong."""
 
-    def __init__(self, message: str, *, key: str | None = None, path: str | None = None) -> None:
-        where = " ".join(part for part in (f"in {path}" if path else "", key or "") if part)
-        super().__init__(
-            f"config error{' ' + where if where else ''}: {message}", key=key, path=path
-        )
-        self.key = key
+    key: str | None
+    message: str
+
+
+class ConfigError(MonitorError):
+    """Configuration that cannot be used: one problem, or every problem found at once.
+
+    One problem is one line, naming the file and the key::
+
+        config error in my.toml crawl.timeout: must be a number above 0 ... (got "abc")
+
+    Several are a header and then one line each, so that a user fixes them all in one go::
+
+        config error in my.toml: 2 problems
+          crawl.timeout: must be a number above 0 ... (got "abc")
+          rules.0.channels: rule 'x': no channel named 'mail' (configured: default)
+
+    ``problems`` holds them all; ``key`` is the one problem's key (None when there are several).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        key: str | None = None,
+        path: str | None = None,
+        problems: Sequence[ConfigProblem] = (),
+    ) -> None:
+        found = tuple(problems) or (ConfigProblem(key, message),)
+        self.problems = found
+        self.key = found[0].key if len(found) == 1 else None
         self.path = path
+        super().__init__(_config_message(found, path), key=self.key, path=path)
+
+
+def _config_message(problems: tuple[ConfigProblem, ...], path: str | None) -> str:
+    if len(problems) == 1:
+        key, message = problems[0]
+        where = " ".join(part for part in (f"in {path}" if path else "", key or "") if part)
+        return f"config error{' ' + where if where else ''}: {message}"
+    lines = [f"  {key}: {message}" if key else f"  {message}" for key, message in problems]
+    header = f"config error{f' in {path}' if path else ''}: {len(problems)} problems"
+    return "\n".join([header, *lines])
 
 
 class InputError(MonitorError):

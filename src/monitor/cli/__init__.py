@@ -1,7 +1,9 @@
 """The ``monitor`` command: a thin shell over the library.
 
 Exit codes: 0 success; 1 the work failed (site unreachable, archive unwritable...);
-2 bad usage, configuration or input. Errors are one line on stderr, never a traceback.
+2 bad usage, configuration or input. Errors are one line on stderr, never a traceback; a
+configuration with several problems is one header line and then one line per problem, so that
+all of them are fixed in one go.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
 from monitor.cli.export_command import export_command
+from monitor.cli.init_command import init_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.profile_commands import profile_group
@@ -90,6 +93,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = AppContext(config_path)
 
 
+cli.add_command(init_command)
 cli.add_command(run_command)
 cli.add_command(status_command)
 cli.add_command(demo_command)

@@ -53,7 +53,7 @@ def list_command(app: AppContext, status: AlertStatus | None, limit: int, as_jso
       monitor alerts list                  # the 50 newest, any status
       monitor alerts list --failed --json
     """
-    with Archive.open(app.config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         alerts = archive.alerts.list_alerts(status, limit)
     if as_json:
         click.echo(json.dumps([a.to_dict() for a in alerts], ensure_ascii=False, indent=2))
@@ -74,6 +74,7 @@ def deliver_command(app: AppContext) -> None:
     Example:
       monitor alerts deliver
     """
+    app.archive_path()  # a missing archive is an error here, never a new one
     _echo_summary(deliver_locked(app.config, _senders(app)))
 
 
@@ -90,7 +91,7 @@ def retry_command(app: AppContext, ids: tuple[int, ...]) -> None:
       monitor alerts retry            # every failed alert
       monitor alerts retry 12 15
     """
-    with Archive.open(app.config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         if ids:
             _check_failed(archive, ids)
         count = archive.alerts.retry_failed_alerts(ids or None)

@@ -27,8 +27,13 @@ from monitor.reparse import reparse_archive
     help="Backfill: walk listings back until articles are older than DATE (YYYY-MM-DD). "
     "An interrupted backfill resumes where it stopped.",
 )
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Create the archive if database.path names none yet (as `monitor init` does).",
+)
 @click.pass_obj
-def crawl_command(app: AppContext, since: date | None) -> None:
+def crawl_command(app: AppContext, since: date | None, create: bool) -> None:
     """Crawl once now: new articles from the feeds, listings and tag pages into the archive,
     then match them against the rules and deliver the alerts.
 
@@ -36,7 +41,9 @@ def crawl_command(app: AppContext, since: date | None) -> None:
     Examples:
       monitor crawl                      # one incremental run
       monitor crawl --since 2024-01-01   # backfill, with progress; Ctrl-C and rerun to resume
+      monitor crawl --create             # the first crawl into a new archive at database.path
     """
+    app.archive_to_fill(create=create)
     progress = BackfillProgress(since) if since else None
     result = run_crawl(
         app.config, app.config_path, since=since, on_event=progress or (lambda e: None)
@@ -55,7 +62,7 @@ def crawl_command(app: AppContext, since: date | None) -> None:
 def _match_after(app: AppContext) -> None:
     """Match what the crawl stored (even a failed crawl may have stored some articles), then
     deliver the alerts that are due."""
-    with Archive.open(app.config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         rules = app.config.rules
         found = match_new_articles(
             archive, rules, Matcher(rules), max_age_days=app.config.alerts.max_age_days
@@ -146,7 +153,7 @@ def reparse_command(app: AppContext) -> None:
     Example:
       monitor --config fixed-profile.toml reparse
     """
-    with Archive.open(app.config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         total = archive.counts()["raw_pages"]
         with click.progressbar(length=total, label="reparsing", file=sys.stderr) as bar:
             outcomes = reparse_archive(

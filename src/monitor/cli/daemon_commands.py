@@ -23,8 +23,13 @@ from monitor.logs import LogFormat, setup_logging
     show_default=True,
     help="Human-readable lines, or JSON lines for log collectors.",
 )
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Create the archive if database.path names none yet (as `monitor init` does).",
+)
 @click.pass_obj
-def run_command(app: AppContext, log_format: LogFormat) -> None:
+def run_command(app: AppContext, log_format: LogFormat, create: bool) -> None:
     """Run the monitor daemon in the foreground: scheduled crawls, matching, alerts, health.
 
     Stops cleanly on SIGTERM or Ctrl-C (a second one exits at once). Only one daemon may run
@@ -34,7 +39,9 @@ def run_command(app: AppContext, log_format: LogFormat) -> None:
     Examples:
       monitor run
       monitor --config /etc/congan-monitor/monitor.toml run --log-format json
+      monitor run --create     # the first run on a new archive at database.path
     """
+    app.archive_to_fill(create=create)  # before anything starts: a missing archive is one line
     setup_logging(log_format)
     config = app.config
     try:

@@ -47,7 +47,7 @@ def export_command(
       monitor export --format csv --since 2025-01-01 --output articles.csv
       monitor export --format jsonl --rule dan-van --on-topic | jq -r .title
     """
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         articles: Iterable[SelectedArticle] = archive.articles.iter_articles(filters)
         if sys.stderr.isatty():
             articles = Progress(archive.articles.count_articles(filters)).wrap(articles)

@@ -39,7 +39,7 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
     if since and everything:
         raise InputError("--since and --all cannot be used together: --all re-matches everything")
     config = app.config
-    with Archive.open(config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         if since or everything:
             rematch_since(archive, day_start(since) if since else None)
         summary = match_new_articles(
@@ -104,7 +104,7 @@ def _read_text(file: Path | None) -> str:
 
 def _backtest(app: AppContext, matcher: Matcher, since_iso: str) -> None:
     found = []
-    with Archive.open(app.config.database.path) as archive:
+    with Archive.open(app.archive_path()) as archive:
         for article, hits in backtest(archive, matcher, since_iso):
             found.append(
                 {

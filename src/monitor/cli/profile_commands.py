@@ -95,7 +95,7 @@ def learn_command(
 
 
 def _archived(app: AppContext, limit: int) -> list[SamplePage]:
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         pages = archive.articles.latest_raw_pages(limit)
         if not pages:
             raise InputError(f"the archive {app.config.database.path} holds no page to learn from")

@@ -109,7 +109,7 @@ def search_command(
       monitor search '-"giao thông", Thủ Đức' --limit 5
       monitor search "công an, ma túy" --section vu-an --limit 50 --format csv > ket-qua.csv
     """
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         hits = search_archive(archive, query, filters, limit=limit + 1)
     cut = len(hits) > limit
     hits = hits[:limit]

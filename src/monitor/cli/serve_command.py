@@ -59,7 +59,7 @@ def serve_command(app: AppContext, port: int, host: str, allow_sql: bool, no_aut
     """
     options = WebOptions(host, port, allow_sql, no_auth, site_url=app.config.site.base_url)
     serve(
-        Path(app.config.database.path),
+        Path(app.archive_path()),
         options,
         rules=app.config.rules,
         announce=click.echo,

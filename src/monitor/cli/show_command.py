@@ -38,7 +38,7 @@ def show_command(app: AppContext, target: str, as_json: bool) -> None:
       monitor show https://congan.com.vn/tin-chinh/cong-tac-dan-van_179591.html --json
     """
     article_id = article_id_of(target, app.config.profile)
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         view = article_view(archive, article_id).to_dict()
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))

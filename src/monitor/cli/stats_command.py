@@ -59,7 +59,7 @@ def stats_command(
       monitor stats --by week --since 2025-01-01 --plot weekly.png
       monitor stats --json | jq .on_topic
     """
-    with Archive.open(app.config.database.path, readonly=True) as archive:
+    with Archive.open(app.archive_path(), readonly=True) as archive:
         figures = stats.report(archive, by, filters)
     if plot_path is not None:
         stats.plot(figures, plot_path)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from monitor.config.schema_base import A_YEAR, Model
+from monitor.config.schema_base import A_YEAR, CLOCK_TIME, Model
 
 TEMPLATE_FIELDS = (
     "title", "section", "published_at", "url", "rule", "keyword", "snippet", "lead", "channel",
@@ -46,7 +46,7 @@ class Channel(Model):
     mode: Literal["instant", "digest"] = Field(default="instant", description="now, or daily")
     digest_time: str = Field(
         default="08:00",
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        pattern=CLOCK_TIME,
         description="HH:MM in Asia/Ho_Chi_Minh, for mode = digest",
     )
     url: str | None = Field(default=None, description="Apprise URL; secrets as ${ENV_VAR}")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 import tomllib
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
 
+from monitor.config.crosscheck import cross_problems
+from monitor.config.problems import validation_problems
 from monitor.config.schema import Config
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, ConfigProblem
 
 
 def _find_defaults_dir() -> Path:
@@ -29,40 +28,35 @@ MAX_NESTING = 32  # tables and arrays inside one another; the schema needs 4
 
 
 def load_config(path: Path | None = None) -> Config:
-    """The shipped defaults overlaid by ``path`` (if given), validated once."""
+    """The shipped defaults overlaid by ``path`` (if given), validated once.
+
+    A file that cannot be read or parsed is one problem; otherwise every problem of the merged
+    document — each key's, and those across keys (``crosscheck``) — is in one ``ConfigError``."""
     data = read_config_file(DEFAULTS_DIR / DEFAULTS_FILE)
     if path is not None:
         data = merge(data, read_config_file(path))
-    try:
-        config = Config.model_validate(_arrays_as_tuples(data))
-    except ValidationError as error:
-        raise _to_config_error(error, path) from None
-    _check_rule_channels(config, path)
-    _check_health_channel(config, path)
+    document = _arrays_as_tuples(data)
+    config, problems = _validate(document)
+    problems += cross_problems(document)
+    if problems or config is None:
+        raise ConfigError(problems=problems, path=str(path) if path is not None else None)
     return config
 
 
-def _check_health_channel(config: Config, path: Path | None) -> None:
-    if config.health.channel not in config.channels:
-        known = ", ".join(sorted(config.channels)) or "none"
-        raise ConfigError(
-            f"no channel named {config.health.channel!r} (configured: {known})",
-            key="health.channel",
-            path=str(path) if path else None,
-        )
+def _validate(document: dict[str, Any]) -> tuple[Config | None, list[ConfigProblem]]:
+    """The document as a ``Config``, or None and its problems."""
+    try:
+        return Config.model_validate(document), []
+    except ValidationError as error:
+        return None, validation_problems(error, document)
 
 
-def _check_rule_channels(config: Config, path: Path | None) -> None:
-    """Every channel a rule names must be configured."""
-    for index, rule in enumerate(config.rules):
-        for name in rule.channels:
-            if name not in config.channels:
-                known = ", ".join(sorted(config.channels)) or "none"
-                raise ConfigError(
-                    f"rule {rule.name!r}: no channel named {name!r} (configured: {known})",
-                    key=f"rules.{index}.channels",
-                    path=str(path) if path else None,
-                )
+def shipped_value(*keys: str) -> Any:
+    """A value as the shipped defaults set it: ``shipped_value("database", "path")``."""
+    value: Any = read_config_file(DEFAULTS_DIR / DEFAULTS_FILE)
+    for key in keys:
+        value = value[key]
+    return value
 
 
 def read_config_file(path: Path, depth: int = 0) -> dict[str, Any]:
@@ -144,71 +138,3 @@ def _arrays_as_tuples(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_arrays_as_tuples(item) for item in value)
     return value
-
-
-def _to_config_error(error: ValidationError, path: Path | None) -> ConfigError:
-    # an unknown key first: it is often the misspelling of a key then reported missing
-    first = min(error.errors(), key=lambda detail: not detail["type"].endswith("extra_forbidden"))
-    key = _dotted(first["loc"])
-    where = str(path) if path is not None else None
-    if first["type"] == "extra_forbidden":
-        return ConfigError(_unknown_key_message(first), key=key, path=where)
-    if first["type"] == "rule_extra_forbidden":  # worded by the rule, which it names
-        return ConfigError(first["msg"], key=key, path=where)
-    return ConfigError(_value_message(first), key=key, path=where)
-
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    """A location as a dotted key; a part that is not a bare key is quoted (``repr``), so a key
-    that is empty, blank or holds control characters or line breaks still shows, on one line."""
-    return ".".join(
-        str(part) if isinstance(part, int) or _BARE_KEY.fullmatch(part) else repr(part)
-        for part in loc
-    )
-
-
-def _unknown_key_message(detail: ErrorDetails) -> str:
-    *parents, name = (str(part) for part in detail["loc"])
-    known = _known_keys(parents)
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown key{hint}"
-
-
-def _value_message(detail: ErrorDetails) -> str:
-    message = detail["msg"].removeprefix("Value error, ")
-    if detail["type"] == "missing":
-        return "required key is missing"
-    shown = detail["input"]
-    if isinstance(shown, dict | tuple | list) or _may_hold_a_secret(detail):
-        return message
-    return f"{message} (got {shown!r})"[:300]
-
-
-SECRET_KEYS = frozenset({"url", "password", "token", "secret"})
-
-
-def _may_hold_a_secret(detail: ErrorDetails) -> bool:
-    """Values of keys like ``url`` are never echoed: they may carry a password."""
-    return any(str(part) in SECRET_KEYS for part in detail["loc"])
-
-
-def _known_keys(parents: list[str]) -> list[str]:
-    model: type[BaseModel] | None = Config
-    parts = iter(parents)
-    for part in parts:
-        if model is None or part not in model.model_fields:
-            return []
-        annotation = model.model_fields[part].annotation
-        if get_origin(annotation) is dict:  # tables by name ([channels.NAME]): skip the name
-            annotation = get_args(annotation)[1]
-            next(parts, None)
-        model = (
-            annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
-            else None
-        )
-    return list(model.model_fields) if model is not None else []

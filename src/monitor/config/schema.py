@@ -3,29 +3,21 @@
 Every value's default lives in the shipped files under ``config/`` (one source of truth); the
 models here say what each key means and what values it accepts. Unknown keys are errors. The one
 exception is a ``[[rules]]`` table's optional keys: rules are an array the user writes, so their
-defaults can only live in ``Rule``. A rule's errors name the rule as well as the key.
+defaults can only live in ``Rule``. Checks across keys (unique rule names, channels that exist)
+are in ``crosscheck``; errors are worded for people in ``problems``.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from cssselect import GenericTranslator, SelectorError
-from pydantic import (
-    AfterValidator,
-    Field,
-    ModelWrapValidatorHandler,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic import AfterValidator, Field, field_validator
 
 from monitor.config.alerting import AlertsConfig, Channel
 from monitor.config.daemon import HealthConfig, ScheduleConfig
-from monitor.config.schema_base import A_YEAR, Model
+from monitor.config.schema_base import A_YEAR, BASE_URL, RULE_NAME, Model
 from monitor.text import normalize_inline
 
 _TRANSLATOR = GenericTranslator()
@@ -123,7 +115,7 @@ class SiteProfile(Model):
 class SiteConfig(Model):
     """Where to look: the site and its entry points."""
 
-    base_url: str = Field(pattern=r"^https?://[^/\s]+$", description="scheme and host, no path")
+    base_url: str = Field(pattern=BASE_URL, description="scheme and host, no path")
     feeds: tuple[str, ...] = Field(description="RSS feed paths")
     listings: tuple[str, ...] = Field(description="section listing paths")
     tags: tuple[str, ...] = Field(description="tag names, turned into /tag/... pages")
@@ -173,29 +165,11 @@ class DatabaseConfig(Model):
     path: str = Field(min_length=1, description="SQLite file, relative to the working directory")
 
 
-def _escape(message: str) -> str:
-    """Escape braces: a ``PydanticCustomError`` message is a format template."""
-    return message.replace("{", "{{").replace("}", "}}")
-
-
-def _named_error(detail: ErrorDetails, rule: str) -> InitErrorDetails:
-    """The same error at the same location, its message prefixed with the rule's name."""
-    if detail["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(detail["loc"][-1]), list(Rule.model_fields), n=1)
-        message = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
-    elif detail["type"] == "missing":
-        message = "required key is missing"
-    else:
-        message = detail["msg"].removeprefix("Value error, ")
-    error = PydanticCustomError(f"rule_{detail['type']}", _escape(f"rule {rule}: {message}"))
-    return InitErrorDetails(type=error, loc=detail["loc"], input=detail["input"])
-
-
 class Rule(Model):
     """A keyword rule: which articles match, and where the alerts go (see monitor.match)."""
 
     name: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        pattern=RULE_NAME,
         description="unique name, used in alerts and in the archive",
     )
     keywords: tuple[Keyword, ...] = Field(min_length=1, description="any of them matches")
@@ -213,17 +187,6 @@ class Rule(Model):
     )
     on_topic: bool = Field(default=False, description="a match marks the article on-topic")
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _errors_name_the_rule(cls, data: Any, handler: ModelWrapValidatorHandler[Rule]) -> Rule:
-        try:
-            return handler(data)
-        except ValidationError as error:
-            name = data.get("name") if isinstance(data, dict) else None
-            rule = repr(name) if isinstance(name, str) and name else "(unnamed)"
-            details = [_named_error(detail, rule) for detail in error.errors()]
-            raise ValidationError.from_exception_data(error.title, details) from None
-
 
 class Config(Model):
     """The whole configuration, as loaded and validated once."""
@@ -237,16 +200,3 @@ class Config(Model):
     alerts: AlertsConfig
     schedule: ScheduleConfig
     health: HealthConfig
-
-    @field_validator("rules")
-    @classmethod
-    def _rule_names_are_unique(cls, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-        seen: set[str] = set()
-        for index, rule in enumerate(rules):
-            if rule.name in seen:
-                message = _escape(f"rule {rule.name!r}: another rule has this name")
-                error = PydanticCustomError("rule_name_taken", message)
-                details = [InitErrorDetails(type=error, loc=(index, "name"), input=rule.name)]
-                raise ValidationError.from_exception_data("Config", details)
-            seen.add(rule.name)
-        return rules
