@@ -276,7 +276,7 @@ def test_another_language_is_an_error_naming_the_allowed_ones(tmp_path: Path, va
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, f"[alerts]\nlanguage = {value}\n"))
     assert caught.value.key == "alerts.language"
-    assert "'vi' or 'en'" in str(caught.value)
+    assert 'must be one of "vi", "en"' in str(caught.value)
 
 
 def test_a_channel_without_templates_takes_the_language_default(tmp_path: Path) -> None:

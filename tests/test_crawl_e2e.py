@@ -213,7 +213,7 @@ def test_a_site_name_that_does_not_resolve_fails_the_run_at_its_first_lookup(
     tmp_path: Path,
 ) -> None:
     config = write_config(tmp_path, "https://nonexistent.invalid")  # RFC 2606: never resolves
-    result = monitor(config, "crawl")
+    result = monitor(config, "crawl", "--create")
     why = "cannot resolve nonexistent.invalid (site.base_url): check the address or the network"
     assert result.returncode == 1
     assert result.stderr == f"monitor: crawl failed: site unreachable: {why}\n"  # no retry lines

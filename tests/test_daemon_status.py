@@ -123,7 +123,7 @@ def test_reachability_unreachable_under_the_limit_is_failing_not_ok(
     run = archive.runs.get_run(crawl_run(archive, "failed", UNREACHABLE))
     assert run is not None
     verdicts = health.after_crawl(archive, config, run, clock.now())
-    health.apply(archive, verdicts, lambda title, body: None, clock.now())
+    health.apply(archive, verdicts, lambda title, body: None, clock.now(), language="en")
     (line,) = [line for line in shown(config, clock) if line.startswith("health reachable:")]
     assert line == (
         "health reachable: failing, not alerted yet — unreachable for 16 minutes, "
