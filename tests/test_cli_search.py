@@ -23,6 +23,12 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Archive.open(folder / "monitor.db") as archive:
         store(archive, record(1, title=TITLE, body="Lực lượng ra quân.\n\nNhân dân đồng tình."))
         store(archive, record(2, title="Tin thời tiết", lead=None, body="Trời nắng.", tags=()))
+        dated = "2025-03-18T00:00:00+07:00"  # a page that gives the day only
+        body = "Hội nghị tổng kết."
+        store(
+            archive,
+            record(3, title="Tổng kết", body=body, published_at=dated, published_precision="day"),
+        )
     path = folder / "monitor.toml"
     path.write_text(f'[database]\npath = "{folder / "monitor.db"}"\n', encoding="utf-8")
     return path
@@ -39,6 +45,17 @@ def test_json_is_a_list_of_hits(capsys: pytest.CaptureFixture[str], config: Path
     assert (hit["article_id"], hit["title"]) == (1, TITLE)
     assert hit["snippet"] == "Công an «Thủ Đức» ra quân bảo đảm an ninh"
     assert hit["highlight"]["field"] == "title"
+
+
+def test_a_day_without_a_time_is_shown_as_the_day_alone(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    """No made-up "00:00" for an article whose page gives no time of day."""
+    result = search(capsys, config, "tong ket")
+    assert "2025-03-18  tin-chinh" in result.stdout
+    assert "00:00" not in result.stdout
+    (hit,) = json.loads(search(capsys, config, "tong ket", "--json").stdout)
+    assert hit["published_precision"] == "day"
 
 
 def test_json_flag_is_the_json_format(capsys: pytest.CaptureFixture[str], config: Path) -> None:

@@ -67,6 +67,18 @@ def test_search_lists_the_cli_results_in_its_order(web: WebServer, config: Path)
     ]
 
 
+def test_a_result_dated_by_day_alone_shows_no_made_up_time(web: WebServer, config: Path) -> None:
+    found = json.loads(monitor(config, "search", "dan van", "--json").stdout)
+    day_only = {hit["article_id"]: hit for hit in found if hit["published_precision"] == "day"}
+    assert day_only, "the replica has articles whose page gives no time of day"
+    tree = page(web, "/archive/search", q="dan van")
+    for result in tree.cssselect("li.result"):
+        hit = day_only.get(int(result.get("data-article-id")))
+        if hit:
+            meta = texts(result, ".monitor-meta")[0]
+            assert meta.startswith(vietnam_time(hit["published_at"], "day", weekday=False) + " ·")
+
+
 def test_search_marks_only_what_the_search_matched(web: WebServer) -> None:
     marks = texts(page(web, "/archive/search", q="dan van"), "li.result mark")
     assert "dân vận" in {mark.casefold() for mark in marks}

@@ -288,6 +288,7 @@ class RankedArticle:
     published_at: str | None
     url: str
     score: float
+    published_precision: str | None = None  # "day": the page gave no time of day
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def _articles(
     """The articles of ``ranked`` (id, rank), in order, ties to the newest, one page."""
     rows = db.execute(
         "SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at,"
-        " a.canonical_url, -(r.value ->> 1) AS score"
+        " a.canonical_url, -(r.value ->> 1) AS score, a.published_precision"
         " FROM json_each(:ranked) AS r JOIN articles AS a ON a.article_id = r.value ->> 0"
         " ORDER BY score DESC, a.published_at DESC, a.article_id DESC"
         " LIMIT :limit OFFSET :offset",
@@ -182,7 +182,7 @@ _SEARCH = """
         ORDER BY hits.rank, a.published_at DESC, hits.id DESC LIMIT :limit OFFSET :offset
     )
     SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at, a.canonical_url,
-           -top.rank
+           -top.rank, a.published_precision
     FROM top JOIN articles AS a ON a.article_id = top.id
     ORDER BY top.rank, top.published_at DESC, top.id DESC
 """
@@ -286,7 +286,7 @@ def like_search(
     in_title = " + ".join(f"(a.title LIKE :p{i} ESCAPE '\\')" for i in range(len(phrases)))
     sql = (
         "SELECT a.article_id, a.title, a.lead, a.body, a.section, a.published_at,"
-        f" a.canonical_url, 0 FROM articles AS a WHERE {where}"
+        f" a.canonical_url, 0, a.published_precision FROM articles AS a WHERE {where}"
         f" ORDER BY {in_title or 0} DESC, a.published_at DESC, a.article_id DESC LIMIT :limit"
     )
     rows = db.execute(sql, {**params, "limit": limit}).fetchall()

@@ -139,7 +139,8 @@ def table(hits: list[SearchHit]) -> str:
     title; published time and section; URL; the snippet."""
     blocks = []
     for number, hit in enumerate(hits, 1):
-        when = hit.published_at[:16].replace("T", " ")
+        when = hit.published_at[: 10 if hit.published_precision == "day" else 16]
+        when = when.replace("T", " ")
         title = textwrap.fill(f"{number:>2}. {hit.title}", WIDTH, subsequent_indent=INDENT)
         snippet = textwrap.fill(
             hit.snippet, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT

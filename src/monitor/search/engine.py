@@ -66,6 +66,7 @@ class SearchHit:
     snippet: str  # the highlighted sentence: «match»
     score: float  # relevance: minus the BM25 (sum), higher is better
     highlight: Highlight
+    published_precision: str = "minute"  # "day": the page gave no time of day
 
 
 def search_archive(
@@ -95,6 +96,7 @@ def _hit(row: RankedArticle, terms: tuple[str, ...]) -> SearchHit:
         snippet=shown.marked(),
         score=round(row.score, 4),
         highlight=shown,
+        published_precision=row.published_precision or "minute",
     )
 
 

@@ -113,7 +113,7 @@ def _result(hit: SearchHit, form: SearchForm, query: CompiledQuery | None) -> di
         "href": f"/{DATABASE}/article/{hit.article_id}?{urlencode({'q': form.q})}",
         "title": marked(hit.title, query_marks(hit.title, query)),
         "snippet": marked(snippet, query_marks(snippet, query)) if snippet else Markup(""),
-        "when": vietnam_time(hit.published_at, weekday=False),
+        "when": vietnam_time(hit.published_at, hit.published_precision, weekday=False),
         "section": hit.section,
         "url": hit.url,
     }
