@@ -78,28 +78,22 @@ def test_init_of_a_relative_path_prints_where_it_is(
     assert result.stdout.startswith(f"created the archive at db/monitor.db ({tmp_path}/db/")
 
 
-@pytest.mark.parametrize("args", NEEDS_AN_ARCHIVE, ids=" ".join)
+HINTS = [
+    *((args, "run 'monitor init'") for args in NEEDS_AN_ARCHIVE),
+    *((args, "run 'monitor init' (or add --create)") for args in FILL_THE_ARCHIVE),
+]
+
+
+@pytest.mark.parametrize(("args", "hint"), HINTS, ids=[" ".join(args) for args, _ in HINTS])
 def test_a_command_on_a_missing_archive_fails_in_one_line_and_creates_none(
-    capsys: pytest.CaptureFixture[str], config: Path, args: list[str]
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str], hint: str
 ) -> None:
+    """Crawl and run too fail before starting, naming --create besides monitor init."""
     result = invoke(capsys, "--config", str(config), *args)
     assert result.returncode == 1
     assert result.stderr == (
         f"monitor: no archive at {archive_of(config)} (database.path in {config});"
-        " run 'monitor init' to create it, or check the path\n"
-    )
-    assert not archive_of(config).parent.exists()
-
-
-@pytest.mark.parametrize("args", FILL_THE_ARCHIVE, ids=" ".join)
-def test_crawl_and_run_without_create_fail_before_starting(
-    capsys: pytest.CaptureFixture[str], config: Path, args: list[str]
-) -> None:
-    result = invoke(capsys, "--config", str(config), *args)
-    assert result.returncode == 1
-    assert result.stderr == (
-        f"monitor: no archive at {archive_of(config)} (database.path in {config});"
-        " run 'monitor init' (or add --create) to create it, or check the path\n"
+        f" {hint} to create it, or check the path\n"
     )
     assert not archive_of(config).parent.exists()
 
