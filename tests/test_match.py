@@ -18,6 +18,7 @@ from monitor.errors import ConfigError
 from monitor.match import Hit, Matcher
 from monitor.match.contexts import FAMILIES
 from monitor.match.fieldtext import display_with_source, split_field
+from monitor.match.segment import Lexicon
 from monitor.match.sentences import sentence_spans, snippet
 from monitor.match.terms import make_term
 from monitor.text import normalize_inline
@@ -34,7 +35,8 @@ def make_rule(name: str = "r", **keys: Any) -> Rule:
 
 
 class FakeSegmenter:
-    """Longest-match segmentation over a fixed word list; counts the sentences it is asked."""
+    """Longest-match segmentation over a fixed word list, which is also its lexicon; counts the
+    sentences it is asked."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words_known = {tuple(word.split()) for word in words}
@@ -57,6 +59,9 @@ class FakeSegmenter:
 
     def _known(self, sentence: str, tokens: list[tuple[int, int]]) -> bool:
         return tuple(sentence[start:end] for start, end in tokens) in self.words_known
+
+    def lexicon(self) -> Lexicon:
+        return Lexicon(" ".join(word) for word in self.words_known)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +196,7 @@ def test_deny_context_overrides_the_segmenter() -> None:
 
 
 def test_only_sentences_with_a_candidate_are_segmented_once() -> None:
-    segmenter = FakeSegmenter(["dân vận"])
+    segmenter = FakeSegmenter(["dân vận", "về dân"])  # "về dân" makes the hit's edge doubtful
     matcher = Matcher([make_rule()], segmenter=segmenter)
     body = "Trời mưa to. Bàn về dân vận. Bàn về dân vận."
     matcher.match({"body": body})

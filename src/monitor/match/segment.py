@@ -2,28 +2,87 @@
 
 Vietnamese writes a space between syllables, not between words, so "nhân dân vận dụng" reads
 "nhân_dân vận_dụng" and holds no "dân vận". A ``Segmenter`` returns the words of a sentence as
-character spans; the matcher calls it only for a sentence holding a candidate hit, on the
-sentence's matching form (lower-cased: underthesea errs more on capitalised phrases).
+character spans; the matcher calls it only for a sentence holding a candidate hit whose edges
+are ambiguous, on the sentence's matching form (lower-cased: underthesea errs more on
+capitalised phrases). It also tells which words it knows (``lexicon``): the matcher asks the
+segmenter about a sentence only where one of those words lies across the edge of a hit.
 
 ``UndertheseaSegmenter`` uses underthesea's CRF model (offline, in the wheel; imported on first
-use, as the import is slow). Its ``fixed_words`` option is deliberately not used: forcing a
-keyword to be a word makes the model put it where it straddles two words.
+use, as the import is slow). Its lexicon is the model's own dictionary, the word list behind
+its ``is_in_dict`` features (``dictionary.bin`` beside the model, 72,547 entries in 9.5),
+loaded once per process. Its ``fixed_words`` option is deliberately not used: forcing a keyword
+to be a word makes the model put it where it straddles two words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import cache
+from importlib import resources
+from itertools import pairwise
 from typing import Protocol, cast
 
-__all__ = ["Segmenter", "UndertheseaSegmenter", "align"]
+from monitor.text import matching_form, normalize_inline
+
+__all__ = ["Lexicon", "Segmenter", "UndertheseaSegmenter", "align"]
+
+_SYLLABLE = re.compile(r"[^\W_]+")  # as monitor.match.fieldtext cuts syllables
 
 
 class Segmenter(Protocol):
-    """Finds the words of one sentence."""
+    """Finds the words of one sentence, and says which words it knows."""
 
     def words(self, sentence: str) -> list[tuple[int, int]]:
         """``(start, end)`` character spans of the words of ``sentence``, in order."""
         ...
+
+    def lexicon(self) -> Lexicon | None:
+        """The words the segmenter knows (it may still join others: names, rare compounds);
+        None when it cannot say, and must then be asked about every candidate's sentence."""
+        ...
+
+
+class Lexicon:
+    """Known words of two or more syllables, to find those lying across a syllable boundary.
+
+    Words are kept as syllable tuples in matching form (and lower-cased as written, should the
+    tone-mark style differ), so punctuation inside an entry ("a-ba-giua") counts as a space.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        entries: set[tuple[str, ...]] = set()
+        for word in words:
+            for form in {word.lower(), matching_form(normalize_inline(word))}:
+                syllables = tuple(_SYLLABLE.findall(form))
+                if len(syllables) > 1:
+                    entries.add(syllables)
+        self._words = frozenset(entries)
+        self._prefixes = frozenset(
+            entry[:size] for entry in entries for size in range(2, len(entry) + 1)
+        )
+        self._pairs = frozenset(pair for entry in entries for pair in pairwise(entry))
+        self.longest = max((len(entry) for entry in entries), default=1)
+
+    def across(self, syllables: Sequence[str], boundary: int) -> list[tuple[int, int]]:
+        """``(first, end)`` syllable ranges of the known words that hold both syllable
+        ``boundary - 1`` and syllable ``boundary`` of ``syllables``."""
+        if not 0 < boundary < len(syllables):
+            return []
+        if (syllables[boundary - 1], syllables[boundary]) not in self._pairs:
+            return []  # the usual case: no known word has these two syllables side by side
+        found = []
+        for first in range(boundary - 1, max(boundary - self.longest, -1), -1):
+            end = boundary + 1
+            run = tuple(syllables[first:end])
+            while run in self._prefixes:
+                if run in self._words:
+                    found.append((first, end))
+                if end == len(syllables):
+                    break
+                run += (syllables[end],)
+                end += 1
+        return found
 
 
 class UndertheseaSegmenter:
@@ -37,6 +96,9 @@ class UndertheseaSegmenter:
             self._tokenize = _load_word_tokenize()
         return align(sentence, self._tokenize(sentence))
 
+    def lexicon(self) -> Lexicon:
+        return _underthesea_lexicon()
+
 
 def _load_word_tokenize() -> Callable[[str], list[str]]:
     from underthesea import word_tokenize
@@ -46,6 +108,18 @@ def _load_word_tokenize() -> Callable[[str], list[str]]:
         return cast(list[str], word_tokenize(sentence, use_token_normalize=False))
 
     return tokenize
+
+
+@cache
+def _underthesea_lexicon() -> Lexicon:
+    """The dictionary of underthesea's word-segmentation model (read once per process)."""
+    import joblib  # underthesea's own dependency; it saved the dictionary with it
+
+    models = resources.files("underthesea.pipeline.word_tokenize") / "models"
+    [model] = [path for path in models.iterdir() if path.name.startswith("ws_crf_")]
+    with resources.as_file(model / "dictionary.bin") as path:
+        words = cast(Collection[str], joblib.load(path))
+    return Lexicon(words)
 
 
 def align(sentence: str, tokens: Sequence[str]) -> list[tuple[int, int]]:
