@@ -112,7 +112,7 @@ class BoundaryJudge:
         lexicon = self._known_words()
         if lexicon is None:
             return None
-        syllables = paragraph.syllables("exact")
+        syllables = paragraph.exact_syllables
         ranges = lexicon.across(syllables, first) + lexicon.across(syllables, first + length)
         return [_span(paragraph, start, end - start) for start, end in ranges]
 
