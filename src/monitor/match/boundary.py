@@ -64,8 +64,6 @@ class BoundaryJudge:
         self._keywords = _Cache(cache_size)
         self._lexicon: Lexicon | None = None
         self._lexicon_asked = False
-        self.segmented = 0  # sentences segmented (cache misses), for benchmarks
-        self.spared = 0  # candidates decided without segmenting their sentence
 
     def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
         """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
@@ -91,16 +89,14 @@ class BoundaryJudge:
         start, end = _span(paragraph, first, length)
         rivals = self._rivals(paragraph, first, length)
         if rivals is not None and all(_holds(rival, (start, end)) for rival in rivals):
-            self.spared += 1  # no known word reaches into the hit from outside
-            return True
+            return True  # no known word reaches into the hit from outside
         joints = paragraph.ends[first : first + length - 1]  # syllable ends inside the hit
         keyword_words = self._words(self._keywords, paragraph.form[start:end], start)
         joined = [w for w in keyword_words if any(w[0] < joint < w[1] for joint in joints)]
         if not joined:
             return True
         if rivals is not None and not any(_cuts(r, w) for r in rivals for w in joined):
-            self.spared += 1
-            return True
+            return True  # the known words reaching in stop between the keyword's words
         sentence_start, sentence_end = _sentence(paragraph, start, end)
         sentence = paragraph.form[sentence_start:sentence_end]
         words = self._words(self._sentences, sentence, sentence_start) + compounds
@@ -128,7 +124,6 @@ class BoundaryJudge:
         if words is None:
             words = self._segmenter.words(text)
             cache.put(text, words)
-            self.segmented += cache is self._sentences
         return [(offset + start, offset + end) for start, end in words]
 
 

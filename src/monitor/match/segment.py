@@ -17,13 +17,14 @@ to be a word makes the model put it where it straddles two words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import Protocol, cast
 
-from monitor.text import matching_form, normalize_inline
+from monitor.text import matching_form
 
 __all__ = ["Lexicon", "Segmenter", "UndertheseaSegmenter", "align"]
 
@@ -46,22 +47,22 @@ class Segmenter(Protocol):
 class Lexicon:
     """Known words of two or more syllables, to find those lying across a syllable boundary.
 
-    Words are kept as syllable tuples in matching form (and lower-cased as written, should the
-    tone-mark style differ), so punctuation inside an entry ("a-ba-giua") counts as a space.
+    Words are kept lower-cased as written and in matching form (should the tone-mark style
+    differ), as their syllables joined by one space, so punctuation inside an entry
+    ("a-ba-giua") counts as a space. Only their hashes are kept (a third of the memory): a
+    collision can only make a boundary look doubtful, never hide a known word.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
-        entries: set[tuple[str, ...]] = set()
-        for word in words:
-            for form in {word.lower(), matching_form(normalize_inline(word))}:
-                syllables = tuple(_SYLLABLE.findall(form))
-                if len(syllables) > 1:
-                    entries.add(syllables)
-        self._words = frozenset(entries)
+        listed = "\n".join(words)  # one pass of each normalisation over all the words
+        forms = {*listed.lower().split("\n")}
+        forms.update(matching_form(unicodedata.normalize("NFC", listed)).split("\n"))
+        entries = [syllables for form in forms if len(syllables := _SYLLABLE.findall(form)) > 1]
+        self._words = frozenset(hash(" ".join(entry)) for entry in entries)
         self._prefixes = frozenset(
-            entry[:size] for entry in entries for size in range(2, len(entry) + 1)
+            hash(" ".join(entry[:size])) for entry in entries for size in range(2, len(entry) + 1)
         )
-        self._pairs = frozenset(pair for entry in entries for pair in pairwise(entry))
+        self._pairs = frozenset(hash(f"{a} {b}") for entry in entries for a, b in pairwise(entry))
         self.longest = max((len(entry) for entry in entries), default=1)
 
     def across(self, syllables: Sequence[str], boundary: int) -> list[tuple[int, int]]:
@@ -69,18 +70,18 @@ class Lexicon:
         ``boundary - 1`` and syllable ``boundary`` of ``syllables``."""
         if not 0 < boundary < len(syllables):
             return []
-        if (syllables[boundary - 1], syllables[boundary]) not in self._pairs:
+        if hash(f"{syllables[boundary - 1]} {syllables[boundary]}") not in self._pairs:
             return []  # the usual case: no known word has these two syllables side by side
         found = []
         for first in range(boundary - 1, max(boundary - self.longest, -1), -1):
             end = boundary + 1
-            run = tuple(syllables[first:end])
-            while run in self._prefixes:
-                if run in self._words:
+            run = " ".join(syllables[first:end])
+            while hash(run) in self._prefixes:
+                if hash(run) in self._words:
                     found.append((first, end))
                 if end == len(syllables):
                     break
-                run += (syllables[end],)
+                run = f"{run} {syllables[end]}"
                 end += 1
         return found
 
