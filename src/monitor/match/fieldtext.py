@@ -76,7 +76,8 @@ class Paragraph:
     def _spans(self) -> tuple[list[int], list[int]]:
         # lower-casing and tone placement keep letters letters: the display form's syllables
         spans = [match.span() for match in _SYLLABLE.finditer(self.text)]
-        return [start for start, _ in spans], [end for _, end in spans]
+        starts, ends = zip(*spans, strict=True) if spans else ((), ())
+        return list(starts), list(ends)
 
     @property
     def starts(self) -> list[int]:

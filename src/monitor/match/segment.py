@@ -21,7 +21,6 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 from typing import Protocol, cast
 
 from monitor.text import matching_form
@@ -49,7 +48,7 @@ class Lexicon:
 
     Words are kept lower-cased as written and in matching form (should the tone-mark style
     differ), as their syllables joined by one space, so punctuation inside an entry
-    ("a-ba-giua") counts as a space. Only their hashes are kept (a third of the memory): a
+    ("a-ba-giua") counts as a space. Only hashes are kept (a fraction of the memory): a
     collision can only make a boundary look doubtful, never hide a known word.
     """
 
@@ -62,7 +61,12 @@ class Lexicon:
         self._prefixes = frozenset(
             hash(" ".join(entry[:size])) for entry in entries for size in range(2, len(entry) + 1)
         )
-        self._pairs = frozenset(hash(f"{a} {b}") for entry in entries for a, b in pairwise(entry))
+        self._pieces = frozenset(  # every run of two or more syllables inside a word
+            hash(" ".join(entry[start:end]))
+            for entry in entries
+            for start in range(len(entry) - 1)
+            for end in range(start + 2, len(entry) + 1)
+        )
         self.longest = max((len(entry) for entry in entries), default=1)
 
     def across(self, syllables: Sequence[str], boundary: int) -> list[tuple[int, int]]:
@@ -70,12 +74,12 @@ class Lexicon:
         ``boundary - 1`` and syllable ``boundary`` of ``syllables``."""
         if not 0 < boundary < len(syllables):
             return []
-        if hash(f"{syllables[boundary - 1]} {syllables[boundary]}") not in self._pairs:
-            return []  # the usual case: no known word has these two syllables side by side
         found = []
         for first in range(boundary - 1, max(boundary - self.longest, -1), -1):
             end = boundary + 1
             run = " ".join(syllables[first:end])
+            if hash(run) not in self._pieces:
+                break  # no known word holds these syllables, nor any run reaching further back
             while hash(run) in self._prefixes:
                 if hash(run) in self._words:
                     found.append((first, end))
