@@ -15,9 +15,13 @@ __all__ = ["SNIPPET_CHARS", "around", "sentence_spans", "snippet"]
 SNIPPET_CHARS = 300
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*( +)(?=[\"'“‘«(\[]*[^\W_])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.$")
+_OPENERS = re.compile(r"[\"'“‘«(\[]*")
 _ABBREVIATIONS = frozenset(
     ["tp", "tx", "tt", "q", "p", "h", "x", "ts", "ths", "pgs", "gs", "bs", "ks", "ls", "st", "mr"]
 )
+# how far back to look for the word before a full stop: past any abbreviation, so a word cut
+# by the window is longer than all of them and, like the whole word, none of them
+_LOOK_BACK = max(map(len, _ABBREVIATIONS)) + 2
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -25,10 +29,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _END.finditer(text):
-        following = text[match.end() :].lstrip("\"'“‘«([")
-        if not (following[:1].isupper() or following[:1].isdigit()):
+        opening = _OPENERS.match(text, match.end()).end()  # past any opening quotes
+        following = text[opening : opening + 1]
+        if not (following.isupper() or following.isdigit()):
             continue
-        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        before = _WORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start() + 1)
         if before and before[1].lower() in _ABBREVIATIONS:
             continue
         spans.append((start, match.start(1)))
