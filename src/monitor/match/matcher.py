@@ -75,15 +75,7 @@ class Matcher:
                 for position, keyword in enumerate(getattr(rule, role)):
                     use = _Use(index, role, position, keyword)
                     self._add(make_term(keyword, rule.accents), use, term_ids)
-        self._scanners = [
-            scanner
-            for kind in KINDS
-            if (
-                scanner := Scanner(
-                    kind, [(i, t) for i, t in enumerate(self._terms) if t.kind == kind]
-                )
-            ).size
-        ]
+        self._scanners = _scanners(self._terms)
         self._fields = [frozenset(rule.fields) for rule in self._rules]
         self._active: dict[str | None, frozenset[int]] = {}
         self._judge = BoundaryJudge(segmenter or UndertheseaSegmenter())
@@ -195,6 +187,14 @@ class Matcher:
         text = snippet(paragraph.text, start, end, paragraph.sentences)
         field = candidate.field
         return Hit(rule.name, candidate.use.keyword, field, source_start, source_end, text)
+
+
+def _scanners(terms: list[Term]) -> list[Scanner]:
+    """One scanner per accent mode in use, each holding that mode's terms."""
+    scanners = [
+        Scanner(kind, [(i, t) for i, t in enumerate(terms) if t.kind == kind]) for kind in KINDS
+    ]
+    return [scanner for scanner in scanners if scanner.size]
 
 
 def _applies(rule: Rule, section: str | None) -> bool:
