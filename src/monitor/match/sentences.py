@@ -29,8 +29,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _END.finditer(text):
-        opening = _OPENERS.match(text, match.end()).end()  # past any opening quotes
-        following = text[opening : opening + 1]
+        following = _first_after_openers(text, match.end())
         if not (following.isupper() or following.isdigit()):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start() + 1)
@@ -40,6 +39,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return [(s, e) for s, e in spans if e > s]
+
+
+def _first_after_openers(text: str, position: int) -> str:
+    """The character after any opening quotes or brackets at ``position`` ("" at the end)."""
+    opened = _OPENERS.match(text, position)
+    end = opened.end() if opened else position  # the pattern matches the empty string too
+    return text[end : end + 1]
 
 
 def around(spans: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:
