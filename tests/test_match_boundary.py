@@ -24,8 +24,8 @@ class AlwaysAsked(UndertheseaSegmenter):
         return None
 
 
-def rule(keywords: list[str], accents: str = "exact") -> Rule:
-    return Rule.model_validate({"name": "r", "keywords": tuple(keywords), "accents": accents})
+def rule(keywords: list[str], accents: str = "exact", name: str = "r") -> Rule:
+    return Rule.model_validate({"name": name, "keywords": tuple(keywords), "accents": accents})
 
 
 def test_hit_no_known_word_reaches_into_is_not_segmented() -> None:
@@ -54,6 +54,15 @@ def test_known_word_cutting_into_the_keyword_makes_the_segmenter_decide() -> Non
     matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
     assert matcher.match({"body": "Xây dựng nông thôn mới."}) == []  # dựng_nông thôn
     assert "xây dựng nông thôn mới." in segmenter.calls
+
+
+def test_doubtful_sentence_is_segmented_once_for_every_rule_and_article() -> None:
+    segmenter = FakeSegmenter(["nông thôn", "dựng nông", "thôn mới"])
+    rules = [rule(["nông thôn"]), rule(["thôn mới"], name="s")]
+    matcher = Matcher(rules, segmenter=segmenter)
+    for _ in range(2):  # a second article holding the same sentence
+        matcher.match({"title": "Tin", "body": "Xây dựng nông thôn mới."})
+    assert segmenter.calls.count("xây dựng nông thôn mới.") == 1
 
 
 def test_segmenter_naming_no_lexicon_is_asked_about_every_candidate() -> None:
