@@ -17,10 +17,11 @@ Step 3 asks the segmenter about the sentence only where the answer is in doubt: 
 the segmenter knows (its ``Lexicon``) lies across an edge of the hit and cuts into a word of
 the keyword ("nhân dân" into "dân vận" in "nhân dân vận dụng"; "đốc công" into "công an" in
 "giám đốc công an"). Where no known word reaches across either edge — nearly every hit — or
-the known words that do only meet the keyword between its words ("trung ương" before "ương
-trần lưu" read "ương | trần_lưu"), the keyword's words are taken to be whole. The segmenter can
-still join words it does not know (names: "trần | lưu_quang"), so this is a measured rule, not
-an identity: ``bench/bench_matcher.py`` compares it with segmenting every sentence.
+the known words that do only meet the keyword between its words ("trật tự" after a keyword "an
+ninh trật", read "an_ninh | trật"), the keyword's words are taken to be whole. The segmenter
+can still join words it does not know (names: "trung ương trần | lưu_quang"), so this is a
+measured rule, not an identity: ``bench/bench_matcher.py`` and tests/test_match_boundary.py
+compare it with segmenting every sentence.
 
 Segmentations are cached by text (bounded): a sentence holding candidates of several rules, or
 seen again in another article, is segmented once, and so is each keyword.
