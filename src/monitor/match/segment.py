@@ -16,11 +16,15 @@ to be a word makes the model put it where it straddles two words.
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Protocol, cast
 
 from monitor.text import matching_form
@@ -48,8 +52,9 @@ class Lexicon:
 
     Words are kept lower-cased as written and in matching form (should the tone-mark style
     differ), as their syllables joined by one space, so punctuation inside an entry
-    ("a-ba-giua") counts as a space. Only hashes are kept (a fraction of the memory): a
-    collision can only make a boundary look doubtful, never hide a known word.
+    ("a-ba-giua") counts as a space. Only hashes are kept, in sorted arrays (3 MB for
+    underthesea's 72,547 entries): a collision can only make a boundary look doubtful, never
+    hide a known word.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -57,12 +62,9 @@ class Lexicon:
         forms = {*listed.lower().split("\n")}
         forms.update(matching_form(unicodedata.normalize("NFC", listed)).split("\n"))
         entries = [syllables for form in forms if len(syllables := _SYLLABLE.findall(form)) > 1]
-        self._words = frozenset(hash(" ".join(entry)) for entry in entries)
-        self._prefixes = frozenset(
-            hash(" ".join(entry[:size])) for entry in entries for size in range(2, len(entry) + 1)
-        )
-        self._pieces = frozenset(  # every run of two or more syllables inside a word
-            hash(" ".join(entry[start:end]))
+        self._words = _Hashes(" ".join(entry) for entry in entries)
+        self._pieces = _Hashes(  # every run of two or more syllables inside a word
+            " ".join(entry[start:end])
             for entry in entries
             for start in range(len(entry) - 1)
             for end in range(start + 2, len(entry) + 1)
@@ -76,18 +78,37 @@ class Lexicon:
             return []
         found = []
         for first in range(boundary - 1, max(boundary - self.longest, -1), -1):
-            end = boundary + 1
-            run = " ".join(syllables[first:end])
-            if hash(run) not in self._pieces:
+            run = " ".join(syllables[first : boundary + 1])
+            if run not in self._pieces:
                 break  # no known word holds these syllables, nor any run reaching further back
-            while hash(run) in self._prefixes:
-                if hash(run) in self._words:
-                    found.append((first, end))
-                if end == len(syllables):
-                    break
-                run = f"{run} {syllables[end]}"
-                end += 1
+            found += [(first, end) for end in self._word_ends(syllables, first, boundary + 1)]
         return found
+
+    def _word_ends(self, syllables: Sequence[str], first: int, end: int) -> Iterator[int]:
+        """Each ``end`` from ``end`` on for which ``syllables[first:end]`` is a known word,
+        given that ``syllables[first:end]`` lies inside one."""
+        run = " ".join(syllables[first:end])
+        while True:
+            if run in self._words:
+                yield end
+            if end == len(syllables):
+                return
+            run = f"{run} {syllables[end]}"
+            end += 1
+            if run not in self._pieces:
+                return
+
+
+class _Hashes:
+    """A set of strings kept as their sorted hashes: small, and never missing a member."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self._sorted = array("q", sorted({hash(item) for item in items}))
+
+    def __contains__(self, item: str) -> bool:
+        key = hash(item)
+        index = bisect_left(self._sorted, key)
+        return index < len(self._sorted) and self._sorted[index] == key
 
 
 class UndertheseaSegmenter:
@@ -117,13 +138,18 @@ def _load_word_tokenize() -> Callable[[str], list[str]]:
 
 @cache
 def _underthesea_lexicon() -> Lexicon:
-    """The dictionary of underthesea's word-segmentation model (read once per process)."""
-    import joblib  # underthesea's own dependency; it saved the dictionary with it
+    """The dictionary of underthesea's word-segmentation model (read once per process).
 
-    models = resources.files("underthesea.pipeline.word_tokenize") / "models"
+    Found without importing underthesea (60 MB), which only segmenting needs; the file is the
+    plain pickle of a set of strings that underthesea wrote with joblib.
+    """
+    spec = find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("underthesea is not installed", name="underthesea")
+    models = Path(spec.origin).parent / "pipeline" / "word_tokenize" / "models"
     [model] = [path for path in models.iterdir() if path.name.startswith("ws_crf_")]
-    with resources.as_file(model / "dictionary.bin") as path:
-        words = cast(Collection[str], joblib.load(path))
+    with (model / "dictionary.bin").open("rb") as file:
+        words = cast(Collection[str], pickle.load(file))
     return Lexicon(words)
 
 
