@@ -64,12 +64,18 @@ class Paragraph:
 
     @cached_property
     def form(self) -> str:
+        """The matching form: lower-cased, tone marks in one style."""
         return matching_form(self.text)
 
     @cached_property
     def folded(self) -> str:
-        # fold() is the matching form with marks stripped; tone placement cannot matter once
-        # marks are gone, so folding the merely lower-cased text gives the same, faster
+        """The folded form, ``monitor.text.fold`` of the text.
+
+        fold() is the matching form with marks stripped; where the marks sit cannot matter
+        once they are gone, so folding the merely lower-cased text one character at a time
+        gives the same (lower-casing being idempotent, as a test checks for every character)
+        without the tone-mark regex.
+        """
         return fold(self.text) if self.lowered is None else self.lowered.translate(_FOLD)
 
     @cached_property
@@ -96,6 +102,7 @@ class Paragraph:
 
     @cached_property
     def exact_syllables(self) -> list[str]:
+        """Every syllable in the matching form, computed once."""
         return self.syllables("exact")
 
     def scan_form(self, kind: str) -> str:

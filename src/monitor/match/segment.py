@@ -52,7 +52,7 @@ class Lexicon:
 
     Words are kept lower-cased as written and in matching form (should the tone-mark style
     differ), as their syllables joined by one space, so punctuation inside an entry
-    ("a-ba-giua") counts as a space. Only hashes are kept, in sorted arrays (3 MB for
+    ("a-ba-giua") counts as a space. Only hashes are kept, in sorted arrays (1.5 MB for
     underthesea's 72,547 entries): a collision can only make a boundary look doubtful, never
     hide a known word.
     """
