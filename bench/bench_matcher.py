@@ -11,8 +11,12 @@ case-insensitive ``re`` alternation of every keyword, ``\\b``-bounded, over the 
 tone-mark or space normalisation, no word segmentation, no folding.
 
 Timing: passes over all 59 articles repeated for about a second, best of several rounds. Each
-pass uses a fresh ``Matcher`` (compiled beforehand) so its sentence cache starts empty, as for
-articles the monitor has not seen; underthesea's model is loaded before timing starts.
+pass uses a fresh ``Matcher`` (compiled beforehand) so its segmentation caches start empty, as
+for articles the monitor has not seen; underthesea's model and dictionary are loaded before
+timing starts.
+Segmenter use: calls to underthesea (sentences and keywords) in one pass over the articles with
+the lexicon gate (a sentence is segmented only where a known word reaches into a hit) and
+without it (every candidate's sentence, as before issue 15), and how many hits differ.
 Quality: precision and recall per (sentence, rule) on tests/data/match_labelled.tsv with the
 shipped rules, and the share of tests/data/match_tricky.tsv each matcher gets right.
 """
@@ -36,6 +40,7 @@ from monitor.config import load_config  # noqa: E402
 from monitor.config.schema import Rule  # noqa: E402
 from monitor.match import Matcher  # noqa: E402
 from monitor.match.fieldtext import split_field  # noqa: E402
+from monitor.match.segment import Lexicon, UndertheseaSegmenter  # noqa: E402
 from monitor.text import normalize_inline, normalize_paragraphs  # noqa: E402
 
 ARTICLES = ROOT / "replica" / "data" / "articles.jsonl"
@@ -76,6 +81,25 @@ class NaiveMatcher:
         text = unicodedata.normalize("NFC", "\n".join(t for t in fields.values() if t))
         found = {_key(match[1]) for match in self._pattern.finditer(text)}
         return {rule.name for rule in self._rules if _rule_holds(rule, found)}
+
+
+class CountingSegmenter:
+    """underthesea through the matcher's seam, counting its calls; with ``knows_words=False``
+    it names no lexicon, so the matcher segments every candidate's sentence."""
+
+    def __init__(self, knows_words: bool) -> None:
+        self._inner = UndertheseaSegmenter()
+        self._knows_words = knows_words
+        self.calls = 0
+        self.syllables = 0
+
+    def words(self, sentence: str) -> list[tuple[int, int]]:
+        self.calls += 1
+        self.syllables += len(sentence.split())
+        return self._inner.words(sentence)
+
+    def lexicon(self) -> Lexicon | None:
+        return self._inner.lexicon() if self._knows_words else None
 
 
 def _key(term: str) -> str:
@@ -161,6 +185,22 @@ def articles_per_second(
     return best
 
 
+def segmenter_use(rules: Sequence[Rule], articles: list[dict[str, str | None]]) -> str:
+    """Segmenter calls and syllables in one pass with the lexicon gate and without, and how
+    many hits differ."""
+    gated, always = CountingSegmenter(knows_words=True), CountingSegmenter(knows_words=False)
+    fast, slow = Matcher(rules, segmenter=gated), Matcher(rules, segmenter=always)
+    hits = differing = 0
+    for article in articles:
+        ours, reference = set(fast.match(article)), set(slow.match(article))
+        hits += len(reference)
+        differing += len(ours ^ reference)
+    return (
+        f"segmenter calls {gated.calls} ({gated.syllables:,} syllables) with the lexicon gate"
+        f" vs {always.calls} ({always.syllables:,}) without; {differing} of {hits} hits differ"
+    )
+
+
 def _ours(rules: Sequence[Rule]) -> Callable[[], Callable[[Fields], object]]:
     return lambda: Matcher(rules).match
 
@@ -215,7 +255,9 @@ def main() -> None:
     defaults = load_config(None).rules
     sets = {"10 rules": ten_rules(defaults)}
     sets["1000 rules"] = generated_rules(articles, GENERATED_RULES)
-    Matcher(defaults).match({"body": "Bàn về dân vận."})  # loads underthesea's model
+    warm = UndertheseaSegmenter()
+    warm.words("bàn về dân vận.")  # loads underthesea's model (once per process)
+    warm.lexicon()  # and its dictionary
     size = sum(len(t or "") for a in articles for t in a.values()) / len(articles)
     print(f"{len(articles)} articles, mean {size:.0f} characters; best of {args.rounds} rounds")
     speeds = {}
@@ -227,6 +269,7 @@ def main() -> None:
         naive = articles_per_second(_naive(rules), articles, args.rounds)
         speeds[label] = (ours, naive)
         print(f"{label}: compile {compiled * 1000:.0f} ms; {ours:.0f} vs naive {naive:.0f} art/s")
+        print(f"{label}: {segmenter_use(rules, articles)}")
     ours_pr = precision_recall(Matcher(defaults).matching_rules)
     naive_pr = precision_recall(NaiveMatcher(defaults).matching_rules)
     (ours_ok, total), (naive_ok, _) = tricky_correct(naive=False), tricky_correct(naive=True)

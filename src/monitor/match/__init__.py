@@ -12,7 +12,7 @@ Dân vận", "Dân vận khéo"). How that is decided: ``monitor.match.boundary`
 trusts over the segmenter: ``monitor.match.contexts``.
 
 Modules, in the order the data flows: ``fieldtext`` (paragraphs, forms, syllables, offsets
-back to the text given), ``terms`` (keywords and the syllable trie), ``sentences``,
+back to the text given), ``terms`` (keywords and the automaton that finds them), ``sentences``,
 ``segment`` (the ``Segmenter`` seam, underthesea by default), ``contexts``, ``boundary``,
 ``matcher``.
 """

@@ -8,19 +8,30 @@ with the per-keyword contexts of ``monitor.match.contexts``):
 1. **accept** when the hit lies inside an allow-listed compound ("Dân vận khéo") — unless a
    deny context reaches past that compound too ("dân vận khéo | léo" holds no "Dân vận khéo");
 2. **reject** when a deny context reaches past the hit ("nhân dân | vận", "dân | vận dụng");
-3. otherwise segment the hit's sentence and **reject only when a word of the keyword is cut**:
-   each word of the keyword (as the segmenter splits the matched text on its own: "công tác
-   dân vận" → "công tác", "dân vận") must lie inside one word of the sentence, or inside an
-   allow-listed compound found there. A keyword inside a longer word ("ban_dân_vận") is kept.
+3. otherwise **reject only when a word of the keyword is cut**: each word of the keyword (as
+   the segmenter splits the matched text on its own: "công tác dân vận" → "công tác", "dân
+   vận") must lie inside one word of the hit's sentence, or inside an allow-listed compound
+   found there. A keyword inside a longer word ("ban_dân_vận") is kept.
 
-Only sentences with a candidate are segmented, each once (a bounded cache, by text).
+Step 3 asks the segmenter about the sentence only where the answer is in doubt: where a word
+the segmenter knows (its ``Lexicon``) lies across an edge of the hit and cuts into a word of
+the keyword ("nhân dân" into "dân vận" in "nhân dân vận dụng"; "đốc công" into "công an" in
+"giám đốc công an"). Where no known word reaches across either edge — nearly every hit — or
+the known words that do only meet the keyword between its words ("trật tự" after a keyword "an
+ninh trật", read "an_ninh | trật"), the keyword's words are taken to be whole. The segmenter
+can still join words it does not know (names: "trung ương trần | lưu_quang"), so this is a
+measured rule, not an identity: ``bench/bench_matcher.py`` and tests/test_match_boundary.py
+compare it with segmenting every sentence.
+
+Segmentations are cached by text (bounded): a sentence holding candidates of several rules, or
+seen again in another article, is segmented once, and so is each keyword.
 """
 
 from __future__ import annotations
 
 from monitor.match.contexts import Placement
 from monitor.match.fieldtext import Paragraph
-from monitor.match.segment import Segmenter
+from monitor.match.segment import Lexicon, Segmenter
 from monitor.match.sentences import around
 from monitor.match.terms import Term
 
@@ -52,6 +63,8 @@ class BoundaryJudge:
         self._segmenter = segmenter
         self._sentences = _Cache(cache_size)
         self._keywords = _Cache(cache_size)
+        self._lexicon: Lexicon | None = None
+        self._lexicon_asked = False
 
     def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
         """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
@@ -75,15 +88,36 @@ class BoundaryJudge:
     ) -> bool:
         """Whether each multi-syllable word of the hit lies inside a word of its sentence."""
         start, end = _span(paragraph, first, length)
+        rivals = self._rivals(paragraph, first, length)
+        if rivals is not None and all(_holds(rival, (start, end)) for rival in rivals):
+            return True  # no known word reaches into the hit from outside
         joints = paragraph.ends[first : first + length - 1]  # syllable ends inside the hit
         keyword_words = self._words(self._keywords, paragraph.form[start:end], start)
         joined = [w for w in keyword_words if any(w[0] < joint < w[1] for joint in joints)]
         if not joined:
             return True
+        if rivals is not None and not any(_cuts(r, w) for r in rivals for w in joined):
+            return True  # the known words reaching in stop between the keyword's words
         sentence_start, sentence_end = _sentence(paragraph, start, end)
         sentence = paragraph.form[sentence_start:sentence_end]
         words = self._words(self._sentences, sentence, sentence_start) + compounds
         return all(_inside(word, words) for word in joined)
+
+    def _rivals(self, paragraph: Paragraph, first: int, length: int) -> list[Span] | None:
+        """Character spans of the known words across either edge of the hit; None when the
+        segmenter names no words it knows (then every hit is in doubt)."""
+        lexicon = self._known_words()
+        if lexicon is None:
+            return None
+        syllables = paragraph.exact_syllables
+        ranges = lexicon.across(syllables, first) + lexicon.across(syllables, first + length)
+        return [_span(paragraph, start, end - start) for start, end in ranges]
+
+    def _known_words(self) -> Lexicon | None:
+        if not self._lexicon_asked:
+            self._lexicon = self._segmenter.lexicon()
+            self._lexicon_asked = True
+        return self._lexicon
 
     def _words(self, cache: _Cache, text: str, offset: int) -> list[Span]:
         """The segmenter's words of ``text`` (cached), shifted by ``offset``."""
@@ -111,4 +145,14 @@ def _sentence(paragraph: Paragraph, start: int, end: int) -> Span:
 
 
 def _inside(span: Span, words: list[Span]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in words)
+    return any(_holds(word, span) for word in words)
+
+
+def _holds(outer: Span, inner: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _cuts(rival: Span, word: Span) -> bool:
+    """Whether ``rival`` overlaps ``word`` without holding all of it (one of them must break)."""
+    overlap = rival[0] < word[1] and word[0] < rival[1]
+    return overlap and not _holds(rival, word)

@@ -7,17 +7,21 @@ collapsed to one space. Text that is already in display form, as the archive sto
 used as it is; for anything else each display character remembers the span of the given text
 it came from, so a hit can be reported at offsets in the text the caller passed in.
 
-Each ``Paragraph`` also holds its matching form (``monitor.text.matching_form``: lower-cased,
-one tone-mark style) and, on demand, its folded form (``monitor.text.fold``). Both keep the
-display form's length, so one list of syllable spans serves all three. A syllable is a maximal
-run of letters and digits, which gives syllable boundaries for Vietnamese and word boundaries
-for other scripts: no ``an`` inside ``anh``, no ``dân`` inside ``dânvận``.
+Each ``Paragraph`` also holds, computed on first use, its matching form (``monitor.text.
+matching_form``: lower-cased, one tone-mark style), its folded form (``monitor.text.fold``)
+and its syllables. All forms keep the display form's length, so one list of syllable spans
+serves them all. A syllable is a maximal run of letters and digits, which gives syllable
+boundaries for Vietnamese and word boundaries for other scripts: no ``an`` inside ``anh``, no
+``dân`` inside ``dânvận``. For scanning, ``lowered`` is the display form merely lower-cased:
+the matching form without its tone-mark canonicalisation (the costly step), which the scanner
+makes up for by looking for each keyword in both tone styles.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cached_property
 
@@ -33,6 +37,17 @@ _LOOK_ALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}  # Ð/ð → Đ/đ, as norma
 _CONJOINING_JAMO = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one lower-case character as ``monitor.text.fold`` does."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 class Paragraph:
     """One paragraph of a field: display, matching and folded forms, syllables, source map."""
 
@@ -40,14 +55,62 @@ class Paragraph:
         self.text = text  # display form
         self.origin = origin  # where the paragraph starts in the text given
         self._source = source  # per display character, its span in the given paragraph
-        self.form = matching_form(text)
-        spans = [match.span() for match in _SYLLABLE.finditer(self.form)]
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The display form lower-cased, or None where that changes its length ("İ")."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+    @cached_property
+    def form(self) -> str:
+        """The matching form: lower-cased, tone marks in one style."""
+        return matching_form(self.text)
 
     @cached_property
     def folded(self) -> str:
-        return fold(self.text)
+        """The folded form, ``monitor.text.fold`` of the text.
+
+        fold() is the matching form with marks stripped; where the marks sit cannot matter
+        once they are gone, so folding the merely lower-cased text one character at a time
+        gives the same (lower-casing being idempotent, as a test checks for every character)
+        without the tone-mark regex.
+        """
+        return fold(self.text) if self.lowered is None else self.lowered.translate(_FOLD)
+
+    @cached_property
+    def _spans(self) -> tuple[list[int], list[int]]:
+        # lower-casing and tone placement keep letters letters: the display form's syllables
+        spans = [match.span() for match in _SYLLABLE.finditer(self.text)]
+        starts, ends = zip(*spans, strict=True) if spans else ((), ())
+        return list(starts), list(ends)
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each syllable starts."""
+        return self._spans[0]
+
+    @property
+    def ends(self) -> list[int]:
+        """Where each syllable ends."""
+        return self._spans[1]
+
+    def number(self, start: int) -> int | None:
+        """The number of the syllable starting at offset ``start``, if one does."""
+        number = bisect_left(self.starts, start)
+        return number if number < len(self.starts) and self.starts[number] == start else None
+
+    @cached_property
+    def exact_syllables(self) -> list[str]:
+        """Every syllable in the matching form, computed once."""
+        return self.syllables("exact")
+
+    def scan_form(self, kind: str) -> str:
+        """The text a scanner searches for ``kind`` terms: ``lowered`` (or, where that is
+        None, the matching form) for "exact", the folded form for "fold"."""
+        if kind == "fold":
+            return self.folded
+        return self.form if self.lowered is None else self.lowered
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -87,11 +150,28 @@ def split_field(text: str) -> list[Paragraph]:
 
 
 def _paragraph(raw: str, origin: int) -> Paragraph:
-    display = normalize_inline(raw)
-    if display == raw:
-        return Paragraph(display, origin, None)
+    if _is_display(raw) or normalize_inline(raw) == raw:
+        return Paragraph(raw, origin, None)
     text, source = display_with_source(raw)
     return Paragraph(text, origin, source)
+
+
+def _is_display(raw: str) -> bool:
+    """A quick sufficient test that ``normalize_inline(raw) == raw``, as for stored text.
+
+    ``isprintable`` is False for every format character (Cf) and every whitespace character
+    but the space (Cc, Zs, Zl, Zp), so what is left to check is NFC, the look-alikes and the
+    spaces themselves.
+    """
+    return (
+        raw.isprintable()
+        and unicodedata.is_normalized("NFC", raw)
+        and "  " not in raw
+        and raw[:1] != " "
+        and raw[-1:] != " "
+        and "\u00d0" not in raw
+        and "\u00f0" not in raw
+    )
 
 
 def display_with_source(raw: str) -> tuple[str, list[tuple[int, int]]]:

@@ -1,9 +1,10 @@
 """The matcher: every rule's keywords found in one pass per field, each hit checked for words.
 
 ``Matcher(rules)`` compiles every keyword, ``all`` and ``exclude`` term of every rule into one
-syllable trie per accent mode; ``match`` walks each field's paragraphs once per mode in use,
-asks the ``BoundaryJudge`` about each candidate (segmenting only the sentences that hold one),
-and applies each rule's ``all``, ``exclude``, ``fields`` and ``sections``.
+automaton per accent mode (``terms.Scanner``); ``match`` scans each field's paragraphs once per
+mode in use, asks the ``BoundaryJudge`` about each candidate (segmenting a sentence only where
+a hit's word boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields``
+and ``sections``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from monitor.match.boundary import BoundaryJudge
 from monitor.match.fieldtext import Paragraph, split_field
 from monitor.match.segment import Segmenter, UndertheseaSegmenter
 from monitor.match.sentences import snippet
-from monitor.match.terms import KINDS, SyllableTrie, Term, make_term
+from monitor.match.terms import KINDS, Scanner, Term, make_term
 
 __all__ = ["FIELDS", "Hit", "Matcher"]
 
@@ -68,13 +69,15 @@ class Matcher:
         self._rules = tuple(rules)
         self._terms: list[Term] = []
         self._uses: list[list[_Use]] = []
-        self._tries = {kind: SyllableTrie() for kind in KINDS}
         term_ids: dict[tuple[str, str], int] = {}
         for index, rule in enumerate(self._rules):
             for role in ("keywords", "all", "exclude"):
                 for position, keyword in enumerate(getattr(rule, role)):
                     use = _Use(index, role, position, keyword)
                     self._add(make_term(keyword, rule.accents), use, term_ids)
+        self._scanners = _scanners(self._terms)
+        self._fields = [frozenset(rule.fields) for rule in self._rules]
+        self._active: dict[str | None, frozenset[int]] = {}
         self._judge = BoundaryJudge(segmenter or UndertheseaSegmenter())
 
     def _add(self, term: Term, use: _Use, term_ids: dict[tuple[str, str], int]) -> None:
@@ -83,7 +86,6 @@ class Matcher:
             term_ids[key] = len(self._terms)
             self._terms.append(term)
             self._uses.append([])
-            self._tries[term.kind].add(term_ids[key], term.pieces)
         self._uses[term_ids[key]].append(use)
 
     def match(self, fields: Mapping[str, str | None], *, section: str | None = None) -> list[Hit]:
@@ -94,7 +96,10 @@ class Matcher:
         only when ``section`` is one of them. A hit inside a longer hit of the same rule (
         "dân vận" inside "Ban Dân vận") is left out.
         """
-        active = {i for i, rule in enumerate(self._rules) if _applies(rule, section)}
+        active = self._active.get(section)
+        if active is None:
+            active = frozenset(i for i, rule in enumerate(self._rules) if _applies(rule, section))
+            self._active[section] = active
         if not active:
             return []
         verdicts: dict[tuple[str, int, int, int], bool] = {}
@@ -110,7 +115,7 @@ class Matcher:
         return {hit.rule for hit in self.match(fields, section=section)}
 
     def _candidates(
-        self, fields: Mapping[str, str | None], active: set[int]
+        self, fields: Mapping[str, str | None], active: frozenset[int]
     ) -> dict[int, list[_Candidate]]:
         """Syllable-level occurrences of every active rule's terms, by rule."""
         found: dict[int, list[_Candidate]] = defaultdict(list)
@@ -119,18 +124,17 @@ class Matcher:
             for number, paragraph in enumerate(split_field(text) if text else []):
                 for candidate in self._paragraph_candidates(field, number, paragraph):
                     rule = candidate.use.rule
-                    if rule in active and field in self._rules[rule].fields:
+                    if rule in active and field in self._fields[rule]:
                         found[rule].append(candidate)
         return found
 
     def _paragraph_candidates(
         self, field: str, number: int, paragraph: Paragraph
     ) -> Iterator[_Candidate]:
-        for kind, trie in self._tries.items():
-            if trie.size:
-                for term_id, first in trie.find(paragraph, kind):
-                    for use in self._uses[term_id]:
-                        yield _Candidate(field, number, paragraph, term_id, first, use)
+        for scanner in self._scanners:
+            for term_id, first in scanner.find(paragraph):
+                for use in self._uses[term_id]:
+                    yield _Candidate(field, number, paragraph, term_id, first, use)
 
     def _rule_hits(
         self,
@@ -183,6 +187,14 @@ class Matcher:
         text = snippet(paragraph.text, start, end, paragraph.sentences)
         field = candidate.field
         return Hit(rule.name, candidate.use.keyword, field, source_start, source_end, text)
+
+
+def _scanners(terms: list[Term]) -> list[Scanner]:
+    """One scanner per accent mode in use, each holding that mode's terms."""
+    scanners = [
+        Scanner(kind, [(i, t) for i, t in enumerate(terms) if t.kind == kind]) for kind in KINDS
+    ]
+    return [scanner for scanner in scanners if scanner.size]
 
 
 def _applies(rule: Rule, section: str | None) -> bool:

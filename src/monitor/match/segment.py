@@ -2,28 +2,113 @@
 
 Vietnamese writes a space between syllables, not between words, so "nhân dân vận dụng" reads
 "nhân_dân vận_dụng" and holds no "dân vận". A ``Segmenter`` returns the words of a sentence as
-character spans; the matcher calls it only for a sentence holding a candidate hit, on the
-sentence's matching form (lower-cased: underthesea errs more on capitalised phrases).
+character spans; the matcher calls it only for a sentence holding a candidate hit whose edges
+are ambiguous, on the sentence's matching form (lower-cased: underthesea errs more on
+capitalised phrases). It also tells which words it knows (``lexicon``): the matcher asks the
+segmenter about a sentence only where one of those words lies across the edge of a hit.
 
 ``UndertheseaSegmenter`` uses underthesea's CRF model (offline, in the wheel; imported on first
-use, as the import is slow). Its ``fixed_words`` option is deliberately not used: forcing a
-keyword to be a word makes the model put it where it straddles two words.
+use, as the import is slow). Its lexicon is the model's own dictionary, the word list behind
+its ``is_in_dict`` features (``dictionary.bin`` beside the model, 72,547 entries in 9.5),
+loaded once per process. Its ``fixed_words`` option is deliberately not used: forcing a keyword
+to be a word makes the model put it where it straddles two words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import pickle
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Protocol, cast
 
-__all__ = ["Segmenter", "UndertheseaSegmenter", "align"]
+from monitor.text import matching_form
+
+__all__ = ["Lexicon", "Segmenter", "UndertheseaSegmenter", "align"]
+
+_SYLLABLE = re.compile(r"[^\W_]+")  # as monitor.match.fieldtext cuts syllables
 
 
 class Segmenter(Protocol):
-    """Finds the words of one sentence."""
+    """Finds the words of one sentence, and says which words it knows."""
 
     def words(self, sentence: str) -> list[tuple[int, int]]:
         """``(start, end)`` character spans of the words of ``sentence``, in order."""
         ...
+
+    def lexicon(self) -> Lexicon | None:
+        """The words the segmenter knows (it may still join others: names, rare compounds);
+        None when it cannot say, and must then be asked about every candidate's sentence."""
+        ...
+
+
+class Lexicon:
+    """Known words of two or more syllables, to find those lying across a syllable boundary.
+
+    Words are kept lower-cased as written and in matching form (should the tone-mark style
+    differ), as their syllables joined by one space, so punctuation inside an entry
+    ("a-ba-giua") counts as a space. Only hashes are kept, in sorted arrays (1.5 MB for
+    underthesea's 72,547 entries): a collision can only make a boundary look doubtful, never
+    hide a known word.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        listed = "\n".join(words)  # one pass of each normalisation over all the words
+        forms = {*listed.lower().split("\n")}
+        forms.update(matching_form(unicodedata.normalize("NFC", listed)).split("\n"))
+        entries = [syllables for form in forms if len(syllables := _SYLLABLE.findall(form)) > 1]
+        self._words = _Hashes(" ".join(entry) for entry in entries)
+        self._pieces = _Hashes(  # every run of two or more syllables inside a word
+            " ".join(entry[start:end])
+            for entry in entries
+            for start in range(len(entry) - 1)
+            for end in range(start + 2, len(entry) + 1)
+        )
+        self.longest = max((len(entry) for entry in entries), default=1)
+
+    def across(self, syllables: Sequence[str], boundary: int) -> list[tuple[int, int]]:
+        """``(first, end)`` syllable ranges of the known words that hold both syllable
+        ``boundary - 1`` and syllable ``boundary`` of ``syllables``."""
+        if not 0 < boundary < len(syllables):
+            return []
+        found = []
+        for first in range(boundary - 1, max(boundary - self.longest, -1), -1):
+            run = " ".join(syllables[first : boundary + 1])
+            if run not in self._pieces:
+                break  # no known word holds these syllables, nor any run reaching further back
+            found += [(first, end) for end in self._word_ends(syllables, first, boundary + 1)]
+        return found
+
+    def _word_ends(self, syllables: Sequence[str], first: int, end: int) -> Iterator[int]:
+        """Each ``end`` from ``end`` on for which ``syllables[first:end]`` is a known word,
+        given that ``syllables[first:end]`` lies inside one."""
+        run = " ".join(syllables[first:end])
+        while True:
+            if run in self._words:
+                yield end
+            if end == len(syllables):
+                return
+            run = f"{run} {syllables[end]}"
+            end += 1
+            if run not in self._pieces:
+                return
+
+
+class _Hashes:
+    """A set of strings kept as their sorted hashes: small, and never missing a member."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self._sorted = array("q", sorted({hash(item) for item in items}))
+
+    def __contains__(self, item: str) -> bool:
+        key = hash(item)
+        index = bisect_left(self._sorted, key)
+        return index < len(self._sorted) and self._sorted[index] == key
 
 
 class UndertheseaSegmenter:
@@ -37,6 +122,9 @@ class UndertheseaSegmenter:
             self._tokenize = _load_word_tokenize()
         return align(sentence, self._tokenize(sentence))
 
+    def lexicon(self) -> Lexicon:
+        return _underthesea_lexicon()
+
 
 def _load_word_tokenize() -> Callable[[str], list[str]]:
     from underthesea import word_tokenize
@@ -46,6 +134,23 @@ def _load_word_tokenize() -> Callable[[str], list[str]]:
         return cast(list[str], word_tokenize(sentence, use_token_normalize=False))
 
     return tokenize
+
+
+@cache
+def _underthesea_lexicon() -> Lexicon:
+    """The dictionary of underthesea's word-segmentation model (read once per process).
+
+    Found without importing underthesea (60 MB), which only segmenting needs; the file is the
+    plain pickle of a set of strings that underthesea wrote with joblib.
+    """
+    spec = find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("underthesea is not installed", name="underthesea")
+    models = Path(spec.origin).parent / "pipeline" / "word_tokenize" / "models"
+    [model] = [path for path in models.iterdir() if path.name.startswith("ws_crf_")]
+    with (model / "dictionary.bin").open("rb") as file:
+        words = cast(Collection[str], pickle.load(file))
+    return Lexicon(words)
 
 
 def align(sentence: str, tokens: Sequence[str]) -> list[tuple[int, int]]:

@@ -15,9 +15,13 @@ __all__ = ["SNIPPET_CHARS", "around", "sentence_spans", "snippet"]
 SNIPPET_CHARS = 300
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*( +)(?=[\"'“‘«(\[]*[^\W_])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.$")
+_OPENERS = re.compile(r"[\"'“‘«(\[]*")
 _ABBREVIATIONS = frozenset(
     ["tp", "tx", "tt", "q", "p", "h", "x", "ts", "ths", "pgs", "gs", "bs", "ks", "ls", "st", "mr"]
 )
+# how far back to look for the word before a full stop: past any abbreviation, so a word cut
+# by the window is longer than all of them and, like the whole word, none of them
+_LOOK_BACK = max(map(len, _ABBREVIATIONS)) + 2
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -25,16 +29,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _END.finditer(text):
-        following = text[match.end() :].lstrip("\"'“‘«([")
-        if not (following[:1].isupper() or following[:1].isdigit()):
+        following = _first_after_openers(text, match.end())
+        if not (following.isupper() or following.isdigit()):
             continue
-        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        before = _WORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start() + 1)
         if before and before[1].lower() in _ABBREVIATIONS:
             continue
         spans.append((start, match.start(1)))
         start = match.end()
     spans.append((start, len(text)))
     return [(s, e) for s, e in spans if e > s]
+
+
+def _first_after_openers(text: str, position: int) -> str:
+    """The character after any opening quotes or brackets at ``position`` ("" at the end)."""
+    opened = _OPENERS.match(text, position)
+    end = opened.end() if opened else position  # the pattern matches the empty string too
+    return text[end : end + 1]
 
 
 def around(spans: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:

@@ -1,22 +1,32 @@
-"""Keywords compiled for matching: ``Term``s, and the syllable trie that finds them all at once.
+"""Keywords compiled for matching: ``Term``s, and the ``Scanner`` that finds them all at once.
 
 A term is a keyword in one accent mode: its matching form (``exact``) or folded form (``fold``)
-cut into syllables. The trie's first level is keyed by a syllable and each further level by the
-separator and the next syllable (``" vận"``), so a keyword matches only whole syllables joined
-exactly as in the keyword (after normalisation: one space). One walk over a paragraph's
-syllables finds every candidate of every term, whatever the number of rules.
+cut into syllables. A candidate is a run of whole syllables of a paragraph equal to the term,
+joined exactly as in the keyword (after normalisation: one space).
+
+A ``Scanner`` holds every term of one mode in one Aho-Corasick automaton (pyahocorasick), run
+once over each paragraph whatever the number of rules. For "exact" terms it scans the paragraph
+merely lower-cased (``Paragraph.lowered``), so each term is entered in every tone-mark style
+that canonicalises to it ("hòa" and "hoà"); a paragraph's matching form is computed only when
+the automaton finds something there. Each find is then checked against the paragraph's own
+matching (or folded) form and syllables, so the candidates are exactly the runs of syllables
+equal to a term.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import product
+
+import ahocorasick
 
 from monitor.match.contexts import Placement, placements
 from monitor.match.fieldtext import Paragraph
-from monitor.text import normalize_inline
+from monitor.text import matching_form, normalize_inline
 
-__all__ = ["KINDS", "SyllableTrie", "Term", "make_term"]
+__all__ = ["KINDS", "Scanner", "Term", "make_term"]
 
 KINDS = ("exact", "fold")
 
@@ -28,9 +38,14 @@ class Term:
     text: str  # its form, from the first syllable to the last
     kind: str  # "exact" or "fold"
     length: int  # syllables
-    pieces: tuple[str, ...]  # trie keys: the first syllable, then separator + syllable
+    pieces: tuple[str, ...]  # the first syllable, then separator + syllable
     allow: tuple[Placement, ...]
     deny: tuple[Placement, ...]
+    spans: tuple[tuple[int, int], ...]  # each syllable's span in ``text``
+
+    @property
+    def syllables(self) -> list[str]:
+        return [self.text[start:end] for start, end in self.spans]
 
 
 def make_term(keyword: str, kind: str) -> Term:
@@ -44,44 +59,92 @@ def make_term(keyword: str, kind: str) -> Term:
     pieces += [form[ends[k - 1] : ends[k]] for k in range(1, len(starts))]
     allow, deny = placements(paragraph, kind)
     text = form[starts[0] : ends[-1]]
-    return Term(text, kind, len(starts), tuple(pieces), tuple(allow), tuple(deny))
+    spans = tuple(
+        (start - starts[0], end - starts[0]) for start, end in zip(starts, ends, strict=True)
+    )
+    return Term(text, kind, len(starts), tuple(pieces), tuple(allow), tuple(deny), spans)
 
 
-class _Node:
-    __slots__ = ("children", "terms")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.terms: list[int] = []
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 
 
-class SyllableTrie:
-    """Every term of one accent mode, keyed syllable by syllable."""
+class Scanner:
+    """Every term of one accent mode, found together by one automaton over a paragraph."""
 
-    def __init__(self) -> None:
-        self._root = _Node()
+    def __init__(self, kind: str, terms: Iterable[tuple[int, Term]]) -> None:
+        self.kind = kind
         self.size = 0
+        self._automaton = ahocorasick.Automaton()
+        for term_id, term in terms:
+            for spelling in _spellings(term):  # each spelling the scanned text may give it
+                self._automaton.add_word(spelling, (term_id, term))
+            self.size += 1
+        if self.size:
+            self._automaton.make_automaton()
 
-    def add(self, term_id: int, pieces: tuple[str, ...]) -> None:
-        node = self._root
-        for piece in pieces:
-            node = node.children.setdefault(piece, _Node())
-        node.terms.append(term_id)
-        self.size += 1
-
-    def find(self, paragraph: Paragraph, kind: str) -> Iterator[tuple[int, int]]:
-        """``(term_id, first syllable)`` of every candidate in ``paragraph``, in order."""
-        form = paragraph.form_of(kind)
-        starts, ends = paragraph.starts, paragraph.ends
-        root = self._root.children
-        count = len(starts)
-        for first in range(count):
-            node = root.get(form[starts[first] : ends[first]])
-            last = first
-            while node is not None:
-                for term_id in node.terms:
+    def find(self, paragraph: Paragraph) -> Iterator[tuple[int, int]]:
+        """``(term_id, first syllable)`` of every candidate in ``paragraph``."""
+        if not self.size:
+            return
+        text = paragraph.text
+        for last, (term_id, term) in self._automaton.iter(paragraph.scan_form(self.kind)):
+            start = last + 1 - len(term.text)
+            outside = text[start - 1 : start] + text[last + 1 : last + 2]
+            if not any(char.isalnum() for char in outside):  # letters or digits: no syllable edge
+                first = _lined_up(paragraph, term, start)
+                if first is not None:
                     yield term_id, first
-                last += 1
-                if last == count or not node.children:
-                    break
-                node = node.children.get(form[ends[last - 1] : ends[last]])
+
+
+def _lined_up(paragraph: Paragraph, term: Term, start: int) -> int | None:
+    """The first syllable of ``term`` found at ``start``, if whole syllables there equal it."""
+    if paragraph.form_of(term.kind)[start : start + len(term.text)] != term.text:
+        return None  # another tone-mark spelling, not canonicalised in the paragraph
+    first = paragraph.number(start)
+    ends = paragraph.ends
+    if first is None or first + term.length > len(ends):
+        return None
+    lined_up = all(ends[first + k] == start + end for k, (_, end) in enumerate(term.spans))
+    return first if lined_up else None
+
+
+def _spellings(term: Term) -> set[str]:
+    """``term.text`` in every spelling whose matching form it is (only "exact" terms vary).
+
+    Paragraphs are scanned lower-cased but not tone-canonicalised, so a syllable written in
+    the new style ("hoà") must be looked for as such; ``monitor.text.canonical_tones`` only
+    moves a tone mark between vowels, so moving it back every way finds every such spelling.
+    """
+    if term.kind != "exact":
+        return {term.text}
+    syllables = [{text, *_tone_moved(text)} for text in term.syllables]
+    cuts = [0, *(bound for span in term.spans for bound in span), len(term.text)]
+    gaps = [term.text[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts) - 1, 2)]
+    return {_join(gaps, choice) for choice in product(*syllables)}
+
+
+def _tone_moved(syllable: str) -> set[str]:
+    """The spellings of ``syllable`` with its tone mark elsewhere that canonicalise to it."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    places = [i for i, char in enumerate(decomposed) if char in _TONE_MARKS]
+    if len(places) != 1:
+        return set()
+    mark, bare = decomposed[places[0]], decomposed[: places[0]] + decomposed[places[0] + 1 :]
+    moved = {
+        unicodedata.normalize("NFC", bare[:i] + mark + bare[i:]) for i in range(1, len(bare) + 1)
+    }
+    return {
+        spelling
+        for spelling in moved
+        if spelling != syllable
+        and len(spelling) == len(syllable)
+        and matching_form(spelling) == syllable
+    }
+
+
+def _join(gaps: list[str], syllables: tuple[str, ...]) -> str:
+    """Separators and syllables interleaved: gap, syllable, gap, …, syllable, gap."""
+    return (
+        "".join(gap + syllable for gap, syllable in zip(gaps[:-1], syllables, strict=True))
+        + gaps[-1]
+    )

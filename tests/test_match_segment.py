@@ -1,0 +1,42 @@
+"""monitor.match.segment: the segmenter seam and the lexicon of the words a segmenter knows,
+one behaviour per test."""
+
+from __future__ import annotations
+
+from monitor.match.segment import Lexicon, UndertheseaSegmenter, align
+
+
+def test_lexicon_finds_each_known_word_across_a_boundary() -> None:
+    lexicon = Lexicon(["nhân dân", "dân vận", "vận động", "nhân dân vận động"])
+    syllables = ["nhân", "dân", "vận", "động"]
+    assert sorted(lexicon.across(syllables, 2)) == [(0, 4), (1, 3)]
+
+
+def test_lexicon_finds_nothing_where_no_known_word_joins_the_two_syllables() -> None:
+    lexicon = Lexicon(["nhân dân", "vận động"])
+    assert lexicon.across(["nhân", "dân", "vận", "động"], 2) == []
+
+
+def test_lexicon_finds_nothing_at_either_end() -> None:
+    lexicon = Lexicon(["dân vận"])
+    assert lexicon.across(["dân", "vận"], 0) == lexicon.across(["dân", "vận"], 2) == []
+
+
+def test_lexicon_reads_punctuation_inside_an_entry_as_a_space() -> None:
+    assert Lexicon(["a-ba-giua"]).across(["a", "ba", "giua"], 1) == [(0, 3)]
+
+
+def test_lexicon_knows_a_word_in_either_tone_style_and_any_case() -> None:
+    lexicon = Lexicon(["Hoà bình"])
+    assert lexicon.across(["hòa", "bình"], 1) == lexicon.across(["hoà", "bình"], 1) == [(0, 2)]
+
+
+def test_underthesea_lexicon_is_its_models_dictionary() -> None:
+    lexicon = UndertheseaSegmenter().lexicon()
+    assert lexicon is not None
+    assert lexicon.across(["nhân", "dân", "vận", "dụng"], 1) == [(0, 2)]
+    assert lexicon.across(["họ", "dân", "vận"], 1) == []  # "họ dân" is no word
+
+
+def test_align_maps_tokens_back_to_character_spans() -> None:
+    assert align("nhân dân  vận", ["nhân dân", "vận"]) == [(0, 8), (10, 13)]
