@@ -6,13 +6,19 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from monitor.archive import Archive, StoreOutcome
+from monitor.archive.migrations import migrate
 from monitor.record import ArticleRecord, Image
+from replica.corpus import CorpusPage
 
 FETCHED_AT = "2025-03-19T11:47:05+07:00"
 LATER = "2025-03-20T08:00:00+07:00"
@@ -78,3 +84,33 @@ def fts_instances(path: Path, table: str, article_id: int | None = None) -> list
     if article_id is None:
         return rows
     return [(term, 0, column, offset) for term, doc, column, offset in rows if doc == article_id]
+
+
+def store_pages(archive: Archive, pages: Iterable[CorpusPage]) -> None:
+    """Store each page (as fetched, with a complete record of its id) through ``store_article``."""
+    for page in pages:
+        store(archive, record(page.article_id), html=page.html)
+
+
+def zlib_archive(path: Path, pages: Iterable[CorpusPage]) -> None:
+    """An archive as migration 10 left it, holding ``pages`` as raw pages were written then:
+    zlib level 6, no codec column."""
+    with closing(sqlite3.connect(path)) as connection:
+        migrate(Database(connection), target=10)
+        connection.executemany(
+            "INSERT INTO raw_pages (article_id, url, fetched_at, content_type, http_status,"
+            " html, raw_size) VALUES (?, ?, ?, 'text/html; charset=utf-8', 200, ?, ?)",
+            [
+                (page.article_id, page.url, FETCHED_AT, zlib.compress(page.html, 6), len(page.html))
+                for page in pages
+            ],
+        )
+        connection.commit()
+
+
+def raw_rows(path: Path) -> list[tuple[int, str, int | None]]:
+    """(article_id, codec, dictionary_id) of every raw page, read straight from the file."""
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute(
+            "SELECT article_id, codec, dictionary_id FROM raw_pages ORDER BY article_id"
+        ).fetchall()

@@ -10,12 +10,16 @@ lives in this package.
     repo_runs.py    archive.runs: crawl runs, figures, entry-point yields, stats
     repo_state.py   archive.state: HTTP validators and crawl state
     repo_index.py   archive.index: ranked search and the LIKE baseline
+    repo_raw.py     archive.raw: the raw pages' zstd dictionaries and recompression
     rows.py         the typed rows the repositories return
     connection.py   opening: file mode 0600, WAL, foreign keys, busy timeout, migrations
     migrations.py   the numbered migrations and the schema drawing (PRAGMA user_version)
     articles.py     articles, tags, images, history (article_versions), reads by id/date
     quarantine.py   incomplete records, kept out of articles
-    raw.py          raw pages (zlib), for reparse without the network
+    raw.py          raw pages (zstd, with a dictionary; zlib before), for reparse offline
+    raw_codec.py    compressing a page: zstd, its dictionaries' training; reading zlib rows
+    raw_dictionaries.py  the zstd dictionaries kept in the archive
+    raw_store.py    the raw pages' upkeep: train a dictionary when due, recompress, drop
     fts.py          the FTS5 tables: the monitor's two (matching form, folded form), search_ids,
                     and articles_fts, the conventional one sqlite-utils and Datasette find
     alerts.py       matches and the alert outbox

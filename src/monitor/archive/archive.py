@@ -11,6 +11,8 @@ path and the operation. The SQL itself lives in the sibling modules, one per tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -23,9 +25,11 @@ from monitor.archive import (
 )
 from monitor.archive.connection import open_database
 from monitor.archive.migrations import schema_version
+from monitor.archive.raw_store import Recompressed, Training
 from monitor.archive.repo_alerts import AlertRepository
 from monitor.archive.repo_articles import ArticleRepository
 from monitor.archive.repo_index import SearchRepository
+from monitor.archive.repo_raw import RawStoreRepository
 from monitor.archive.repo_runs import RunRepository
 from monitor.archive.repo_state import StateRepository
 from monitor.archive.rows import (
@@ -35,11 +39,26 @@ from monitor.archive.session import Session
 from monitor.clock import SYSTEM_CLOCK, Clock
 
 
+@dataclass(frozen=True)
+class MaintenanceReport:
+    """What ``Archive.maintain`` did: the raw pages' dictionary training and recompression,
+    the dictionaries dropped, whether it went to the end (FTS optimize and VACUUM), and the
+    database's size in bytes before and after (``after`` is 0 when it stopped early)."""
+
+    training: Training
+    recompressed: Recompressed
+    dropped: tuple[int, ...] = ()
+    finished: bool = True
+    before: int = 0
+    after: int = 0
+
+
 class Archive:
     """An open archive file. Create it with ``Archive.open``; use it as a context manager.
 
     Its repositories share its one connection and transaction helpers: ``articles``,
-    ``alerts``, ``runs``, ``state`` (HTTP cache and crawl state) and ``index`` (search)."""
+    ``alerts``, ``runs``, ``state`` (HTTP cache and crawl state), ``index`` (search) and
+    ``raw`` (the raw pages' dictionaries and recompression)."""
 
     def __init__(
         self, db: Database, path: Path, *, readonly: bool, clock: Clock = SYSTEM_CLOCK
@@ -54,6 +73,7 @@ class Archive:
         self.runs = RunRepository(self._session)
         self.state = StateRepository(self._session)
         self.index = SearchRepository(self._session)
+        self.raw = RawStoreRepository(self._session)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, clock: Clock = SYSTEM_CLOCK) -> Self:
@@ -98,10 +118,28 @@ class Archive:
             found = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
             return ([] if found == ["ok"] else found) + fts.integrity_problems(self._db)
 
-    def maintain(self) -> None:
-        """Optimize the FTS indexes, let SQLite refresh its statistics, and VACUUM."""
+    def maintain(self, *, stop: Callable[[], bool] = lambda: False) -> MaintenanceReport:
+        """The weekly upkeep, in order: train a dictionary for raw pages when due, recompress
+        the pages without one, drop unused dictionaries (see ``raw_store``); then optimize the
+        FTS indexes, let SQLite refresh its statistics, and VACUUM (which gives the space the
+        recompression freed back to the file system). ``stop()`` is asked between steps and
+        recompression batches: when it says so, the rest is left for the next run."""
+        before = self._size()
+        training = self.raw.train_dictionary()
+        recompressed = self.raw.recompress(stop=stop)
+        dropped = tuple(self.raw.drop_unused_dictionaries())
+        if stop():
+            return MaintenanceReport(training, recompressed, dropped, False, before)
         with self._session.writing("optimize the search indexes"):
             fts.optimize(self._db)
         with self._session.reading("vacuum the archive"):
             self._db.execute("PRAGMA optimize")
             self._db.execute("VACUUM")
+        return MaintenanceReport(training, recompressed, dropped, True, before, self._size())
+
+    def _size(self) -> int:
+        """The database's size in bytes (its pages, not counting the WAL)."""
+        with self._session.reading("read the archive's size"):
+            pages: int = self._db.execute("PRAGMA page_count").fetchone()[0]
+            size: int = self._db.execute("PRAGMA page_size").fetchone()[0]
+            return pages * size

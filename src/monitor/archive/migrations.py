@@ -34,7 +34,10 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
                               articles_ad, articles_au (sqlite-utils' convention)
 
     raw_pages   article_id PK ⇢ articles|quarantine, url, fetched_at, content_type,
-                http_status, html BLOB (zlib), raw_size     every fetched article page
+                http_status, html BLOB, raw_size, codec ('zlib'|'zstd'),
+                dictionary_id → raw_dictionaries (NULL: none)    every fetched article page
+    └── raw_dictionaries  dictionary_id PK autoincrement, created_at, pages,
+                          newest_article_id, size, sha256, data BLOB   zstd dictionaries
     quarantine  article_id PK, url, first_seen_at, last_seen_at, reasons JSON, record JSON
                 incomplete records (title, body or published_at missing)
 
@@ -68,7 +71,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, discovery, fts, runs
+from monitor.archive import alerts, discovery, fts, raw, raw_dictionaries, runs
 from monitor.archive.transaction import write_transaction
 from monitor.text import fold, matching_form
 
@@ -292,6 +295,14 @@ def _v10_standard_full_text(db: Database) -> None:
     fts.enable_standard(db)
 
 
+def _v11_raw_dictionaries(db: Database) -> None:
+    """raw_dictionaries (zstd dictionaries trained on the archive's pages); raw_pages.codec
+    ('zlib' for the rows already there, which stay readable as they are) and dictionary_id.
+    Columns added in place: no row is rewritten (``raw_store`` recompresses them later)."""
+    raw_dictionaries.create_table(db)
+    raw.add_codec_columns(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -303,6 +314,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v8_id_dates,
     _v9_discovery,
     _v10_standard_full_text,
+    _v11_raw_dictionaries,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log

@@ -1,20 +1,27 @@
 """Raw pages: the HTML of every fetched article page, compressed, so ``reparse`` needs no network.
 
-One row per article id (the last fetch), for complete and quarantined records alike. The HTML
-is stored as zlib level 6 (``zstd`` is not in the 3.11 standard library); ``raw_size`` is the
-uncompressed length.
+One row per article id (the last fetch), for complete and quarantined records alike. A page is
+written as zstd with the archive's current dictionary (plain zstd while it has none); rows
+written before migration 11 are zlib level 6 and read as before (see ``raw_codec``). Each row
+says how it was compressed: ``codec`` ('zlib' or 'zstd') and ``dictionary_id`` (NULL: none);
+``raw_size`` is the uncompressed length. ``raw_store`` trains the dictionaries and recompresses
+the rows without one.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
-ZLIB_LEVEL = 6
+from monitor.archive import raw_codec, raw_dictionaries
+from monitor.archive.raw_codec import CodecError, Dictionary
+from monitor.errors import StorageError
+
 _BATCH = 100  # pages read per query by iter_raw_pages
+_COLUMNS = "article_id, url, fetched_at, content_type, http_status, html, codec, dictionary_id"
 
 
 @dataclass(frozen=True)
@@ -29,8 +36,33 @@ class RawPage:
     html: bytes
 
 
+@dataclass(frozen=True)
+class StoredBlob:
+    """A row's page as stored without a dictionary, for recompression, and its codec."""
+
+    article_id: int
+    html: bytes
+    codec: str
+
+
+def add_codec_columns(db: Database) -> None:
+    """``codec`` ('zlib' for the rows already there) and ``dictionary_id`` (migration 11),
+    and the index the foreign key and recompression's search for rows without one use."""
+    db.execute(
+        "ALTER TABLE raw_pages ADD COLUMN codec TEXT NOT NULL DEFAULT 'zlib'"
+        " CHECK (codec IN ('zlib', 'zstd'))"
+    )
+    db.execute(
+        "ALTER TABLE raw_pages ADD COLUMN dictionary_id INTEGER"
+        " REFERENCES raw_dictionaries (dictionary_id)"
+        " CHECK (dictionary_id IS NULL OR codec = 'zstd')"
+    )
+    db.execute("CREATE INDEX raw_pages_dictionary_id ON raw_pages (dictionary_id)")
+
+
 def write_raw_page(db: Database, page: RawPage) -> None:
     """Store ``page``, replacing the previous fetch of the same article."""
+    dictionary = raw_dictionaries.current(db)
     db.table("raw_pages").upsert(
         {
             "article_id": page.article_id,
@@ -38,8 +70,10 @@ def write_raw_page(db: Database, page: RawPage) -> None:
             "fetched_at": page.fetched_at,
             "content_type": page.content_type,
             "http_status": page.http_status,
-            "html": zlib.compress(page.html, ZLIB_LEVEL),
+            "html": raw_codec.compress(page.html, dictionary),
             "raw_size": len(page.html),
+            "codec": "zstd",
+            "dictionary_id": None if dictionary is None else dictionary.dictionary_id,
         },
         pk="article_id",
     )
@@ -54,27 +88,81 @@ def iter_raw_pages(db: Database) -> Iterator[RawPage]:
     after = -1
     while True:
         rows = db.execute(
-            "SELECT article_id, url, fetched_at, content_type, http_status, html"
-            " FROM raw_pages WHERE article_id > ? ORDER BY article_id LIMIT ?",
+            f"SELECT {_COLUMNS} FROM raw_pages WHERE article_id > ? ORDER BY article_id LIMIT ?",
             (after, _BATCH),
         ).fetchall()
         if not rows:
             return
-        for article_id, url, fetched_at, content_type, http_status, html in rows:
-            yield RawPage(
-                article_id, url, fetched_at, content_type, http_status, zlib.decompress(html)
-            )
+        yield from _pages(db, rows)
         after = rows[-1][0]
 
 
 def latest_raw_pages(db: Database, limit: int) -> list[RawPage]:
     """The ``limit`` raw pages of the highest article ids (the newest), newest first."""
     rows = db.execute(
-        "SELECT article_id, url, fetched_at, content_type, http_status, html"
-        " FROM raw_pages ORDER BY article_id DESC LIMIT ?",
-        (limit,),
+        f"SELECT {_COLUMNS} FROM raw_pages ORDER BY article_id DESC LIMIT ?", (limit,)
     ).fetchall()
-    return [
-        RawPage(article_id, url, fetched_at, content_type, status, zlib.decompress(html))
-        for article_id, url, fetched_at, content_type, status, html in rows
-    ]
+    return _pages(db, rows)
+
+
+def _pages(db: Database, rows: Sequence[Sequence[Any]]) -> list[RawPage]:
+    """The pages of ``rows`` (``_COLUMNS``), decompressed."""
+    dictionaries = raw_dictionaries.by_id(db, (row[7] for row in rows if row[7] is not None))
+    pages = []
+    for article_id, url, fetched_at, content_type, status, blob, codec, dictionary_id in rows:
+        dictionary = None if dictionary_id is None else dictionaries.get(dictionary_id)
+        html = decompressed(article_id, blob, codec, dictionary_id, dictionary)
+        pages.append(RawPage(article_id, url, fetched_at, content_type, status, html))
+    return pages
+
+
+def decompressed(
+    article_id: int,
+    blob: bytes,
+    codec: str,
+    dictionary_id: int | None,
+    dictionary: Dictionary | None,
+) -> bytes:
+    """A row's page; a ``StorageError`` naming the article when it does not decompress."""
+    if dictionary_id is not None and dictionary is None:
+        raise StorageError(
+            f"raw page of article {article_id}: its dictionary {dictionary_id} is missing",
+            article_id=article_id,
+        )
+    try:
+        return raw_codec.decompress(blob, codec, dictionary)
+    except CodecError as error:
+        named = codec if dictionary_id is None else f"{codec} with dictionary {dictionary_id}"
+        raise StorageError(
+            f"raw page of article {article_id} does not decompress ({named}): {error}",
+            article_id=article_id,
+        ) from None
+
+
+def blobs_without_dictionary(db: Database, limit: int) -> list[StoredBlob]:
+    """Up to ``limit`` rows compressed without a dictionary (zlib, or plain zstd), lowest
+    article ids first. Through the index, always: scanning the table instead (which the
+    planner may prefer) would read every page's blob to find the few without one."""
+    rows = db.execute(
+        "SELECT article_id, html, codec FROM raw_pages INDEXED BY raw_pages_dictionary_id"
+        " WHERE dictionary_id IS NULL ORDER BY article_id LIMIT ?",
+        (limit,),
+    )
+    return [StoredBlob(*row) for row in rows]
+
+
+def replace_blob(db: Database, article_id: int, blob: bytes, dictionary_id: int) -> None:
+    """Store a row's page compressed anew, with zstd and dictionary ``dictionary_id``."""
+    db.execute(
+        "UPDATE raw_pages SET html = ?, codec = 'zstd', dictionary_id = ? WHERE article_id = ?",
+        (blob, dictionary_id, article_id),
+    )
+
+
+def count_above(db: Database, article_id: int, *, up_to: int) -> int:
+    """How many pages have an id above ``article_id``, counted up to ``up_to`` at most."""
+    count: int = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM raw_pages WHERE article_id > ? LIMIT ?)",
+        (article_id, up_to),
+    ).fetchone()[0]
+    return count

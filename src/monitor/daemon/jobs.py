@@ -4,7 +4,8 @@ crawl        the spider in a child process (killed at ``crawl_timeout``), then m
              it stored, check health, and deliver instant alerts
 deliver      due alerts: retries and digests
 health       the periodic checks (a site with nothing new for too long)
-maintenance  optimize the FTS indexes and VACUUM
+maintenance  raw pages' dictionary and recompression, FTS optimize, VACUUM (stops between
+             recompression batches when the daemon is stopping; the next run carries on)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from monitor.alert.channels import Sender
 from monitor.alert.deliver import deliver_locked
 from monitor.alert.message import AlertMessage
 from monitor.archive import Archive
+from monitor.archive.archive import MaintenanceReport
 from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.crawl import ChildOptions, CrawlResult, run_crawl
@@ -151,8 +153,9 @@ class Jobs:
     @guarded
     def maintain(self) -> None:
         with Archive.open(self.config.database.path, clock=self.clock) as archive:
-            archive.maintain()
-        log.info("archive maintained: FTS optimized, vacuumed")
+            report = archive.maintain(stop=self.stopping.is_set)
+        what = "FTS optimized, vacuumed" if report.finished else "stopped early (daemon stopping)"
+        log.info("archive maintained: %s", what, extra={"figures": _maintenance_figures(report)})
 
     def _apply_health(self, archive: Archive, verdicts: list[Verdict]) -> None:
         """Record the checks' verdicts; operator alerts in ``alerts.language``."""
@@ -170,3 +173,11 @@ class Jobs:
 def _figures(result: CrawlResult) -> dict[str, Any]:
     return {"run_id": result.run_id, "seconds": round(result.seconds, 1), **asdict(result.figures),
             **({"reason": result.reason} if result.reason else {})}  # fmt: skip
+
+
+def _maintenance_figures(report: MaintenanceReport) -> dict[str, Any]:
+    training, pages = report.training, report.recompressed
+    return {"dictionary": training.outcome, "dictionary_id": training.dictionary_id,
+            "recompressed": pages.pages, "recompressed_bytes_before": pages.before,
+            "recompressed_bytes_after": pages.after, "dictionaries_dropped": len(report.dropped),
+            "bytes_before": report.before, "bytes_after": report.after}  # fmt: skip
