@@ -26,6 +26,7 @@ NEEDS_AN_ARCHIVE = [
     ["rules", "test", "--since", "2025-01-01"],
     ["profile", "learn", "--from-archive", "--output", "learned.toml"],
     ["serve", "--port", "0"],
+    ["maintain"],
 ]
 FILL_THE_ARCHIVE = [["crawl"], ["run"]]
 

@@ -21,6 +21,7 @@ from monitor.cli.crawl_commands import crawl_command, reparse_command
 from monitor.cli.daemon_commands import demo_command, run_command, status_command
 from monitor.cli.export_command import export_command
 from monitor.cli.init_command import init_command
+from monitor.cli.maintain_command import maintain_command
 from monitor.cli.match_commands import match_command, rules_group
 from monitor.cli.parse_command import parse_command
 from monitor.cli.profile_commands import profile_group
@@ -110,6 +111,7 @@ cli.add_command(export_command)
 cli.add_command(stats_command)
 cli.add_command(serve_command)
 cli.add_command(search_command)
+cli.add_command(maintain_command)
 
 
 def main() -> None:
