@@ -87,7 +87,7 @@ def test_maintenance_asked_to_stop_leaves_the_rest_for_the_next_run(path: Path) 
     zlib_archive(path, SITE[:120])
     with Archive.open(path) as archive:
         report = archive.maintain(stop=lambda: True)
-        assert (report.training.outcome, report.recompressed.pages) == ("trained", 0)
+        assert (report.training.outcome, report.recompressed.pages) == ("stopped", 0)
         assert not report.finished
         assert archive.maintain().recompressed.pages == 120
 

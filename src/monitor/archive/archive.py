@@ -125,7 +125,7 @@ class Archive:
         recompression freed back to the file system). ``stop()`` is asked between steps and
         recompression batches: when it says so, the rest is left for the next run."""
         before = self._size()
-        training = self.raw.train_dictionary()
+        training = Training("stopped") if stop() else self.raw.train_dictionary()
         recompressed = self.raw.recompress(stop=stop)
         dropped = tuple(self.raw.drop_unused_dictionaries())
         if stop():

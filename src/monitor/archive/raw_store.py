@@ -43,7 +43,7 @@ HELD_OUT_SHARE = 10  # the newest tenth of the sample tests the dictionaries
 MIN_SAVING = 0.10
 BATCH = 100
 
-TrainingOutcome = Literal["trained", "not due", "no gain", "too little data"]
+TrainingOutcome = Literal["trained", "not due", "no gain", "too little data", "stopped"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class Proposal:
 @dataclass(frozen=True)
 class Training:
     """What the training step did: ``trained`` (``dictionary_id`` is the new one), ``not
-    due``, ``no gain`` (not kept) or ``too little data``; with the held-out figures."""
+    due``, ``no gain`` (not kept), ``too little data``, or ``stopped`` (not tried: asked to
+    stop first); with the held-out figures."""
 
     outcome: TrainingOutcome
     dictionary_id: int | None = None

@@ -67,6 +67,8 @@ def _training(training: Training) -> str:
         )
     if training.outcome == "too little data":
         return "raw pages: too little data to train a dictionary on"
+    if training.outcome == "stopped":
+        return "raw pages: stopped before training"
     return "raw pages: no new dictionary due"
 
 
