@@ -13,6 +13,7 @@ from monitor.archive import Archive
 from monitor.archive.filters import day_start
 from monitor.cli.context import AppContext
 from monitor.cli.options import DATE
+from monitor.cli.rules_diff_command import rules_diff_command
 from monitor.config.schema import Rule
 from monitor.errors import InputError
 from monitor.match import Matcher
@@ -61,9 +62,13 @@ def rules_group() -> None:
     """Try the keyword rules without sending anything.
 
     \b
-    Example:
+    Examples:
       monitor rules test --text "Phong trào Dân vận khéo ở phường Bến Nghé"
+      monitor rules diff my-new-rules.toml
     """
+
+
+rules_group.add_command(rules_diff_command)
 
 
 @rules_group.command("test")
