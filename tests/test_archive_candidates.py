@@ -92,3 +92,16 @@ def test_due_articles_are_read_through_their_own_index(archive: Archive) -> None
             f"EXPLAIN QUERY PLAN SELECT article_id FROM articles WHERE {DUE} ORDER BY article_id"
         ).fetchall()
     assert [row[-1] for row in plan] == ["SCAN articles USING INDEX articles_unmatched"]
+
+
+def test_after_a_crawl_only_the_new_articles_are_settled(archive: Archive) -> None:
+    archive.alerts.settle_unmatched(NOTHING)
+    store(archive, record(4, title="Thời tiết", lead=None, body="Trời mưa.", tags=()))
+    store(archive, record(5))
+    assert archive.alerts.settle_unmatched(DAN_VAN) == 1
+    assert [a.article_id for a in archive.alerts.unmatched_articles()] == [5]
+
+
+def test_nothing_due_is_nothing_to_settle(archive: Archive) -> None:
+    archive.alerts.settle_unmatched(NOTHING)
+    assert archive.alerts.settle_unmatched(DAN_VAN) == 0

@@ -32,17 +32,18 @@ def add_unmatched_index(db: Database) -> None:
     db.execute(UNMATCHED_INDEX)
 
 
-def _candidates(query: FtsQuery) -> tuple[str, dict[str, Any]]:
-    """A SELECT of the candidates' ids (fixed text; none when the query has no expression)
-    and its parameters."""
+def _candidates(query: FtsQuery, *, low: int | None = None) -> tuple[str, dict[str, Any]]:
+    """A SELECT of the candidates' ids (fixed text; none when the query has no expression),
+    from id ``low`` on (FTS5 seeks to it), and its parameters."""
     selects = []
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"low": low}
+    above = " AND rowid >= :low" if low is not None else ""
     for table, name, expression in (
         (EXACT_TABLE, "exact", query.exact),
         (FOLDED_TABLE, "folded", query.folded),
     ):
         if expression:
-            selects.append(f"SELECT rowid FROM {table} WHERE {table} MATCH :{name}")
+            selects.append(f"SELECT rowid FROM {table} WHERE {table} MATCH :{name}{above}")
             params[name] = expression
     return " UNION ".join(selects) or "SELECT 0 WHERE 0", params
 
@@ -64,12 +65,17 @@ def settle_unmatched(db: Database, query: FtsQuery, *, rematch: bool, since: str
     """Record the due articles that are not candidates as matching nothing; with ``rematch``,
     first count as due every article published at or after ``since`` (all when None), and
     leave its candidates due. Returns how many articles were recorded as matching nothing.
-    The caller holds the transaction."""
-    candidates, params = _candidates(query)
-    params["since"] = since
-    scope = DUE
+    Without ``rematch`` the index is searched from the lowest due id on (after a crawl, only
+    the new articles' part of it). The caller holds the transaction."""
+    scope, low = DUE, None
     if rematch:
         scope = f"({DUE} OR published_at >= :since)" if since else "1"
+    else:
+        low = db.execute(f"SELECT min(article_id) FROM articles WHERE {DUE}").fetchone()[0]
+        if low is None:
+            return 0  # nothing due
+    candidates, params = _candidates(query, low=low)
+    params["since"] = since
     outside = f"SELECT article_id FROM articles WHERE {scope} AND article_id NOT IN ({candidates})"
     settled: int = db.execute(f"SELECT count(*) FROM ({outside})", params).fetchone()[0]
     db.execute(f"DELETE FROM matches WHERE article_id IN ({outside})", params)
