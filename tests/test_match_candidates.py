@@ -259,3 +259,13 @@ def test_a_keyword_the_index_cannot_look_up_reads_every_article(tmp_path: Path) 
         match_new_articles(archive, rules, Matcher(rules), on_article=lambda i, _: read.append(i))
         assert read == [1, 2]
         assert [m.rule for m in archive.alerts.matches_of(1)] == ["beta"]
+
+
+@pytest.mark.xfail(strict=True, reason="unicode61 takes private-use characters for letters")
+def test_a_one_syllable_keyword_against_a_private_use_character(tmp_path: Path) -> None:
+    """The one case the index misses (see the module docstring): an icon font's character
+    written against the keyword, no space between."""
+    rules = (rule("vneid", "VNeID"),)
+    with Archive.open(tmp_path / "a.db") as archive:
+        store(archive, record(1, title="Tài khoản VNeID\uf105", lead=None, body="Tin."))
+    assert backtests(tmp_path / "a.db", rules)[True] != []
