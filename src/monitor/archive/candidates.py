@@ -50,12 +50,13 @@ def _candidates(query: FtsQuery, *, low: int | None = None) -> tuple[str, dict[s
 
 def candidate_ids(db: Database, query: FtsQuery, since: str | None) -> list[int]:
     """The candidates published at or after ``since`` (archive form; all when None), oldest
-    published first (then by id), as ``articles.recent_article_ids`` reversed."""
+    published first (then by id), as ``articles.recent_article_ids`` reversed. Their dates
+    come from the (article_id, published_at) index, not from the article rows."""
     candidates, params = _candidates(query)
     window = " AND published_at >= :since" if since else ""
     rows = db.execute(
-        f"SELECT article_id FROM articles WHERE article_id IN ({candidates}){window}"
-        " ORDER BY published_at, article_id",
+        "SELECT article_id FROM articles INDEXED BY articles_id_published_at"
+        f" WHERE article_id IN ({candidates}){window} ORDER BY published_at, article_id",
         {**params, "since": since},
     )
     return [article_id for (article_id,) in rows]
