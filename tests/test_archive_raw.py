@@ -71,7 +71,7 @@ def test_an_archive_from_before_migration_11_is_migrated_with_its_pages_readable
     zlib_archive(path, PAGES[:5])
     assert scalar(path, "PRAGMA user_version") == 10
     with Archive.open(path) as archive:
-        assert archive.settings().schema_version == SCHEMA_VERSION == 11
+        assert archive.settings().schema_version == SCHEMA_VERSION >= 11
         assert read_back(archive) == {page.article_id: page.html for page in PAGES[:5]}
     assert {row[1:] for row in raw_rows(path)} == {("zlib", None)}
 

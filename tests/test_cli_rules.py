@@ -7,6 +7,13 @@ from pathlib import Path
 
 import pytest
 from cli_support import Result, invoke
+from test_match_apply import DANVAN_IDS
+
+from monitor.archive import Archive
+from monitor.config import Config
+from monitor.ingest import FetchedPage, ingest_page
+
+from golden_pages import golden_pages
 
 
 def monitor(capsys: pytest.CaptureFixture[str], *args: str) -> Result[str]:
@@ -50,3 +57,162 @@ def test_match_since_wants_a_day(capsys: pytest.CaptureFixture[str]) -> None:
     result = monitor(capsys, "match", "--since", "01/06/2025")
     assert result.returncode == 2
     assert result.stderr == "monitor: --since: not a date in the form YYYY-MM-DD: '01/06/2025'\n"
+
+
+# --- over an archive: the golden pages, ingested ----------------------------------------------
+
+WHEN = "2025-06-23T12:00:00+07:00"
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    """A configuration whose archive holds the golden pages, not matched yet."""
+    folder = tmp_path_factory.mktemp("rules")
+    with Archive.open(folder / "monitor.db") as archive:
+        for page in golden_pages():
+            fetched = FetchedPage(page.expected["url"], page.html, "text/html", 200, WHEN)
+            ingest_page(archive, config.profile, fetched)
+    path = folder / "monitor.toml"
+    path.write_text(f'[database]\npath = "{folder / "monitor.db"}"\n', encoding="utf-8")
+    return path
+
+
+def test_rules_test_all_backtests_every_article(
+    capsys: pytest.CaptureFixture[str], archived: Path
+) -> None:
+    result = monitor(capsys, "--config", str(archived), "rules", "test", "--all")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    # 175360: "thế trận lòng dân" (toan-dan-bv-antq)
+    assert {article["article_id"] for article in found} == DANVAN_IDS | {175360}
+    dates = [article["published_at"] for article in found]
+    assert dates == sorted(dates)
+    since = monitor(capsys, "--config", str(archived), "rules", "test", "--since", "2000-01-01")
+    assert since.stdout == result.stdout
+
+
+def test_rules_test_since_and_all_are_exclusive(
+    capsys: pytest.CaptureFixture[str], archived: Path
+) -> None:
+    args = ("rules", "test", "--all", "--since", "2025-01-01")
+    result = monitor(capsys, "--config", str(archived), *args)
+    assert result.returncode == 2
+    assert "exactly one of --text, --file, --since, --all" in result.stderr
+
+
+# --- rules diff ------------------------------------------------------------------------------
+
+SHIPPED_RULES = Path(__file__).resolve().parents[1] / "config" / "rules-danvan.toml"
+# dan-van without "vận động quần chúng" (179591 holds only that); a new rule; the other as shipped
+NEW_RULES = """
+[[rules]]
+name = "dan-van"
+keywords = ["dân vận", "công tác dân vận", "Dân vận khéo", "Ban Dân vận"]
+on_topic = true
+
+[[rules]]
+name = "toan-dan-bv-antq"
+keywords = ["Toàn dân bảo vệ an ninh Tổ quốc", "toàn dân bảo vệ ANTQ",
+            "Thế trận an ninh nhân dân", "Thế trận lòng dân"]
+on_topic = true
+
+[[rules]]
+name = "ngay-hoi"
+keywords = ["Ngày hội toàn dân"]
+"""
+
+
+def rule_file(folder: Path, text: str, name: str = "new.toml") -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def diff(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> Result[str]:
+    return monitor(capsys, "--config", str(config), "rules", "diff", *args)
+
+
+def test_rules_diff_lists_what_each_rule_gains_and_loses(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path
+) -> None:
+    result = diff(capsys, archived, rule_file(tmp_path, NEW_RULES))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"the configured rules → {tmp_path / 'new.toml'}"
+    assert lines[1] == "dan-van (changed): +0 articles, -1 article"
+    assert lines[2].startswith("  - 179591  2025-")
+    assert lines[3].startswith('      "vận động quần chúng" in body: ')
+    assert "toan-dan-bv-antq: unchanged" in lines
+    assert any(line.startswith("ngay-hoi (added): +") for line in lines)
+    assert lines[-1].startswith("2 of 3 rules match other articles: +")
+
+
+def test_rules_diff_json_has_each_rule_and_its_articles(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path
+) -> None:
+    result = diff(capsys, archived, rule_file(tmp_path, NEW_RULES), "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["old"], found["since"]) == ("the configured rules", None)
+    rules = {rule["rule"]: rule for rule in found["rules"]}
+    assert [rule["status"] for rule in found["rules"]] == ["changed", "unchanged", "added"]
+    (lost,) = rules["dan-van"]["lost"]
+    assert (lost["article_id"], lost["matches"][0]["keyword"]) == (179591, "vận động quần chúng")
+    assert rules["ngay-hoi"]["gained"] and not rules["ngay-hoi"]["lost"]
+    assert set(lost) == {"article_id", "title", "published_at", "url", "matches"}
+
+
+def test_rules_diff_of_two_files(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path
+) -> None:
+    one = diff(capsys, archived, rule_file(tmp_path, NEW_RULES), "--json")
+    two = diff(capsys, archived, str(SHIPPED_RULES), str(tmp_path / "new.toml"), "--json")
+    assert json.loads(two.stdout)["old"] == str(SHIPPED_RULES)
+    assert json.loads(two.stdout)["rules"] == json.loads(one.stdout)["rules"]
+
+
+def test_rules_diff_since_a_day(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path
+) -> None:
+    """179591 was published in 2025: nothing is lost from 2026 on."""
+    result = diff(capsys, archived, rule_file(tmp_path, NEW_RULES), "--since", "2026-01-01")
+    assert "dan-van (changed): +0 articles, -0 articles" in result.stdout
+
+
+def test_rules_diff_wants_one_or_two_files(
+    capsys: pytest.CaptureFixture[str], archived: Path
+) -> None:
+    result = diff(capsys, archived)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "monitor: give one rule file (NEW, against the configured rules) or two (OLD NEW)\n"
+    )
+
+
+def test_rules_diff_names_a_missing_file(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere.toml"
+    result = diff(capsys, archived, str(missing))
+    assert result.returncode == 2
+    assert result.stderr == f"monitor: config error in {missing}: file not found\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[rules]]\nname = "x"\nkeywords = []\n', "rules.0.keywords: rule 'x': must be"),
+        ('[[rules]]\nname = "x"\nkeywords = ["a"]\naccents = "both"\n', "rules.0.accents"),
+        ('[[rules]]\nname = "x"\nkeywords = ["a"]\nchannels = ["mail"]\n', "no channel named"),
+        ("[crawl]\ntimeout = 5\n", "no [[rules]] table in the file"),
+        ("[[rules]\n", "not valid TOML"),
+    ],
+    ids=["no keywords", "bad accents", "unknown channel", "no rules", "not toml"],
+)
+def test_rules_diff_refuses_an_invalid_file_in_one_line(
+    capsys: pytest.CaptureFixture[str], archived: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    result = diff(capsys, archived, rule_file(tmp_path, text))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"monitor: config error in {tmp_path / 'new.toml'}")
+    assert message in result.stderr and result.stderr.count("\n") == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import Config, load_config
+from monitor.config import Config, load_config, load_rules
 from monitor.errors import ConfigError
 
 
@@ -352,3 +352,15 @@ def test_a_secret_is_never_echoed_among_many_problems(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
     assert len(caught.value.problems) == 3
     assert "hunter2" not in str(caught.value)
+
+
+def test_a_rule_file_is_validated_against_the_configured_channels(tmp_path: Path) -> None:
+    """``load_rules``: the rules of a file, as ``monitor rules diff`` reads one."""
+    mine = tmp_path / "my.toml"
+    mine.write_text('[channels.mail]\ntype = "file"\npath = "mail.jsonl"\n', encoding="utf-8")
+    rules = tmp_path / "rules.toml"
+    text = '[[rules]]\nname = "r"\nkeywords = ["a"]\nchannels = ["mail"]\n'
+    rules.write_text(text, encoding="utf-8")
+    assert [rule.name for rule in load_rules(rules, mine)] == ["r"]
+    with pytest.raises(ConfigError, match="no channel named 'mail'"):
+        load_rules(rules)

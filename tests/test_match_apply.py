@@ -72,7 +72,7 @@ def test_asking_applies_a_new_rule_to_old_articles_once(archive: Archive, config
 
 
 def test_backtest_reports_without_writing(archive: Archive, config: Config) -> None:
-    found = backtest(archive, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
+    found = backtest(archive, config.rules, Matcher(config.rules), "2020-01-01T00:00:00+07:00")
     assert {article.article_id for article, _ in found} >= DANVAN_IDS - {141005}
     assert archive.alerts.alert_counts()["pending"] == 0
 

@@ -250,10 +250,11 @@ def sections(db: Database) -> list[str]:
     return [section for (section,) in rows]
 
 
-def recent_article_ids(db: Database, since: str) -> list[int]:
-    """Ids of articles published at or after ``since`` (archive form), newest first."""
+def recent_article_ids(db: Database, since: str | None) -> list[int]:
+    """Ids of articles published at or after ``since`` (archive form; all when None), newest
+    first."""
     rows = db.execute(
-        "SELECT article_id FROM articles WHERE published_at >= ?"
+        "SELECT article_id FROM articles WHERE published_at >= coalesce(?, '')"
         " ORDER BY published_at DESC, article_id DESC",
         (since,),
     )

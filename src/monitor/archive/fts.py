@@ -79,6 +79,13 @@ _STANDARD_UPDATE = f"""
 """
 
 
+def columns_of(fields: Iterable[str]) -> tuple[str, ...]:
+    """The columns of the monitor's two tables that index ``fields`` (some of ``FIELDS``):
+    their syllables, then their syllable pairs (for an FTS5 column filter)."""
+    chosen = [field for field in FIELDS if field in set(fields)]
+    return (*chosen, *(f"{field}_pairs" for field in chosen))
+
+
 def create_tables(db: Database, names: Iterable[str] = (EXACT_TABLE, FOLDED_TABLE)) -> None:
     """Create the monitor's two FTS5 tables (empty), under ``names`` (exact, then folded)."""
     for table in names:

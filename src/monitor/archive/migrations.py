@@ -57,7 +57,8 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
 
 Indexes on articles besides the key: published_at; (section, published_at); published_at of
 the on-topic articles (partial) — these two answer a search's section and on-topic filters;
-(article_id, published_at), which checks that a date range's ids are one id range.
+(article_id, published_at), which checks that a date range's ids are one id range; the ids of
+the articles due for matching (partial: matched_hash is not content_hash).
 
 The monitor's two FTS5 tables use ``unicode61 remove_diacritics 0``: the text is already in the
 form searched (see ``fts``), and no SQLite tokenizer folds ``đ`` or two-mark letters correctly.
@@ -71,7 +72,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from monitor.archive import alerts, discovery, fts, raw, raw_dictionaries, runs
+from monitor.archive import alerts, candidates, discovery, fts, raw, raw_dictionaries, runs
 from monitor.archive.transaction import write_transaction
 from monitor.text import fold, matching_form
 
@@ -303,6 +304,12 @@ def _v11_raw_dictionaries(db: Database) -> None:
     raw.add_codec_columns(db)
 
 
+def _v12_unmatched_index(db: Database) -> None:
+    """articles_unmatched: the articles due for matching (matched_hash not their content_hash),
+    by id, so that matching finds them without reading every article (``candidates``)."""
+    candidates.add_unmatched_index(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -315,6 +322,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v9_discovery,
     _v10_standard_full_text,
     _v11_raw_dictionaries,
+    _v12_unmatched_index,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from monitor.archive import (
     alerts,
+    candidates,
 )
 from monitor.archive.alerts import AlertStatus
 from monitor.archive.rows import (
@@ -19,6 +20,7 @@ from monitor.archive.rows import (
     MatchRow,
     StoredMatch,
 )
+from monitor.archive.search import FtsQuery
 from monitor.archive.session import Repository
 from monitor.archive.timestamps import to_archive_time
 
@@ -53,6 +55,17 @@ class AlertRepository(Repository):
         since = to_archive_time(since_iso, name="since_iso") if since_iso else None
         with self._writing("reset matching"):
             return alerts.forget_matched(self._db, since)
+
+    def settle_unmatched(
+        self, query: FtsQuery, *, rematch: bool = False, since_iso: str | None = None
+    ) -> int:
+        """Record the articles due for matching that no keyword of ``query`` (a rule set's
+        candidate query) occurs in as matching nothing, in one transaction; with ``rematch``,
+        articles published since ``since_iso`` (or all) count as due, and its candidates are
+        left due. Returns how many were recorded (see ``candidates.settle_unmatched``)."""
+        since = to_archive_time(since_iso, name="since_iso") if since_iso else None
+        with self._writing("record articles no rule can match"):
+            return candidates.settle_unmatched(self._db, query, rematch=rematch, since=since)
 
     def due_alerts(
         self, channel: str, *, now: str | None = None, limit: int = 200

@@ -119,9 +119,10 @@ class ArticleRepository(Repository):
         with self._reading("read the sections"):
             return articles.sections(self._db)
 
-    def recent_article_ids(self, since_iso: str) -> list[int]:
-        """Ids of articles published at or after ``since_iso`` (any offset), newest first."""
-        since = to_archive_time(since_iso, name="since_iso")
+    def recent_article_ids(self, since_iso: str | None) -> list[int]:
+        """Ids of articles published at or after ``since_iso`` (any offset; every article when
+        None), newest first."""
+        since = to_archive_time(since_iso, name="since_iso") if since_iso is not None else None
         with self._reading("read recent articles"):
             return articles.recent_article_ids(self._db, since)
 
@@ -145,10 +146,15 @@ class ArticleRepository(Repository):
         with self._reading(f"read the discovery hint of article {article_id}"):
             return discovery.get_hint(self._db, article_id)
 
-    def articles_since(self, since_iso: str) -> Iterator[StoredArticle]:
-        """Articles published at or after ``since_iso``: id, section, title, lead, body."""
-        since = to_archive_time(since_iso, name="since_iso")
-        for article_id in reversed(self.recent_article_ids(since)):
+    def articles_since(self, since_iso: str | None) -> Iterator[StoredArticle]:
+        """Articles published at or after ``since_iso`` (every article when None), oldest
+        published first."""
+        return self.articles_by_id(reversed(self.recent_article_ids(since_iso)))
+
+    def articles_by_id(self, ids: Iterable[int]) -> Iterator[StoredArticle]:
+        """The articles of ``ids``, in their order, read one at a time (an id no longer
+        archived is left out)."""
+        for article_id in ids:
             article = self.get_article(article_id)
             if article is not None:
                 yield article

@@ -1,4 +1,5 @@
-"""Ranked full-text search over the FTS indexes, and the LIKE baseline.
+"""Ranked full-text search over the FTS indexes, the LIKE baseline, and the candidates of
+a rule set (the articles holding one of its keywords).
 
 One of the archive's repositories (see ``monitor.archive.archive``): its methods share the
 archive's connection and transaction helpers (``session``); each is one transaction.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.archive import (
+    candidates,
     fts,
 )
 from monitor.archive import search as ranked_search
@@ -18,6 +20,7 @@ from monitor.archive.rows import (
 )
 from monitor.archive.search import FtsQuery
 from monitor.archive.session import Repository
+from monitor.archive.timestamps import to_archive_time
 
 
 class SearchRepository(Repository):
@@ -27,6 +30,13 @@ class SearchRepository(Repository):
         """Ids matching an FTS5 query in the exact or the folded table (see ``fts``)."""
         with self._reading("search"):
             return fts.search_ids(self._db, query_fts, folded=folded, limit=limit)
+
+    def candidate_ids(self, query: FtsQuery, since_iso: str | None = None) -> list[int]:
+        """Ids of the articles matching either expression of ``query`` (a rule set's candidate
+        query), published since ``since_iso`` (all when None), oldest published first."""
+        since = to_archive_time(since_iso, name="since_iso") if since_iso else None
+        with self._reading("find candidate articles"):
+            return candidates.candidate_ids(self._db, query, since)
 
     def search(
         self,

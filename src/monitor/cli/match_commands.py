@@ -13,9 +13,12 @@ from monitor.archive import Archive
 from monitor.archive.filters import day_start
 from monitor.cli.context import AppContext
 from monitor.cli.options import DATE
+from monitor.cli.rules_diff_command import rules_diff_command
+from monitor.config.schema import Rule
 from monitor.errors import InputError
 from monitor.match import Matcher
-from monitor.match.apply import backtest, match_new_articles, rematch_since
+from monitor.match.apply import backtest, match_new_articles
+from monitor.match.candidates import Rematch
 
 
 @click.command("match")
@@ -31,6 +34,9 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
     unless you ask with --since or --all; even then an article alerts at most once per rule
     and channel.
 
+    Only the articles the search index finds a rule's keyword in are read; the others are
+    recorded as matching nothing (their old matches removed) without being read.
+
     \b
     Examples:
       monitor match                       # what the last crawl stored
@@ -39,11 +45,14 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
     if since and everything:
         raise InputError("--since and --all cannot be used together: --all re-matches everything")
     config = app.config
+    rematch = Rematch(day_start(since) if since else None) if since or everything else None
     with Archive.open(app.archive_path()) as archive:
-        if since or everything:
-            rematch_since(archive, day_start(since) if since else None)
         summary = match_new_articles(
-            archive, config.rules, Matcher(config.rules), max_age_days=config.alerts.max_age_days
+            archive,
+            config.rules,
+            Matcher(config.rules),
+            max_age_days=config.alerts.max_age_days,
+            rematch=rematch,
         )
     click.echo(summary.line(config.alerts.max_age_days))
 
@@ -53,9 +62,13 @@ def rules_group() -> None:
     """Try the keyword rules without sending anything.
 
     \b
-    Example:
+    Examples:
       monitor rules test --text "Phong trào Dân vận khéo ở phường Bến Nghé"
+      monitor rules diff my-new-rules.toml
     """
+
+
+rules_group.add_command(rules_diff_command)
 
 
 @rules_group.command("test")
@@ -66,14 +79,16 @@ def rules_group() -> None:
 @click.option(
     "--since", type=DATE, metavar="DATE", help="Back-test the archive: articles since DATE."
 )
+@click.option("--all", "everything", is_flag=True, help="Back-test every archived article.")
 @click.pass_obj
 def rules_test_command(
-    app: AppContext, text: str | None, file: Path | None, since: date | None
+    app: AppContext, text: str | None, file: Path | None, since: date | None, everything: bool
 ) -> None:
     """Print what the rules match, as JSON: [{rule, keyword, field, start, end, snippet}].
 
-    With --since, print every archived article since DATE that would have alerted, and the
-    rules and keywords that matched; nothing is sent or recorded.
+    With --since or --all, print every archived article (since DATE) that would have
+    alerted, and the rules and keywords that matched; nothing is sent or recorded. Only the
+    articles the search index finds a keyword in are read.
 
     \b
     Examples:
@@ -81,11 +96,13 @@ def rules_test_command(
       monitor rules test --file draft.txt
       monitor rules test --since 2025-06-01
     """
-    if sum(option is not None for option in (text, file, since)) != 1:
-        raise InputError("give exactly one of --text, --file, --since")
-    matcher = Matcher(app.config.rules)
-    if since is not None:
-        _backtest(app, matcher, day_start(since))
+    given = (text, file, since, everything or None)
+    if sum(option is not None for option in given) != 1:
+        raise InputError("give exactly one of --text, --file, --since, --all")
+    rules = app.config.rules
+    matcher = Matcher(rules)
+    if since is not None or everything:
+        _backtest(app, rules, matcher, day_start(since) if since else None)
         return
     body = text if text is not None else _read_text(file)
     hits = matcher.match({"body": body})
@@ -102,10 +119,12 @@ def _read_text(file: Path | None) -> str:
         raise InputError(f"{file}: not UTF-8 text") from None
 
 
-def _backtest(app: AppContext, matcher: Matcher, since_iso: str) -> None:
+def _backtest(
+    app: AppContext, rules: tuple[Rule, ...], matcher: Matcher, since_iso: str | None
+) -> None:
     found = []
     with Archive.open(app.archive_path()) as archive:
-        for article, hits in backtest(archive, matcher, since_iso):
+        for article, hits in backtest(archive, rules, matcher, since_iso):
             found.append(
                 {
                     "article_id": article.article_id,

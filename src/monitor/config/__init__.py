@@ -7,7 +7,7 @@ tables such as ``[[rules]]``) replace the default. A file may name others with
 ``include = ["other.toml"]`` (relative to itself); its own keys win over what it includes.
 """
 
-from monitor.config.loader import DEFAULTS_DIR, load_config
+from monitor.config.loader import DEFAULTS_DIR, load_config, load_rules
 from monitor.config.schema import Config, SiteProfile
 
-__all__ = ["DEFAULTS_DIR", "Config", "SiteProfile", "load_config"]
+__all__ = ["DEFAULTS_DIR", "Config", "SiteProfile", "load_config", "load_rules"]

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from monitor.config.crosscheck import cross_problems
 from monitor.config.problems import validation_problems
-from monitor.config.schema import Config
+from monitor.config.schema import Config, Rule
 from monitor.errors import ConfigError, ConfigProblem
 
 
@@ -41,6 +41,26 @@ def load_config(path: Path | None = None) -> Config:
     if problems or config is None:
         raise ConfigError(problems=problems, path=str(path) if path is not None else None)
     return config
+
+
+def load_rules(path: Path, config_path: Path | None = None) -> tuple[Rule, ...]:
+    """The ``[[rules]]`` of the file at ``path`` (with its includes), validated as
+    ``load_config`` validates rules: in place of the rules of the configuration at
+    ``config_path`` (the shipped defaults when None), so the channels they name must be
+    configured there. Every problem of the rules is in one ``ConfigError`` naming ``path``."""
+    rules = read_config_file(path).get("rules")
+    if rules is None:
+        raise ConfigError("no [[rules]] table in the file", path=str(path))
+    data = read_config_file(DEFAULTS_DIR / DEFAULTS_FILE)
+    if config_path is not None:
+        data = merge(data, read_config_file(config_path))
+    document = _arrays_as_tuples({**data, "rules": rules})
+    config, problems = _validate(document)
+    problems += cross_problems(document)
+    of_rules = [problem for problem in problems if (problem.key or "").startswith("rules")]
+    if of_rules or config is None:  # the rest is the configuration's own
+        raise ConfigError(problems=of_rules or problems, path=str(path))
+    return config.rules
 
 
 def _validate(document: dict[str, Any]) -> tuple[Config | None, list[ConfigProblem]]:

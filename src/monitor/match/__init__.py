@@ -14,7 +14,8 @@ trusts over the segmenter: ``monitor.match.contexts``.
 Modules, in the order the data flows: ``fieldtext`` (paragraphs, forms, syllables, offsets
 back to the text given), ``terms`` (keywords and the automaton that finds them), ``sentences``,
 ``segment`` (the ``Segmenter`` seam, underthesea by default), ``contexts``, ``boundary``,
-``matcher``.
+``matcher``. Over the archive: ``candidates`` (the articles worth reading, through the FTS
+index), ``apply`` (the match step, back-tests), ``rules_diff`` (what a change of rules changes).
 """
 
 from monitor.match.matcher import FIELDS, Hit, Matcher

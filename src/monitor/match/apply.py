@@ -1,8 +1,11 @@
 """The match step over the archive: new or edited articles against the rules, alerts queued.
 
 Runs after storage, over articles whose current content has not been matched yet, so adding
-or editing a rule never re-alerts old articles; ``rematch_since`` is how a user asks for that.
+or editing a rule never re-alerts old articles; ``Rematch`` is how a user asks for that.
 Each article's matches and alerts are written in one transaction (``Archive.record_matches``).
+The matcher reads only the articles the FTS index finds a rule's keyword in
+(``monitor.match.candidates``); the others are recorded as matching nothing in one statement,
+and back-tests read the candidates only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime, timedelta
 from monitor.archive import Archive, MatchRow
 from monitor.archive.rows import ArticleText, StoredArticle
 from monitor.config.schema import Rule
+from monitor.match.candidates import Rematch, articles_to_read, select_for_matching
 from monitor.match.matcher import Hit, Matcher
 
 BATCH = 200
@@ -54,12 +58,20 @@ def match_new_articles(
     *,
     max_age_days: float | None = None,
     on_article: Callable[[int, list[Hit]], None] = lambda article_id, hits: None,
+    rematch: Rematch | None = None,
+    through_index: bool = True,
 ) -> MatchSummary:
-    """Match every article not matched in its current form; queue the alerts its rules ask
-    for — unless the article was published more than ``max_age_days`` before it was first
-    seen (a first crawl or a backfill finds old articles: recorded and marked, not alerted)."""
+    """Match every article not matched in its current form (and with ``rematch``, the
+    articles it names); queue the alerts its rules ask for — unless the article was
+    published more than ``max_age_days`` before it was first seen (a first crawl or a
+    backfill finds old articles: recorded and marked, not alerted).
+
+    ``rules`` must be the matcher's. Through the index, the articles holding no keyword of
+    any rule are recorded as matching nothing without being read (``on_article`` is not
+    called for them); ``through_index=False`` reads every one, to the same end."""
     by_name = {rule.name: rule for rule in rules}
-    articles = matched = alerts = too_old = 0
+    articles = select_for_matching(archive, rules, rematch, through_index=through_index)
+    matched = alerts = too_old = 0
     while batch := archive.alerts.unmatched_articles(BATCH):
         for article in batch:
             hits = matcher.match(article_fields(article), section=article.section)
@@ -101,15 +113,23 @@ def _record(
 
 def rematch_since(archive: Archive, since_iso: str | None) -> int:
     """Make articles published since ``since_iso`` (or all) due for matching again; rules that
-    newly match them then alert (never twice for the same article, rule and channel)."""
+    newly match them then alert (never twice for the same article, rule and channel).
+    (``match_new_articles``' ``rematch`` does this for the articles a rule could match only.)"""
     return archive.alerts.forget_matched(since_iso)
 
 
 def backtest(
-    archive: Archive, matcher: Matcher, since_iso: str
+    archive: Archive,
+    rules: Sequence[Rule],
+    matcher: Matcher,
+    since_iso: str | None = None,
+    *,
+    through_index: bool = True,
 ) -> Iterator[tuple[StoredArticle, list[Hit]]]:
-    """What the rules would match in articles published since ``since_iso``; writes nothing."""
-    for article in archive.articles.articles_since(since_iso):
+    """What the rules would match in articles published since ``since_iso`` (every article
+    when None), oldest first; writes nothing. ``rules`` must be the matcher's: only the
+    articles holding one of their keywords are read (all with ``through_index=False``)."""
+    for article in articles_to_read(archive, rules, since_iso, through_index=through_index):
         hits = matcher.match(article_fields(article), section=article.section)
         if hits:
             yield article, hits
