@@ -244,9 +244,9 @@ def test_a_batch_whose_write_failed_commits_nothing_even_if_the_failure_was_caug
     path: Path,
 ) -> None:
     with Archive.open(path) as archive:
-        with pytest.raises(StorageError, match="store crawl state 'x' failed inside it"):
-            with archive.batch("store an article and a state"):
-                store(archive, record(1))
-                with contextlib.suppress(StorageError):
-                    archive.state.put_state("x", {1, 2})  # a set: not JSON
+        failed = pytest.raises(StorageError, match="store crawl state 'x' failed inside it")
+        with failed, archive.batch("store an article and a state"):
+            store(archive, record(1))
+            with contextlib.suppress(StorageError):
+                archive.state.put_state("x", {1, 2})  # a set: not JSON
         assert archive.counts()["articles"] == 0

@@ -126,18 +126,24 @@ def _parsed(
 ) -> Iterator[Parsed]:
     """The raw pages above ``after`` with their records, chunk by chunk in id order, parsed
     here (``jobs`` 1) or by ``jobs`` worker processes."""
-    chunks = _chunks(archive, after, min(CHUNK, batch))
+    size = min(CHUNK, batch)
+    chunks = _chunks(archive, after, size)
     if jobs <= 1:
         for pages in chunks:
             yield list(zip(pages, parse_pages(profile, _work(archive, pages)), strict=True))
         return
-    yield from _parsed_by_workers(archive, profile, chunks, jobs)
+    ahead = 2 * jobs + -(-batch // size)  # the workers keep parsing while a batch is stored
+    yield from _parsed_by_workers(archive, profile, chunks, jobs, ahead)
 
 
 def _parsed_by_workers(
-    archive: Archive, profile: SiteProfile, chunks: Iterator[list[RawPage]], jobs: int
+    archive: Archive,
+    profile: SiteProfile,
+    chunks: Iterator[list[RawPage]],
+    jobs: int,
+    ahead: int,
 ) -> Iterator[Parsed]:
-    """``_parsed`` by a pool of ``jobs`` processes, at most two chunks a worker in flight."""
+    """``_parsed`` by a pool of ``jobs`` processes, at most ``ahead`` chunks in flight."""
     pool = ProcessPoolExecutor(
         jobs, get_context("spawn"), initializer=_worker_setup, initargs=(os.getpid(),)
     )
@@ -145,7 +151,7 @@ def _parsed_by_workers(
     try:
         for pages in chunks:
             window.append((pages, pool.submit(parse_pages, profile, _work(archive, pages))))
-            if len(window) >= 2 * jobs:
+            if len(window) >= ahead:
                 yield _collected(*window.popleft())
         while window:
             yield _collected(*window.popleft())
