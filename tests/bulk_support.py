@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from monitor.archive import Archive
 from monitor.config import SiteProfile
 from monitor.ingest import FetchedPage, parse_page
+from monitor.record import ArticleRecord
 
 from golden_pages import golden_pages
 
@@ -49,6 +51,24 @@ def build_archive(path: Path, profile: SiteProfile, total: int) -> None:
     """An archive of ``total`` raw pages: the golden pages (``-generic`` ones excepted) again
     and again under ids from ``FIRST_ID``, each with the record ``profile`` reads from it.
     Each golden page is parsed once; the pages are stored in one transaction."""
+    with Archive.open(path) as archive, archive.batch(f"store {total} pages"):
+        for html, record in renumbered(profile, total):
+            archive.articles.store_article(
+                record, html, content_type=CONTENT_TYPE, http_status=200, fetched_at=WHEN,
+                run_id=None,
+            )  # fmt: skip
+
+
+def build_articles(path: Path, profile: SiteProfile, total: int) -> None:
+    """An archive of ``total`` complete articles, as ``build_archive`` makes them but loaded in
+    bulk, without raw pages: quick, for the jobs that read articles only (matching)."""
+    with Archive.open(path) as archive:
+        records = [record for _, record in renumbered(profile, total) if record.complete]
+        archive.articles.bulk_load(records, seen_at=WHEN)
+
+
+def renumbered(profile: SiteProfile, total: int) -> Iterator[tuple[bytes, ArticleRecord]]:
+    """``total`` golden pages with their records, under ids from ``FIRST_ID``."""
     goldens = [g for g in golden_pages() if not g.name.endswith("-generic")]
     records = []
     for golden in goldens:
@@ -56,16 +76,11 @@ def build_archive(path: Path, profile: SiteProfile, total: int) -> None:
         record = parse_page(profile, page)
         assert record is not None
         records.append((golden.html, record))
-    with Archive.open(path) as archive, archive.batch(f"store {total} pages"):
-        for n in range(total):
-            html, record = records[n % len(records)]
-            stem, _ = record.url.rsplit("_", 1)
-            url = f"{stem}_{FIRST_ID + n}.html"
-            copy = replace(record, url=url, canonical_url=url, article_id=FIRST_ID + n)
-            archive.articles.store_article(
-                copy, html, content_type=CONTENT_TYPE, http_status=200, fetched_at=WHEN,
-                run_id=None,
-            )  # fmt: skip
+    for n in range(total):
+        html, record = records[n % len(records)]
+        stem, _ = record.url.rsplit("_", 1)
+        url = f"{stem}_{FIRST_ID + n}.html"
+        yield html, replace(record, url=url, canonical_url=url, article_id=FIRST_ID + n)
 
 
 def copy_archive(source: Path, target: Path) -> Path:

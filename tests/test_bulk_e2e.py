@@ -30,6 +30,7 @@ from bulk_support import (
     RECORD_TABLES,
     broken,
     build_archive,
+    build_articles,
     checkpoint_of,
     config_file,
     contents,
@@ -37,7 +38,8 @@ from bulk_support import (
 )
 
 pytestmark = pytest.mark.e2e
-PAGES = 288
+PAGES = 480  # raw pages reparsed: about 3 s of work at 1 job
+ARTICLES = 2000  # articles matched: about 5 s of work with the fast matcher
 BATCH = 10
 DEADLINE = 300  # seconds: a guard against a hung command, not a measure of anything
 
@@ -120,7 +122,7 @@ def test_a_killed_match_all_resumed_equals_an_uninterrupted_one(
     tmp_path: Path, config: Config
 ) -> None:
     source = tmp_path / "source.db"
-    build_archive(source, config.profile, PAGES)
+    build_articles(source, config.profile, ARTICLES)
     job = MatchJob(config.alerts.max_age_days, batch=BATCH)
     with Archive.open(copy_archive(source, tmp_path / "whole.db")) as whole:
         summary = rematch(
