@@ -1,11 +1,14 @@
-"""Shared fixtures: the shipped configuration, loaded once per session."""
+"""Shared fixtures: the shipped configuration, loaded once per session; an empty archive in a
+test's own folder (``path``, ``archive``), which a module may define its own way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from monitor.archive import Archive
 from monitor.config import Config, SiteProfile, load_config
 
 TESTS = Path(__file__).resolve().parent
@@ -19,3 +22,14 @@ def config() -> Config:
 @pytest.fixture(scope="session")
 def profile(config: Config) -> SiteProfile:
     return config.profile
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def archive(path: Path) -> Iterator[Archive]:
+    with Archive.open(path) as opened:
+        yield opened

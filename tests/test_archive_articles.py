@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -14,18 +13,6 @@ from test_archive_support import LATER, record, scalar, store
 from monitor.archive import Archive, fts, prepare
 from monitor.errors import InputError, StorageError
 from monitor.record import Image
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def archive(path: Path) -> Iterator[Archive]:
-    with Archive.open(path) as opened:
-        yield opened
-
 
 # --- outcomes -------------------------------------------------------------------------------
 

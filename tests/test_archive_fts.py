@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -22,17 +21,6 @@ from monitor.errors import StorageError
 
 DAN_VAN = record(1, title="Công tác dân vận ở Thủ Đức")
 OTHER = record(2, title="Giao thông", lead="Kẹt xe.", body="Đường Điện Biên Phủ kẹt xe.", tags=())
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def archive(path: Path) -> Iterator[Archive]:
-    with Archive.open(path) as opened:
-        yield opened
 
 
 def sqlite_utils_search(path: Path, table: str, query: str) -> list[int]:

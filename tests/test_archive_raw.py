@@ -4,7 +4,6 @@ there is one), zlib rows from before migration 11 read as before, every page byt
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -16,17 +15,6 @@ from monitor.errors import StorageError
 from replica.corpus import synthetic_pages
 
 PAGES = synthetic_pages(110, seed=3)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def archive(path: Path) -> Iterator[Archive]:
-    with Archive.open(path) as opened:
-        yield opened
 
 
 def read_back(archive: Archive) -> dict[int, bytes]:

@@ -4,10 +4,8 @@ only when it pays, dictionaries kept while pages use them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from test_archive_support import raw_rows, record, store, store_pages, zlib_archive
 
 from monitor.archive import Archive
@@ -16,17 +14,6 @@ from replica.corpus import synthetic_pages
 
 SITE = synthetic_pages(200, seed=5)
 OTHER = synthetic_pages(100, seed=6, layout="other", first_id=SITE[-1].article_id + 3)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def archive(path: Path) -> Iterator[Archive]:
-    with Archive.open(path) as opened:
-        yield opened
 
 
 def read_back(archive: Archive) -> dict[int, bytes]:
