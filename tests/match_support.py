@@ -1,9 +1,11 @@
-"""A fake ``Segmenter`` for the matcher's tests: longest match over a fixed word list."""
+"""For the matcher's tests: a fake ``Segmenter`` (longest match over a fixed word list), and
+the rows of the labelled data files in tests/data/."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from monitor.match.segment import Lexicon
 
@@ -39,3 +41,21 @@ class FakeSegmenter:
         if not self.names_lexicon:
             return None
         return Lexicon(" ".join(word) for word in self.words_known)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def decode_cell(cell: str) -> str:
+    """A data file's cell with its escapes (\\uXXXX, \\n, \\r) turned into characters."""
+    return re.sub(
+        r"\\(u[0-9a-fA-F]{4}|n|r)",
+        lambda m: {"n": "\n", "r": "\r"}.get(m[1]) or chr(int(m[1][1:], 16)),
+        cell,
+    )
+
+
+def data_rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of tests/data/NAME, without blank and comment lines."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]

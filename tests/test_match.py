@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ from monitor.match.terms import make_term
 from monitor.text import normalize_inline
 
 from match_support import FakeSegmenter
+from match_support import data_rows as _rows
+from match_support import decode_cell as _decode
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -296,19 +297,6 @@ def test_hit_names_rule_and_keyword_as_configured(one: Matcher) -> None:
 
 
 # --- the data files ----------------------------------------------------------------------------
-
-
-def _decode(cell: str) -> str:
-    return re.sub(
-        r"\\(u[0-9a-fA-F]{4}|n|r)",
-        lambda m: {"n": "\n", "r": "\r"}.get(m[1]) or chr(int(m[1][1:], 16)),
-        cell,
-    )
-
-
-def _rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
 @pytest.mark.parametrize(

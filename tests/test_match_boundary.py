@@ -3,7 +3,6 @@ reaches into a hit, and deciding so changes no answer; one behaviour per test.""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bench.bench_matcher import generated_rules, load_articles, ten_rules
@@ -13,6 +12,8 @@ from monitor.match import Hit, Matcher
 from monitor.match.segment import UndertheseaSegmenter
 
 from match_support import FakeSegmenter
+from match_support import data_rows as _rows
+from match_support import decode_cell as _decode
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -70,19 +71,6 @@ def test_segmenter_naming_no_lexicon_is_asked_about_every_candidate() -> None:
     matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
     assert matcher.matching_rules({"body": "Xây dựng nông thôn mới."}) == {"r"}
     assert "xây dựng nông thôn mới." in segmenter.calls
-
-
-def _decode(cell: str) -> str:
-    return re.sub(
-        r"\\(u[0-9a-fA-F]{4}|n|r)",
-        lambda m: {"n": "\n", "r": "\r"}.get(m[1]) or chr(int(m[1][1:], 16)),
-        cell,
-    )
-
-
-def _rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
 def _both(rules: list[Rule]) -> tuple[Matcher, Matcher]:
