@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import stat
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -219,3 +221,23 @@ def test_empty_file_becomes_an_archive(tmp_path: Path) -> None:
     path.touch()
     with Archive.open(path) as archive:
         assert archive.settings().schema_version == SCHEMA_VERSION
+
+
+READ = "SELECT COUNT(*) FROM articles"  # another process reads, then closes (at exit)
+
+
+def test_opening_an_open_archive_again_keeps_its_locks(path: Path) -> None:
+    """Opening the archive a second time in one process must not drop the first connection's
+    locks: another process closing its own connection would then delete the write-ahead log
+    under the first one (how the daemon's archive got corrupted)."""
+    with Archive.open(path) as archive:
+        store(archive, record(5))
+        assert path.with_name(path.name + "-wal").exists()
+        Archive.open(path, readonly=True).close()
+        reader = f"import sqlite3; sqlite3.connect({str(path)!r}).execute({READ!r})"
+        subprocess.run([sys.executable, "-c", reader], check=True)
+        assert path.with_name(path.name + "-wal").exists()
+        store(archive, record(6))
+    with Archive.open(path) as archive:
+        assert archive.integrity_problems() == []
+        assert archive.articles.known_ids([5, 6]) == {5, 6}

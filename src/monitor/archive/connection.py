@@ -2,15 +2,22 @@
 
 Read-write (the default)::
 
-    a directory, or a non-empty file without SQLite's header? refuse
+    a directory, or a non-empty file of less than a page? refuse
     ─► parent directories created ─► file created with mode 0600 (if missing)
     ─► connect ─► busy_timeout 10 s, foreign_keys ON ─► readable as SQLite? ─► journal_mode WAL
+    (SQLite itself refuses a non-empty file without its header, before anything is written)
     ─► schema newer than this code? refuse ─► pending migrations applied
 
 Read-only (``mode=ro``, plus ``query_only``): the file must exist and already be at the
 current schema version; nothing is created, migrated or written.
 
 Every failure is a ``StorageError`` whose one-line message names the path.
+
+The file is never opened here except through SQLite: closing any other descriptor of it would
+drop every POSIX lock this process holds on it — those of an archive already open in the same
+process included — and another process closing its connection would then take itself for the
+last one and delete the write-ahead log under the open archive (which corrupted the daemon's
+archive: ``tests/test_archive.py::test_opening_an_open_archive_again_keeps_its_locks``).
 """
 
 from __future__ import annotations
@@ -31,8 +38,8 @@ from monitor.archive.migrations import (
 from monitor.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
+SMALLEST_DATABASE = 512  # bytes: one page of the smallest page size (an empty file is fine)
 FILE_MODE = 0o600
-SQLITE_HEADER = b"SQLite format 3\x00"
 log = logging.getLogger("monitor.archive")
 
 
@@ -73,22 +80,9 @@ def _check_path(path: Path, *, readonly: bool) -> None:
         raise _open_error(path, "it is a directory")
     if readonly and not path.exists():
         raise _open_error(path, "no such file (a read-only archive is never created)")
-    if path.is_file() and not _looks_like_sqlite(path):
+    if path.is_file() and 0 < path.stat().st_size < SMALLEST_DATABASE:
+        # SQLite takes a one-byte file for an empty database, and would overwrite it
         raise _open_error(path, "not an SQLite database")
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    """Whether the file is empty or starts with SQLite's header.
-
-    SQLite itself would take a short file of any content (``notes.txt``) for an empty
-    database and overwrite it.
-    """
-    try:
-        with path.open("rb") as file:
-            start = file.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise _open_error(path, error.strerror or str(error)) from None
-    return start in (b"", SQLITE_HEADER)
 
 
 def _create_file(path: Path) -> None:
