@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import stat
@@ -241,3 +242,33 @@ def test_opening_an_open_archive_again_keeps_its_locks(path: Path) -> None:
     with Archive.open(path) as archive:
         assert archive.integrity_problems() == []
         assert archive.articles.known_ids([5, 6]) == {5, 6}
+
+
+def test_a_batch_commits_its_writes_together(path: Path) -> None:
+    with Archive.open(path) as archive:
+        with archive.batch("store two articles"):
+            store(archive, record(1))
+            store(archive, record(2))
+            with closing(sqlite3.connect(path)) as other:  # not committed yet
+                assert other.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+        assert archive.counts()["articles"] == 2
+
+
+def test_a_batch_that_raises_writes_nothing(path: Path) -> None:
+    with Archive.open(path) as archive:
+        with pytest.raises(KeyboardInterrupt), archive.batch("store two articles"):
+            store(archive, record(1))
+            raise KeyboardInterrupt
+        assert archive.counts()["articles"] == 0
+
+
+def test_a_batch_whose_write_failed_commits_nothing_even_if_the_failure_was_caught(
+    path: Path,
+) -> None:
+    with Archive.open(path) as archive:
+        failed = pytest.raises(StorageError, match="store crawl state 'x' failed inside it")
+        with failed, archive.batch("store an article and a state"):
+            store(archive, record(1))
+            with contextlib.suppress(StorageError):
+                archive.state.put_state("x", {1, 2})  # a set: not JSON
+        assert archive.counts()["articles"] == 0

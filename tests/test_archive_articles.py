@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_archive_support import LATER, record, scalar, store
 
-from monitor.archive import Archive, fts
+from monitor.archive import Archive, fts, prepare
 from monitor.errors import InputError, StorageError
 from monitor.record import Image
 
@@ -155,6 +155,33 @@ def test_raw_pages_can_be_restored_while_iterating(archive: Archive) -> None:
         store(archive, record(page.article_id), html=page.html, fetched_at=page.fetched_at)
     assert seen == list(range(1, 251))
     assert archive.counts()["articles"] == 250
+
+
+def test_raw_pages_resume_after_an_id(archive: Archive) -> None:
+    for article_id in (3, 5, 8):
+        store(archive, record(article_id))
+    assert [page.article_id for page in archive.articles.raw_pages(after=3)] == [5, 8]
+    assert archive.articles.count_raw_pages(after=3) == 2
+
+
+def test_a_reparsed_record_is_stored_as_store_article_stores_it(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """``store_reparsed`` with the record prepared ahead (hash and full-text rows, as a
+    reparse's workers do) stores what ``store_article`` does, and no new raw page."""
+    store(archive, record(1, body=None), html=b"<p>kept</p>")  # quarantined
+    (page,) = archive.articles.raw_pages()
+    prepared = prepare(record(1), archive.articles.content_hashes([1]).get(1))
+    assert prepared.index is not None  # new content: its full-text rows come along
+    run_id = archive.runs.start_run("reparse")
+    assert archive.articles.store_reparsed(prepared, page, run_id=run_id) == "new"
+    with Archive.open(tmp_path / "other.db") as other:
+        store(other, record(1), html=b"<p>kept</p>")
+        assert archive.articles.get_article(1) == other.articles.get_article(1)
+        for folded, query in ((False, '"dân vận"'), (True, '"dan van"')):
+            found = [x.index.search_ids(query, folded=folded, limit=5) for x in (archive, other)]
+            assert found == [[1], [1]]
+    assert next(archive.articles.raw_pages()) == page
 
 
 # --- atomicity ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,10 @@ from cli_support import Result, invoke
 from test_match_apply import DANVAN_IDS
 
 from monitor.archive import Archive
-from monitor.config import Config
+from monitor.config import Config, SiteProfile
 from monitor.ingest import FetchedPage, ingest_page
 
+from bulk_support import build_archive, config_file
 from golden_pages import golden_pages
 
 
@@ -216,3 +218,51 @@ def test_rules_diff_refuses_an_invalid_file_in_one_line(
     assert result.returncode == 2
     assert result.stderr.startswith(f"monitor: config error in {tmp_path / 'new.toml'}")
     assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.fixture
+def renumbered(tmp_path: Path, profile: SiteProfile) -> Path:
+    """A config naming an archive of 30 complete articles (the golden pages, renumbered)."""
+    database = tmp_path / "archive.db"
+    build_archive(database, profile, 30)
+    return config_file(tmp_path, database)
+
+
+def test_match_all_shows_its_progress_as_lines_when_not_a_terminal(
+    capsys: pytest.CaptureFixture[str], renumbered: Path
+) -> None:
+    result = monitor(capsys, "--config", str(renumbered), "match", "--all", "--batch", "10")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("matched 30 articles: ")
+    lines = result.stderr.splitlines()
+    # the progress counts the articles read: those the index finds a keyword in (the rest are
+    # settled at once, and counted in the summary)
+    first = re.fullmatch(r"match --all: 0 of (\d+) articles", lines[0])
+    assert first is not None and 0 < int(first[1]) < 30
+    read = first[1]
+    assert re.fullmatch(
+        rf"match --all: {read} of {read} articles, [\d,]+/s, done in \d+ s", lines[-1]
+    )
+
+
+def test_match_resume_wants_the_option_it_resumes(
+    capsys: pytest.CaptureFixture[str], renumbered: Path
+) -> None:
+    result = monitor(capsys, "--config", str(renumbered), "match", "--resume")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "monitor: --resume continues an interrupted --all or --since: give that option\n"
+    )
+
+
+def test_rules_test_since_shows_progress_on_stderr_and_only_json_on_stdout(
+    capsys: pytest.CaptureFixture[str], renumbered: Path
+) -> None:
+    result = monitor(capsys, "--config", str(renumbered), "rules", "test", "--since", "2020-01-01")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) > 0
+    last = result.stderr.splitlines()[-1]  # the articles read: those holding a keyword
+    counted = re.fullmatch(
+        r"rules test --since: (\d+) of \1 articles, [\d,]+/s, done in \d+ s", last
+    )
+    assert counted is not None and len(json.loads(result.stdout)) <= int(counted[1]) < 30

@@ -3,18 +3,29 @@ re-alerts old articles unless asked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from monitor import checkpoint
 from monitor.archive import Archive
 from monitor.config import Config
 from monitor.config.schema import Rule
+from monitor.errors import InputError
 from monitor.ingest import FetchedPage, ingest_page
 from monitor.match import Matcher
-from monitor.match.apply import backtest, match_new_articles, rematch_since
+from monitor.match.apply import (
+    MatchJob,
+    MatchSummary,
+    backtest,
+    match_new_articles,
+    rematch,
+    rematch_since,
+)
 
+from bulk_support import MATCH_TABLES, contents, copy_archive
 from golden_pages import golden_pages
 
 WHEN = "2025-06-23T12:00:00+07:00"
@@ -88,3 +99,58 @@ def test_the_summary_says_why_old_matched_articles_queued_no_alert(
         f"({summary.too_old} matched published more than 3 days before they were found:"
         " recorded, not alerted — see alerts.max_age_days)"
     )
+
+
+class Stop(Exception):
+    """Raised from a progress callback: the job is interrupted after a recorded batch."""
+
+
+def stop_after(articles: int) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        if done >= articles:
+            raise Stop
+
+    return progress
+
+
+def rematch_all(
+    archive: Archive,
+    rules: tuple[Rule, ...],
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+    **options: Any,
+) -> MatchSummary:
+    """``match --all``, 2 articles a batch (few are read: those the index finds a keyword in);
+    ``max_age_days`` 3 leaves some matches unalerted."""
+    job = MatchJob(max_age_days=3.0, batch=2, on_progress=on_progress)
+    return rematch(archive, rules, Matcher(rules), job, since_iso=None, scope="all", **options)
+
+
+def test_an_interrupted_rematch_resumed_equals_an_uninterrupted_one(
+    archive: Archive, config: Config, tmp_path: Path
+) -> None:
+    with Archive.open(copy_archive(archive.path, tmp_path / "b.db")) as other:
+        whole = rematch_all(archive, config.rules)
+        with pytest.raises(Stop):
+            rematch_all(other, config.rules, on_progress=stop_after(4))
+        left = checkpoint.load(other, "match")
+        assert left is not None and left.done == 4
+        resumed = rematch_all(other, config.rules, resume=True)
+        assert checkpoint.load(other, "match") is None
+    assert resumed == whole  # the whole job's figures, both parts
+    assert contents(archive.path, MATCH_TABLES) == contents(tmp_path / "b.db", MATCH_TABLES)
+
+
+def test_a_resume_with_changed_rules_is_refused(archive: Archive, config: Config) -> None:
+    with pytest.raises(Stop):
+        rematch_all(archive, config.rules, on_progress=stop_after(2))
+    changed = (*config.rules, Rule(name="bao-chi", keywords=("báo chí",)))
+    with pytest.raises(InputError, match=r"the rules \(or alerts\.max_age_days\) changed since"):
+        rematch_all(archive, changed, resume=True)
+    assert checkpoint.load(archive, "match") is not None
+
+
+def test_candidates_limit_the_articles_read(archive: Archive, config: Config) -> None:
+    chosen = {175365, 179591, 1}  # two archived articles, and an id that is not
+    summary = match_new_articles(archive, config.rules, Matcher(config.rules), candidates=chosen)
+    assert (summary.articles, summary.matched) == (2, 2)
+    assert archive.alerts.count_unmatched() == archive.counts()["articles"] - 2

@@ -36,13 +36,7 @@ def ingest_page(
     now: datetime | None = None,
 ) -> StoreOutcome | None:
     """Parse and store one article page; None when the URL is not an article's at all."""
-    record: ArticleRecord | None
-    try:
-        record = parse_article(
-            page.body, page.url, profile, content_type=page.content_type, now=now, hint=page.hint
-        )
-    except ExtractionError as error:
-        record = _unparseable(page.url, profile, error)
+    record = parse_page(profile, page, now=now)
     if record is None:
         return None
     return archive.articles.store_article(
@@ -54,6 +48,19 @@ def ingest_page(
         run_id=run_id,
         hint=page.hint,
     )
+
+
+def parse_page(
+    profile: SiteProfile, page: FetchedPage, *, now: datetime | None = None
+) -> ArticleRecord | None:
+    """The page's record (an unparseable page's says why, for quarantine); None when the URL
+    is not an article's at all. Pure: ``monitor reparse`` runs it in worker processes."""
+    try:
+        return parse_article(
+            page.body, page.url, profile, content_type=page.content_type, now=now, hint=page.hint
+        )
+    except ExtractionError as error:
+        return _unparseable(page.url, profile, error)
 
 
 def _unparseable(url: str, profile: SiteProfile, error: ExtractionError) -> ArticleRecord | None:

@@ -32,7 +32,7 @@ lives in this package.
     bulk.py         many new records at once (benchmark archives, imports)
     search.py       ranked full-text search (BM25, filters) and the LIKE scan it is compared with
     timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
-    transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK
+    transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK, and savepoints inside a batch
 
 Decisions a caller relies on:
 
@@ -42,12 +42,13 @@ Decisions a caller relies on:
   and reparsed, not refetched.
 - **Transactions**: one per method call. ``store_article`` writes the raw page, the article
   (or quarantine) row, tags, images, history, the FTS rows and the run's outcome figure
-  together, or nothing.
+  together, or nothing. ``Archive.batch`` makes many calls one transaction (each call a
+  savepoint in it): a bulk job's batch and its checkpoint are committed together.
 """
 
 from monitor.archive.alerts import AlertStatus
 from monitor.archive.archive import Archive
-from monitor.archive.articles import StoreOutcome, content_hash
+from monitor.archive.articles import Prepared, StoreOutcome, content_hash, prepare
 from monitor.archive.discovery import EntryKind, EntryYield
 from monitor.archive.filters import ArticleFilter
 from monitor.archive.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -71,6 +72,7 @@ __all__ = [
     "EntryYield",
     "MatchRow",
     "Period",
+    "Prepared",
     "RawPage",
     "Run",
     "RunFigures",
@@ -78,4 +80,5 @@ __all__ = [
     "RunOutcome",
     "StoreOutcome",
     "content_hash",
+    "prepare",
 ]

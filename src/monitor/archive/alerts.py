@@ -71,16 +71,35 @@ def create_tables(db: Database) -> None:
         db.execute(statement)
 
 
-def unmatched_articles(db: Database, limit: int) -> list[ArticleText]:
-    """Articles whose current content has not been matched yet, oldest id first."""
+_UNMATCHED = "(matched_hash IS NULL OR matched_hash != content_hash)"
+
+
+def unmatched_articles(
+    db: Database, limit: int, after: int = -1, among: list[int] | None = None
+) -> list[ArticleText]:
+    """Articles whose current content has not been matched yet, of ids above ``after`` (and
+    in ``among``, when given), lowest id first: a bulk job pages through them by id."""
+    where, args = _unmatched_where(after, among)
     rows = db.execute(
         "SELECT article_id, section, title, lead, body, content_hash, published_at,"
-        " first_seen_at FROM articles"
-        " WHERE matched_hash IS NULL OR matched_hash != content_hash"
-        " ORDER BY article_id LIMIT ?",
-        (limit,),
+        f" first_seen_at FROM articles WHERE {where} ORDER BY article_id LIMIT ?",
+        (*args, limit),
     )
     return [ArticleText(*row) for row in rows]
+
+
+def count_unmatched(db: Database, after: int = -1, among: list[int] | None = None) -> int:
+    """How many articles ``unmatched_articles`` would give, all pages together."""
+    where, args = _unmatched_where(after, among)
+    count: int = db.execute(f"SELECT COUNT(*) FROM articles WHERE {where}", args).fetchone()[0]
+    return count
+
+
+def _unmatched_where(after: int, among: list[int] | None) -> tuple[str, tuple[object, ...]]:
+    where = f"article_id > ? AND {_UNMATCHED}"
+    if among is None:
+        return where, (after,)
+    return f"{where} AND article_id IN (SELECT value FROM json_each(?))", (after, json.dumps(among))
 
 
 def record_matches(

@@ -5,13 +5,16 @@ connection and transaction helpers (``session``).
 Each method is one transaction: a write method opens ``BEGIN IMMEDIATE`` and commits only when
 everything it had to write is written (``store_article``: raw page, article or quarantine row,
 tags, images, history, the FTS rows and the run's figure), so a crash or an error leaves the
-database as it was before the call. Any SQLite failure becomes a ``StorageError`` naming the
-path and the operation. The SQL itself lives in the sibling modules, one per table family.
+database as it was before the call. ``batch`` makes several calls one transaction (a bulk
+job's batch with its checkpoint): the calls inside it join it, and it commits once — or not at
+all, when any of them failed. Any SQLite failure becomes a ``StorageError`` naming the path
+and the operation. The SQL itself lives in the sibling modules, one per table family.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -95,6 +98,15 @@ class Archive:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    @contextmanager
+    def batch(self, what: str) -> Iterator[None]:
+        """Make every write inside the block one transaction, committed at its end — or none
+        of them, when the block raises or a write inside it failed: a bulk job stores a batch
+        of results and its checkpoint together, and pays for one commit instead of one per
+        result."""
+        with self._session.writing(what):
+            yield
 
     def settings(self) -> ArchiveSettings:
         """The connection's settings: journal_mode, foreign_keys, busy_timeout, schema_version."""

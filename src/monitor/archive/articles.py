@@ -15,14 +15,16 @@ updated_at, author, tags, images — not extraction, problems or timestamps):
 
 Tags, images and the FTS rows are rewritten with the article (the monitor's two tables here,
 ``articles_fts`` by its triggers). Every function here runs inside the caller's transaction
-(see ``transaction``).
+(see ``transaction``). Rows are written with plain SQL, not sqlite-utils' ``insert``/``update``:
+those open a savepoint each, and FTS5 writes its pending index data out at every savepoint, so
+a batch of new articles paid for one small index segment per row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -52,20 +54,41 @@ def content_hash(record: ArticleRecord) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A record with what storing it computes, computed ahead: ``prepare`` runs in a
+    reparse's worker processes, so that the one writer only writes."""
+
+    record: ArticleRecord
+    digest: str  # content_hash(record)
+    index: fts.IndexValues | None = None  # its full-text rows (None: computed when needed)
+
+
+def prepare(record: ArticleRecord, archived: str | None) -> Prepared:
+    """``record`` with its content hash, and its full-text rows when it will need them: it is
+    complete and its hash is not ``archived`` (the archived article's, None for none)."""
+    digest = content_hash(record)
+    if not record.complete or digest == archived:
+        return Prepared(record, digest)
+    assert record.title is not None and record.body is not None  # a complete record
+    return Prepared(record, digest, fts.index_values(record.title, record.lead, record.body))
+
+
 def store_complete(
-    db: Database, record: ArticleRecord, *, seen_at: str, fetched_url: str
+    db: Database, record: ArticleRecord | Prepared, *, seen_at: str, fetched_url: str
 ) -> StoreOutcome:
     """Archive a complete record (see the module docstring for the outcomes)."""
+    prepared = record if isinstance(record, Prepared) else Prepared(record, content_hash(record))
+    record, digest = prepared.record, prepared.digest
     quarantine.release(db, record.article_id)
-    digest = content_hash(record)
     current = db.execute(
         "SELECT content_hash, version FROM articles WHERE article_id = ?", (record.article_id,)
     ).fetchone()
     if current is None:
         row = _article_row(record, digest, fetched_url)
         row.update(first_seen_at=seen_at, last_seen_at=seen_at, version=1)
-        db.table("articles").insert(row)
-        _write_children(db, record)
+        insert_row(db, "articles", row)
+        _write_children(db, prepared)
         return "new"
     old_hash, old_version = current
     if old_hash == digest:
@@ -76,9 +99,13 @@ def store_complete(
     fts.unindex_article(db, record.article_id)  # while the row holds the indexed text
     row = _article_row(record, digest, fetched_url)
     row["version"] = old_version + 1
-    db.table("articles").update(record.article_id, row)
+    assignments = ", ".join(f'"{name}" = ?' for name in row)
+    db.execute(
+        f"UPDATE articles SET {assignments} WHERE article_id = ?",
+        (*row.values(), record.article_id),
+    )
     _touch(db, record.article_id, seen_at)
-    _write_children(db, record)
+    _write_children(db, prepared)
     return "updated"
 
 
@@ -118,21 +145,25 @@ def _note_reading(db: Database, record: ArticleRecord) -> None:
     )
 
 
-def _write_children(db: Database, record: ArticleRecord) -> None:
+def _write_children(db: Database, prepared: Prepared) -> None:
     """Replace the article's tags, images and FTS rows by the record's."""
+    record = prepared.record
     article_id = record.article_id
     db.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
     db.execute("DELETE FROM article_images WHERE article_id = ?", (article_id,))
-    db.table("article_tags").insert_all(
-        {"article_id": article_id, "position": position, "tag": tag}
-        for position, tag in enumerate(record.tags)
+    db.conn.executemany(
+        "INSERT INTO article_tags (article_id, position, tag) VALUES (?, ?, ?)",
+        [(article_id, position, tag) for position, tag in enumerate(record.tags)],
     )
-    db.table("article_images").insert_all(
-        {"article_id": article_id, "position": position, "url": image.url, "caption": image.caption}
-        for position, image in enumerate(record.images)
+    db.conn.executemany(
+        "INSERT INTO article_images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
+        [
+            (article_id, position, image.url, image.caption)
+            for position, image in enumerate(record.images)
+        ],
     )
     assert record.title is not None and record.body is not None  # a complete record
-    fts.index_article(db, article_id, record.title, record.lead, record.body)
+    fts.index_article(db, article_id, record.title, record.lead, record.body, prepared.index)
 
 
 def _keep_version(db: Database, article_id: int, *, captured_at: str) -> None:
@@ -147,7 +178,14 @@ def _keep_version(db: Database, article_id: int, *, captured_at: str) -> None:
         tags=json.dumps(saved["tags"], ensure_ascii=False),
         images=json.dumps(saved["images"], ensure_ascii=False),
     )
-    db.table("article_versions").insert(version)
+    insert_row(db, "article_versions", version)
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> None:
+    """``INSERT`` one row of trusted column names (this module's own) into ``table``."""
+    names = ", ".join(f'"{name}"' for name in row)
+    places = ", ".join("?" * len(row))
+    db.execute(f"INSERT INTO {table} ({names}) VALUES ({places})", tuple(row.values()))
 
 
 def get_article(db: Database, article_id: int) -> StoredArticle | None:
@@ -221,6 +259,16 @@ def known_ids(db: Database, ids: list[int]) -> set[int]:
         {"ids": json.dumps(ids)},
     )
     return {article_id for (article_id,) in rows}
+
+
+def content_hashes(db: Database, ids: list[int]) -> dict[int, str]:
+    """``content_hash`` of those of ``ids`` that are archived."""
+    rows = db.execute(
+        "SELECT article_id, content_hash FROM articles"
+        " WHERE article_id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(ids)},
+    )
+    return {article_id: digest for article_id, digest in rows}
 
 
 def published_dates(db: Database, ids: list[int]) -> dict[int, str]:

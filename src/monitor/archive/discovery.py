@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -83,6 +84,16 @@ def get_hint(db: Database, article_id: int) -> DiscoveryHint | None:
         (article_id,),
     ).fetchone()
     return None if row is None else DiscoveryHint(*row)
+
+
+def get_hints(db: Database, ids: list[int]) -> dict[int, DiscoveryHint]:
+    """The hints kept of those of ``ids`` that have one."""
+    rows = db.execute(
+        "SELECT article_id, source, entry, published, title, summary FROM discovery_hints"
+        " WHERE article_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
+    return {row[0]: DiscoveryHint(*row[1:]) for row in rows}
 
 
 def delete_hint(db: Database, article_id: int) -> int:

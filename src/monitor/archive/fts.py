@@ -114,10 +114,24 @@ def table_values(
     return row_values(field_values(form, field) for field in (title, lead or "", body))
 
 
-def index_article(db: Database, article_id: int, title: str, lead: str | None, body: str) -> None:
-    """Index a new article, or an article whose old text ``unindex_article`` removed."""
-    for table, form in FORMS:
-        db.execute(INSERT.format(table=table), (article_id, *table_values(form, title, lead, body)))
+IndexValues = tuple[tuple[str, ...], ...]  # an article's row in each table of FORMS, in order
+
+
+def index_values(title: str, lead: str | None, body: str) -> IndexValues:
+    """What the monitor's two tables index for an article: pure, so a reparse computes it in
+    its worker processes and the one writer only writes it."""
+    return tuple(table_values(form, title, lead, body) for _, form in FORMS)
+
+
+def index_article(
+    db: Database, article_id: int, title: str, lead: str | None, body: str,
+    values: IndexValues | None = None,
+) -> None:  # fmt: skip
+    """Index a new article, or an article whose old text ``unindex_article`` removed;
+    ``values``: its ``index_values``, when computed already."""
+    rows = values or index_values(title, lead, body)
+    for (table, _), row in zip(FORMS, rows, strict=True):
+        db.execute(INSERT.format(table=table), (article_id, *row))
 
 
 def unindex_article(db: Database, article_id: int) -> None:

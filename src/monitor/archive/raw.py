@@ -79,13 +79,12 @@ def write_raw_page(db: Database, page: RawPage) -> None:
     )
 
 
-def iter_raw_pages(db: Database) -> Iterator[RawPage]:
-    """Every raw page in article id order, read in batches.
+def iter_raw_pages(db: Database, after: int = -1) -> Iterator[RawPage]:
+    """Every raw page of an article id above ``after``, in id order, read in batches.
 
     Each batch is read completely before its pages are yielded, so the caller may write to
     the archive (store the reparsed record) between pages.
     """
-    after = -1
     while True:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM raw_pages WHERE article_id > ? ORDER BY article_id LIMIT ?",
@@ -95,6 +94,14 @@ def iter_raw_pages(db: Database) -> Iterator[RawPage]:
             return
         yield from _pages(db, rows)
         after = rows[-1][0]
+
+
+def count_raw_pages(db: Database, after: int = -1) -> int:
+    """How many raw pages have an article id above ``after``."""
+    count: int = db.execute(
+        "SELECT COUNT(*) FROM raw_pages WHERE article_id > ?", (after,)
+    ).fetchone()[0]
+    return count
 
 
 def latest_raw_pages(db: Database, limit: int) -> list[RawPage]:

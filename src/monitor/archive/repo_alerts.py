@@ -6,7 +6,7 @@ archive's connection and transaction helpers (``session``); each is one transact
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from monitor.archive import (
     alerts,
@@ -28,10 +28,20 @@ from monitor.archive.timestamps import to_archive_time
 class AlertRepository(Repository):
     """Matches and the alert outbox."""
 
-    def unmatched_articles(self, limit: int = 500) -> list[ArticleText]:
-        """Articles whose current content was not matched yet (new or edited), oldest first."""
+    def unmatched_articles(
+        self, limit: int = 500, *, after: int = -1, among: Collection[int] | None = None
+    ) -> list[ArticleText]:
+        """Articles whose current content was not matched yet (new or edited), of ids above
+        ``after`` and, when given, in ``among``; lowest id first."""
+        ids = None if among is None else sorted(among)
         with self._reading("read unmatched articles"):
-            return alerts.unmatched_articles(self._db, limit)
+            return alerts.unmatched_articles(self._db, limit, after, ids)
+
+    def count_unmatched(self, *, after: int = -1, among: Collection[int] | None = None) -> int:
+        """How many articles ``unmatched_articles`` gives, all pages together."""
+        ids = None if among is None else sorted(among)
+        with self._reading("count unmatched articles"):
+            return alerts.count_unmatched(self._db, after, ids)
 
     def record_matches(
         self,

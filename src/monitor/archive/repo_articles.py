@@ -17,7 +17,7 @@ from monitor.archive import (
     raw,
     runs,
 )
-from monitor.archive.articles import StoreOutcome
+from monitor.archive.articles import Prepared, StoreOutcome
 from monitor.archive.bulk import insert_new_records
 from monitor.archive.filters import ArticleFilter
 from monitor.archive.raw import RawPage
@@ -62,19 +62,40 @@ class ArticleRepository(Repository):
         page = RawPage(record.article_id, record.url, seen_at, content_type, http_status, raw_html)
         with self._writing(f"store article {record.article_id}"):
             raw.write_raw_page(self._db, page)
-            outcome: StoreOutcome
-            if record.complete:
-                outcome = articles.store_complete(
-                    self._db, record, seen_at=seen_at, fetched_url=fetched_url or record.url
-                )
-            else:
-                quarantine.hold(self._db, record, seen_at=seen_at)
-                outcome = "quarantined"
+            outcome = self._store_record(record, seen_at, fetched_url or record.url, run_id)
             if hint is not None:
                 discovery.keep_hint(self._db, record.article_id, hint, seen_at)
-            if run_id is not None:
-                figures = {outcome: 1, "fallbacks": int(record.from_fallback)}
-                runs.add_figures(self._db, run_id, figures)
+        return outcome
+
+    def store_reparsed(self, prepared: Prepared, page: RawPage, *, run_id: int) -> StoreOutcome:
+        """Store the record parsed again from the archive's own raw ``page`` (``prepared``
+        ahead: see ``articles.prepare``), in one transaction (or in ``Archive.batch``'s): as
+        ``store_article`` would, but the raw page and the discovery hint, which are the
+        archive's already, are not written again (recompressing every page made a reparse's
+        storing dearer than its parsing)."""
+        with self._writing(f"store reparsed article {prepared.record.article_id}"):
+            return self._store_record(prepared, page.fetched_at, page.url, run_id)
+
+    def _store_record(
+        self,
+        record: ArticleRecord | Prepared,
+        seen_at: str,
+        fetched_url: str,
+        run_id: int | None,
+    ) -> StoreOutcome:
+        """The record into articles or quarantine, and the run's figures (caller's transaction)."""
+        plain = record.record if isinstance(record, Prepared) else record
+        outcome: StoreOutcome
+        if plain.complete:
+            outcome = articles.store_complete(
+                self._db, record, seen_at=seen_at, fetched_url=fetched_url
+            )
+        else:
+            quarantine.hold(self._db, plain, seen_at=seen_at)
+            outcome = "quarantined"
+        if run_id is not None:
+            figures = {outcome: 1, "fallbacks": int(plain.from_fallback)}
+            runs.add_figures(self._db, run_id, figures)
         return outcome
 
     def delete_article(self, article_id: int) -> bool:
@@ -103,6 +124,11 @@ class ArticleRepository(Repository):
         with self._reading("look up known ids"):
             return articles.known_ids(self._db, [int(article_id) for article_id in ids])
 
+    def content_hashes(self, ids: Iterable[int]) -> dict[int, str]:
+        """``content_hash`` of those of ``ids`` that are archived (for ``articles.prepare``)."""
+        with self._reading("read content hashes"):
+            return articles.content_hashes(self._db, [int(article_id) for article_id in ids])
+
     def published_dates(self, ids: Iterable[int]) -> dict[int, str]:
         """``published_at`` of those of ``ids`` that are archived (for backfill's stop rule)."""
         with self._reading("read publish dates"):
@@ -126,15 +152,21 @@ class ArticleRepository(Repository):
         with self._reading("read recent articles"):
             return articles.recent_article_ids(self._db, since)
 
-    def raw_pages(self) -> Iterator[RawPage]:
-        """Every kept raw page, decompressed, in id order (writing between pages is fine)."""
-        pages = raw.iter_raw_pages(self._db)
+    def raw_pages(self, after: int = -1) -> Iterator[RawPage]:
+        """Every kept raw page of an id above ``after``, decompressed, in id order (writing
+        between pages is fine)."""
+        pages = raw.iter_raw_pages(self._db, after)
         while True:
             with self._reading("read raw pages"):
                 page = next(pages, None)
             if page is None:
                 return
             yield page
+
+    def count_raw_pages(self, after: int = -1) -> int:
+        """How many raw pages are kept of ids above ``after``."""
+        with self._reading("count raw pages"):
+            return raw.count_raw_pages(self._db, after)
 
     def latest_raw_pages(self, limit: int) -> list[RawPage]:
         """The raw pages of the ``limit`` newest article ids, newest first."""
@@ -145,6 +177,11 @@ class ArticleRepository(Repository):
         """The first hint an entry point gave of the article (``None``: none kept)."""
         with self._reading(f"read the discovery hint of article {article_id}"):
             return discovery.get_hint(self._db, article_id)
+
+    def discovery_hints(self, ids: Iterable[int]) -> dict[int, DiscoveryHint]:
+        """The first hint kept of each of ``ids`` that has one."""
+        with self._reading("read discovery hints"):
+            return discovery.get_hints(self._db, [int(article_id) for article_id in ids])
 
     def articles_since(self, since_iso: str | None) -> Iterator[StoredArticle]:
         """Articles published at or after ``since_iso`` (every article when None), oldest

@@ -38,3 +38,8 @@ class StateRepository(Repository):
         """Store a JSON value under ``key``."""
         with self._writing(f"store crawl state {key!r}"):
             state.put_state(self._db, key, value, self._now())
+
+    def delete_state(self, key: str) -> bool:
+        """Remove the value under ``key``; returns whether there was one."""
+        with self._writing(f"delete crawl state {key!r}"):
+            return state.delete_state(self._db, key)

@@ -1,7 +1,9 @@
 """The archive's one connection and its transaction helpers, shared by every repository.
 
-A write runs in ``BEGIN IMMEDIATE`` and commits only when all of it is written; any SQLite
-failure becomes a ``StorageError`` naming the archive's path and the operation.
+A write runs in ``BEGIN IMMEDIATE`` and commits only when all of it is written; a write inside
+another (``Archive.batch``) joins the outer one, which alone commits — and never does once a
+write inside it failed, even if its caller went on. Any SQLite failure becomes a
+``StorageError`` naming the archive's path and the operation.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class Session:
         self.path = path
         self.readonly = readonly
         self.clock = clock
+        self.depth = 0  # writes open: 0 outside any, 1 in a transaction, more inside a batch
+        self.failed: str | None = None  # a write inside the open transaction that failed
 
     def now(self) -> str:
         return now_iso(self.clock)
@@ -37,11 +41,42 @@ class Session:
             raise StorageError(
                 f"cannot {what}: archive {self.path} is open read-only", path=str(self.path)
             )
+        if self.depth:
+            with self._joined(what):
+                yield
+            return
+        self.depth, self.failed = 1, None
         try:
             with write_transaction(self.db):
                 yield
+                self._refuse_failed(what)
         except (sqlite3.Error, json.JSONDecodeError) as error:
             raise self.error(what, error) from error
+        finally:
+            self.depth = 0
+
+    @contextmanager
+    def _joined(self, what: str) -> Iterator[None]:
+        """A write inside the open transaction: a failure marks the whole transaction."""
+        self.depth += 1
+        try:
+            yield
+        except (sqlite3.Error, json.JSONDecodeError) as error:
+            self.failed = what
+            raise self.error(what, error) from error
+        except BaseException:
+            self.failed = what
+            raise
+        finally:
+            self.depth -= 1
+
+    def _refuse_failed(self, what: str) -> None:
+        """A write inside the transaction failed and its caller went on: commit nothing."""
+        if self.failed is not None:
+            raise StorageError(
+                f"cannot {what} in archive {self.path}: {self.failed} failed inside it",
+                path=str(self.path),
+            )
 
     @contextmanager
     def reading(self, what: str) -> Iterator[None]:

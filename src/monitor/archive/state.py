@@ -2,7 +2,8 @@
 
 - ``http_cache``: the ``ETag`` / ``Last-Modified`` a URL last answered with, for conditional
   requests (``If-None-Match`` / ``If-Modified-Since``) on feeds, listings and articles.
-- ``crawl_state``: JSON values under a key — backfill resume points, high-water marks.
+- ``crawl_state``: JSON values under a key — backfill resume points, high-water marks, the
+  checkpoints of bulk jobs (``monitor.checkpoint``).
 """
 
 from __future__ import annotations
@@ -55,3 +56,8 @@ def put_state(db: Database, key: str, value: Any, now: str) -> None:
     except (TypeError, ValueError) as error:
         raise StorageError(f"crawl state {key!r} is not JSON: {error}", key=key) from None
     db.table("crawl_state").upsert({"key": key, "value": text, "updated_at": now}, pk="key")
+
+
+def delete_state(db: Database, key: str) -> bool:
+    """Remove the value under ``key``; returns whether there was one."""
+    return db.execute("DELETE FROM crawl_state WHERE key = ?", (key,)).rowcount > 0

@@ -4,6 +4,10 @@
 for another process waits in the busy handler (the connection's ``busy_timeout``) instead of
 failing with ``SQLITE_BUSY`` when a read turns into a write half-way through. Every helper in
 this package writes inside a transaction opened here and never commits on its own.
+
+A write inside another (a batch of stores: ``Archive.batch``) joins it: no savepoint, because
+FTS5 flushes its pending index data to a new segment at every savepoint, which made a batch of
+new articles cost as much as one transaction each. The batch is kept or undone as a whole.
 """
 
 from __future__ import annotations

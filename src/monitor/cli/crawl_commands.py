@@ -12,11 +12,13 @@ from monitor.alert import build_senders, deliver_locked
 from monitor.archive import Archive
 from monitor.cli.context import AppContext
 from monitor.cli.options import DATE
+from monitor.cli.progress import JobProgress, say
 from monitor.crawl import CrawlResult, Event, fallback_note, run_crawl, summary
 from monitor.errors import FetchError
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
-from monitor.reparse import reparse_archive
+from monitor.reparse import BATCH as REPARSE_BATCH
+from monitor.reparse import default_jobs, reparse_archive
 
 
 @click.command("crawl")
@@ -142,22 +144,50 @@ class BackfillProgress:
 
 
 @click.command("reparse")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Parse in N worker processes (default: one per core). The result is the same.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Continue an interrupted reparse after its last batch."
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=REPARSE_BATCH,
+    show_default=True,
+    metavar="N",
+    help="Pages stored per transaction, with the checkpoint: a kill loses at most one batch.",
+)
 @click.pass_obj
-def reparse_command(app: AppContext) -> None:
+def reparse_command(app: AppContext, jobs: int | None, resume: bool, batch: int) -> None:
     """Rebuild every record from the archived raw pages with the current site profile.
 
     No network is used. Run it after fixing a selector in the site profile: quarantined pages
-    that now parse completely enter the archive; changed records keep their history.
+    that now parse completely enter the archive; changed records keep their history. Pages are
+    parsed on every core and stored in batches; an interrupted reparse (Ctrl-C, a kill, a
+    reboot) continues with --resume, and without it starts over, saying where it had stopped.
 
     \b
-    Example:
+    Examples:
       monitor --config fixed-profile.toml reparse
+      monitor --config fixed-profile.toml reparse --resume   # after an interruption
     """
+    progress = JobProgress("reparse", "pages")
     with Archive.open(app.archive_path()) as archive:
-        total = archive.counts()["raw_pages"]
-        with click.progressbar(length=total, label="reparsing", file=sys.stderr) as bar:
+        try:
             outcomes = reparse_archive(
-                archive, app.config.profile, on_page=lambda done: bar.update(1)
+                archive,
+                app.config.profile,
+                jobs=jobs or default_jobs(),
+                batch=batch,
+                resume=resume,
+                on_progress=progress,
+                note=say,
             )
+        finally:
+            progress.close()
     shown = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
     click.echo(f"reparsed {sum(outcomes.values())} pages: {shown or 'nothing to do'}")

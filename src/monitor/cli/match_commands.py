@@ -13,12 +13,13 @@ from monitor.archive import Archive
 from monitor.archive.filters import day_start
 from monitor.cli.context import AppContext
 from monitor.cli.options import DATE
+from monitor.cli.progress import JobProgress, say
 from monitor.cli.rules_diff_command import rules_diff_command
 from monitor.config.schema import Rule
 from monitor.errors import InputError
 from monitor.match import Matcher
-from monitor.match.apply import backtest, match_new_articles
-from monitor.match.candidates import Rematch
+from monitor.match.apply import BATCH as MATCH_BATCH
+from monitor.match.apply import MatchJob, MatchSummary, backtest, match_new_articles, rematch
 
 
 @click.command("match")
@@ -26,13 +27,29 @@ from monitor.match.candidates import Rematch
     "--since", type=DATE, metavar="DATE", help="Also re-match articles published since DATE."
 )
 @click.option("--all", "everything", is_flag=True, help="Also re-match every archived article.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="With --all or --since: continue the interrupted re-match after its last batch.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=MATCH_BATCH,
+    show_default=True,
+    metavar="N",
+    help="Articles recorded per transaction, with the checkpoint: a kill loses at most one.",
+)
 @click.pass_obj
-def match_command(app: AppContext, since: date | None, everything: bool) -> None:
+def match_command(
+    app: AppContext, since: date | None, everything: bool, resume: bool, batch: int
+) -> None:
     """Match new and edited articles against the rules and queue their alerts.
 
     Runs by itself after every crawl. Adding or editing a rule never re-alerts old articles
     unless you ask with --since or --all; even then an article alerts at most once per rule
-    and channel.
+    and channel. A re-match shows its progress; interrupted, it continues with --resume (the
+    same option and rules), and without it starts over, saying where it had stopped.
 
     Only the articles the search index finds a rule's keyword in are read; the others are
     recorded as matching nothing (their old matches removed) without being read.
@@ -41,20 +58,44 @@ def match_command(app: AppContext, since: date | None, everything: bool) -> None
     Examples:
       monitor match                       # what the last crawl stored
       monitor match --since 2025-01-01    # apply today's rules to this year's articles
+      monitor match --all --resume        # continue an interrupted re-match of everything
     """
     if since and everything:
         raise InputError("--since and --all cannot be used together: --all re-matches everything")
+    if resume and not (since or everything):
+        raise InputError("--resume continues an interrupted --all or --since: give that option")
     config = app.config
-    rematch = Rematch(day_start(since) if since else None) if since or everything else None
     with Archive.open(app.archive_path()) as archive:
-        summary = match_new_articles(
-            archive,
-            config.rules,
-            Matcher(config.rules),
-            max_age_days=config.alerts.max_age_days,
-            rematch=rematch,
-        )
+        matcher = Matcher(config.rules)
+        if since or everything:
+            summary = _rematch(app, archive, matcher, since, resume=resume, batch=batch)
+        else:
+            summary = match_new_articles(
+                archive, config.rules, matcher, max_age_days=config.alerts.max_age_days, batch=batch
+            )
     click.echo(summary.line(config.alerts.max_age_days))
+
+
+def _rematch(
+    app: AppContext,
+    archive: Archive,
+    matcher: Matcher,
+    since: date | None,
+    *,
+    resume: bool,
+    batch: int,
+) -> MatchSummary:
+    """``match --all`` or ``--since``, with its progress on stderr."""
+    scope = f"since {since.isoformat()}" if since else "all"
+    progress = JobProgress(f"match --{scope}")
+    job = MatchJob(app.config.alerts.max_age_days, batch=batch, on_progress=progress)
+    try:
+        return rematch(
+            archive, app.config.rules, matcher, job,
+            since_iso=day_start(since) if since else None, scope=scope, resume=resume, note=say,
+        )  # fmt: skip
+    finally:
+        progress.close()
 
 
 @click.group("rules")
@@ -123,8 +164,9 @@ def _backtest(
     app: AppContext, rules: tuple[Rule, ...], matcher: Matcher, since_iso: str | None
 ) -> None:
     found = []
+    progress = JobProgress("rules test --since")
     with Archive.open(app.archive_path()) as archive:
-        for article, hits in backtest(archive, rules, matcher, since_iso):
+        for article, hits in backtest(archive, rules, matcher, since_iso, on_progress=progress):
             found.append(
                 {
                     "article_id": article.article_id,
@@ -135,4 +177,5 @@ def _backtest(
                     "matches": [asdict(hit) for hit in hits],
                 }
             )
+    progress.close()
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))

@@ -155,3 +155,17 @@ def articles_to_read(
     if through_index and query.searchable:
         return archive.articles.articles_by_id(archive.index.candidate_ids(query, since_iso))
     return archive.articles.articles_since(since_iso)
+
+
+def ids_to_read(
+    archive: Archive,
+    rules: Sequence[Rule],
+    since_iso: str | None = None,
+    *,
+    through_index: bool = True,
+) -> list[int]:
+    """The ids of ``articles_to_read``, in its order (a back-test's progress counts them)."""
+    query = candidate_query(rules)
+    if through_index and query.searchable:
+        return archive.index.candidate_ids(query, since_iso)
+    return archive.articles.recent_article_ids(since_iso)[::-1]
