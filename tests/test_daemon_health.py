@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from test_archive_support import record, store
 
+from monitor import growth
 from monitor.archive import VN_TZ, Archive, EntryYield, Run
 from monitor.archive.runs import RunOutcome
 from monitor.clock import ManualClock
@@ -256,3 +257,33 @@ def test_evidence_without_a_finding_is_shown_as_written(archive: Archive) -> Non
     health.apply(archive, [Verdict("extraction", True, "9 of 10 quarantined")], operator, NOW,
                  language="vi")  # fmt: skip
     assert operator.bodies[0].splitlines()[1] == "Chi tiết: 9 of 10 quarantined."
+
+
+def test_a_disk_full_within_disk_days_alerts_in_vietnamese(tmp_path: Path, config: Config) -> None:
+    operator = Operator()
+    with Archive.open(tmp_path / "disk.db") as archive:
+        for article_id, day in enumerate((1, 2, 3, 4, 5, 6), start=1):
+            published = f"2025-06-{23 - day:02d}T09:00:00+07:00"
+            store(archive, record(article_id, published_at=published))
+        per_month = growth.measure(archive, NOW, lambda path: 0).per_month
+        assert per_month is not None
+        tight = per_month // 3  # about ten days of growth left, under health.disk_days (30)
+        for free in (tight, per_month * 12):  # then space is freed: a year's growth
+            verdicts = health.periodic(archive, config, NOW, free=lambda path, free=free: free)
+            disk = [verdict for verdict in verdicts if verdict.check == "disk"]
+            health.apply(archive, disk, operator, NOW, language="vi")
+    assert operator.sent == [
+        "[congan-monitor] Sự cố: ổ đĩa chứa kho lưu trữ sắp đầy",
+        "[congan-monitor] Đã khắc phục: ổ đĩa chứa kho lưu trữ đã đủ chỗ trở lại",
+    ]
+    detail = operator.bodies[0].splitlines()[1]
+    assert detail.startswith("Chi tiết: còn trống ") and "sẽ đầy sau khoảng 10 ngày" in detail
+    assert "," in detail.split("còn trống ")[1].split(";")[0]  # 12,3 KiB: a decimal comma
+
+
+def test_the_disk_check_is_off_at_zero_days(tmp_path: Path, config: Config) -> None:
+    off = config.model_copy(update={"health": config.health.model_copy(update={"disk_days": 0})})
+    with Archive.open(tmp_path / "disk.db") as archive:
+        store(archive, record(1, published_at="2025-06-22T09:00:00+07:00"))
+        verdicts = health.periodic(archive, off, NOW, free=lambda path: 1)
+    assert [(v.check, v.broken) for v in verdicts if v.check == "disk"] == [("disk", False)]

@@ -129,3 +129,15 @@ def test_reachability_unreachable_under_the_limit_is_failing_not_ok(
         "health reachable: failing, not alerted yet — unreachable for 16 minutes, "
         f"alert after 60: {UNREACHABLE}"
     )
+
+
+def test_status_shows_the_archive_s_size_growth_and_free_space(
+    archive: Archive, config: Config, clock: ManualClock
+) -> None:
+    store(archive, record(5, published_at=(NOW - timedelta(days=3)).isoformat()))
+    store(archive, record(6, published_at=(NOW - timedelta(days=1)).isoformat()))
+    found = status.gather(config, clock)["growth"]
+    assert (found["articles"], found["window_days"]) == (2, 3.0)
+    assert found["size"] == archive.size() and found["free"] > 0 and found["per_month"] > 0
+    line = next(line for line in shown(config, clock) if line.startswith("archive size: "))
+    assert " for 2 articles; growing about " in line and " free (about " in line

@@ -143,7 +143,8 @@ def test_tables_show_the_sparkline_and_the_share(database: Path) -> None:
     assert lines[1] == "  all       ▂ █"
     assert "On topic: 2 of 5 articles (40.0%)" in lines
     assert "tin-chinh         2" in lines
-    assert lines[-1] == "no crawl runs"
+    assert lines[-3:-1] == ["no crawl runs", ""]
+    assert lines[-1].startswith("Archive: ") and " for 5 articles; " in lines[-1]
 
 
 def test_filter_options_select_the_articles_counted(
@@ -162,7 +163,10 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], database: Path) -> None:
     stats = json.loads(result.stdout)
     assert set(stats) == {
         "by", "since", "articles", "periods", "sparkline", "on_topic", "sections",
-        "section_count", "rules", "crawl_health",
+        "section_count", "rules", "crawl_health", "growth",
+    }  # fmt: skip
+    assert set(stats["growth"]) == {
+        "size", "articles", "free", "per_month", "window_days", "days_left",
     }  # fmt: skip
     assert (stats["by"], stats["articles"], len(stats["periods"])) == (
         "week",

@@ -1,5 +1,6 @@
 """Archive statistics: articles per week or month, per section and per rule, the on-topic
-share, and crawl health over time; a sparkline, and a chart for those who install matplotlib.
+share, crawl health over time, and the archive's size and growth (``monitor.growth``); a
+sparkline, and a chart for those who install matplotlib.
 
 The archive counts (``Archive.stats_figures``, SQL in ``monitor.archive.stats``); this module
 turns the counts into a report: every period between the first and the last is listed, the
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from monitor import growth
 from monitor.archive import Archive, ArticleFilter, Period
 from monitor.errors import InputError
 
@@ -90,6 +92,7 @@ def report(archive: Archive, by: Period, filters: ArticleFilter | None = None) -
         "section_count": figures.section_count,
         "rules": list(figures.rules),
         "crawl_health": fill_periods(figures.runs, by, CRAWL_HEALTH_COLUMNS),
+        "growth": growth.measure(archive, archive.clock.now()).to_dict(),
     }
 
 

@@ -136,7 +136,7 @@ class Archive:
         FTS indexes, let SQLite refresh its statistics, and VACUUM (which gives the space the
         recompression freed back to the file system). ``stop()`` is asked between steps and
         recompression batches: when it says so, the rest is left for the next run."""
-        before = self._size()
+        before = self.size()
         training = Training("stopped") if stop() else self.raw.train_dictionary()
         recompressed = self.raw.recompress(stop=stop)
         dropped = tuple(self.raw.drop_unused_dictionaries())
@@ -147,9 +147,9 @@ class Archive:
         with self._session.reading("vacuum the archive"):
             self._db.execute("PRAGMA optimize")
             self._db.execute("VACUUM")
-        return MaintenanceReport(training, recompressed, dropped, True, before, self._size())
+        return MaintenanceReport(training, recompressed, dropped, True, before, self.size())
 
-    def _size(self) -> int:
+    def size(self) -> int:
         """The database's size in bytes (its pages, not counting the WAL)."""
         with self._session.reading("read the archive's size"):
             pages: int = self._db.execute("PRAGMA page_count").fetchone()[0]

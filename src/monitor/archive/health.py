@@ -1,4 +1,5 @@
-"""Reads for the daemon's health checks: what a run stored, and when something was last new."""
+"""Reads for the daemon's health checks: what a run stored, when something was last new, and
+how fast the archive grows."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ def latest_first_seen(db: Database) -> str | None:
     (value,) = db.execute("SELECT MAX(first_seen_at) FROM articles").fetchone()
     latest: str | None = value
     return latest
+
+
+def publishing(db: Database, since: str) -> tuple[int, str | None, int]:
+    """Articles archived, the oldest publication time among them, and how many were published
+    at or after ``since``: what the archive's growth is estimated from."""
+    (articles, oldest, recent) = db.execute(
+        "SELECT COUNT(*), MIN(published_at), COALESCE(SUM(published_at >= ?), 0) FROM articles",
+        (since,),
+    ).fetchone()
+    return articles, oldest, recent

@@ -237,6 +237,13 @@ class ArticleRepository(Repository):
         with self._reading("read what a run stored"):
             return health.stored_between(self._db, started, finished)
 
+    def publishing(self, since_iso: str) -> tuple[int, str | None, int]:
+        """Articles archived, the oldest publication time, and how many were published since
+        ``since_iso`` (``monitor.growth`` estimates the archive's growth from them)."""
+        since = to_archive_time(since_iso, name="since")
+        with self._reading("read the publishing rate"):
+            return health.publishing(self._db, since)
+
     def latest_first_seen(self) -> str | None:
         """When the newest article was first stored (None for an empty archive)."""
         with self._reading("read the newest article's time"):

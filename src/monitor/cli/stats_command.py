@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from monitor import stats
+from monitor import growth, stats
 from monitor.archive import Archive, ArticleFilter, Period
 from monitor.cli.context import AppContext
 from monitor.cli.options import filter_options
@@ -50,7 +50,8 @@ def stats_command(
 ) -> None:
     """Articles per week or month (with a sparkline), per section (top 10) and per rule; the
     on-topic share; crawl health per period (runs ok / failed / timeout, HTTP errors,
-    quarantined pages). The filters select the articles counted; the runs counted are those
+    quarantined pages); the archive's size, its growth a month and the free space left. The
+    filters select the articles counted; the runs counted are those
     started in the --since/--until range.
 
     \b
@@ -93,7 +94,9 @@ def render(figures: Mapping[str, Any]) -> list[str]:
     lines += ["", f"Sections ({top})", *table(("section", "articles"), sections)]
     rules = [(r["rule"], r["articles"]) for r in figures["rules"]]
     lines += ["", "Rules (articles matched)", *(table(("rule", "articles"), rules) or ["none"])]
-    return [*lines, "", f"Crawl health per {by}", *_health(figures["crawl_health"], by)]
+    archive = growth.describe(growth.Growth.from_dict(figures["growth"]))
+    health = _health(figures["crawl_health"], by)
+    return [*lines, "", f"Crawl health per {by}", *health, "", f"Archive: {archive}"]
 
 
 def _period_row(period: Mapping[str, Any]) -> tuple[object, ...]:

@@ -83,3 +83,6 @@ class HealthConfig(Model):
     quiet_daytime_hours: float = Field(
         gt=0, description="no new article for this many daytime hours"
     )
+    disk_days: int = Field(
+        ge=0, le=3650, description="fewer days of the archive's growth left on its disk"
+    )

@@ -14,6 +14,8 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
     reachable    every run failing with "site unreachable" for longer than a threshold
                  (*failing* before that: shown by ``monitor status``, not alerted)
     fresh        no new article for N daytime hours
+    disk         the archive's file system full in fewer than ``health.disk_days`` days at the
+                 archive's growth (``monitor.growth``)
 
 Each verdict carries its evidence twice: ``detail``, in English, for ``monitor status`` and the
 logs, and ``finding``, as data, which the operator alert words in ``alerts.language``
@@ -28,12 +30,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from monitor import growth
 from monitor.archive import Archive, Run
 from monitor.clock import VN_TZ
 from monitor.config import Config
 from monitor.config.alerting import Language
 from monitor.crawl import fallback_text
 from monitor.daemon.health_wording import Finding, health_wording
+from monitor.growth import FreeSpace, free_space
 
 log = logging.getLogger("monitor.health")
 STATE_KEY = "health"
@@ -58,8 +62,10 @@ def after_crawl(archive: Archive, config: Config, run: Run, now: datetime) -> li
     ]
 
 
-def periodic(archive: Archive, config: Config, now: datetime) -> list[Verdict]:
-    return [_fresh(archive, config, now)]
+def periodic(
+    archive: Archive, config: Config, now: datetime, free: FreeSpace = free_space
+) -> list[Verdict]:
+    return [_fresh(archive, config, now), _disk(archive, config, now, free)]
 
 
 def apply(
@@ -198,6 +204,21 @@ def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:
     detail = f"no new article for {hours:.1f} daytime hours (last {latest})"
     found = Finding("quiet", {"hours": round(hours, 1), "last": latest})
     return Verdict("fresh", hours > config.health.quiet_daytime_hours, detail, found)
+
+
+def _disk(archive: Archive, config: Config, now: datetime, free: FreeSpace) -> Verdict:
+    found = growth.measure(archive, now, free)
+    days = found.days_left
+    if found.per_month is None:
+        figures = {"free": found.free}
+        return Verdict("disk", None, growth.describe(found), Finding("disk_unknown", figures))
+    if days is None:  # not growing: nothing published lately
+        return Verdict("disk", False, growth.describe(found), Finding("disk_still"))
+    figures = {
+        "size": found.size, "free": found.free, "per_month": found.per_month, "days": round(days)
+    }  # fmt: skip
+    broken = days < config.health.disk_days
+    return Verdict("disk", broken, growth.describe(found), Finding("disk", figures))
 
 
 def daytime_hours_between(start: datetime, end: datetime, span: str) -> float:

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from monitor.alert.wording import vi_number, vi_timestamp
 from monitor.config.alerting import Language
+from monitor.growth import size_text
 
 TITLE_PREFIX = "[congan-monitor]"
 
@@ -90,6 +91,10 @@ VI_CHECKS: Mapping[str, tuple[str, str]] = {
     ),
     "reachable": ("trang web không truy cập được", "trang web đã truy cập được trở lại"),
     "fresh": ("không có bài viết mới", "đã có bài viết mới trở lại"),
+    "disk": (
+        "ổ đĩa chứa kho lưu trữ sắp đầy",
+        "ổ đĩa chứa kho lưu trữ đã đủ chỗ trở lại",
+    ),
 }
 
 # each kind of finding, its figures by name (floats with a decimal comma, ``last`` as a time)
@@ -115,7 +120,14 @@ VI_FINDINGS: Mapping[str, str] = {
     "unreachable": "không truy cập được trong {minutes} phút (lỗi: {reason})",
     "no_article": "chưa có bài viết nào",
     "quiet": "không có bài viết mới trong {hours} giờ ban ngày (bài gần nhất lúc {last})",
+    "disk": (
+        "còn trống {free}; kho lưu trữ ({size}) tăng khoảng {per_month} mỗi tháng, "
+        "sẽ đầy sau khoảng {days} ngày"
+    ),
+    "disk_unknown": "chưa ước tính được tốc độ tăng của kho lưu trữ; còn trống {free}",
+    "disk_still": "kho lưu trữ không tăng: gần đây không có bài viết mới",
 }
+SIZES = ("size", "free", "per_month")  # figures in bytes, worded as ``45,0 MiB``
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,8 @@ class _Figures(dict[str, str]):
 def _vi_figure(name: str, value: Any) -> str:
     if name == "last" and isinstance(value, str):
         return vi_timestamp(value)
+    if name in SIZES and isinstance(value, int):
+        return size_text(value).replace(".", ",")
     if isinstance(value, float):
         return vi_number(value)
     return str(value)

@@ -1,4 +1,5 @@
-"""``monitor status``: the daemon, its jobs, the last run, the archive, alerts, health.
+"""``monitor status``: the daemon, its jobs, the last run, the archive (its size and growth),
+alerts, health.
 
 What it shows agrees with the runs it reports: the crawl job shows the outcome of the crawl run
 it last ran (the job itself ends "ok" whenever the crawl came back, whatever the crawl's
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from monitor import growth
 from monitor.archive import Archive, Run
 from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
@@ -41,6 +43,7 @@ def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
             "counts": archive.counts(),
             "alerts": archive.alerts.alert_counts(),
             "health": health.state(archive),
+            "growth": growth.measure(archive, now).to_dict(),
             **discovery(archive, now),
         }
     return status
@@ -119,6 +122,7 @@ def render(status: dict[str, Any]) -> list[str]:
         f"archive: {counts['articles']} articles, {counts['quarantined']} quarantined, "
         f"{counts['versions']} earlier versions"
     )
+    lines.append(f"archive size: {growth.describe(growth.Growth.from_dict(status['growth']))}")
     lines.append(
         f"alerts: {alerts['pending']} pending, {alerts['failed']} failed, {alerts['sent']} sent"
     )
