@@ -2,10 +2,10 @@
 
 The spider counts what the outcome depends on in ``crawler.stats`` under the keys below; the
 archive pipeline reads them when the spider closes. A run is ``interrupted`` when a signal
-stopped it, ``failed`` when a host of the site did not resolve or no entry point answered (the
-site is unreachable) or Scrapy closed it for another reason, else ``ok``; an ok run is
-*complete* when every article it discovered was stored (or skipped): only then do validators
-and walks advance.
+stopped it, ``failed`` when the archive's disk filled, a host of the site did not resolve or no
+entry point answered (the site is unreachable) or Scrapy closed it for another reason, else
+``ok``; an ok run is *complete* when every article it discovered was stored (or skipped): only
+then do validators and walks advance.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ RECHECKED_UNCHANGED = "monitor/rechecked_unchanged"
 STORED = "monitor/stored/"  # + the store outcome: new, updated, unchanged, quarantined
 UNRESOLVED = "monitor/unresolved"  # "cannot resolve HOST …": a name lookup ended the run
 UNRESOLVED_CLOSE = "site_unresolved"  # the reason the spider is closed with then
+ARCHIVE_FULL = "monitor/archive_full"  # the one line of the error: the archive's disk is full
+ARCHIVE_FULL_CLOSE = "archive_full"  # the reason the spider is closed with then
 
 Status = Literal["ok", "failed", "interrupted"]
 
@@ -41,6 +43,8 @@ def run_outcome(stats: Mapping[str, Any], reason: str) -> Outcome:
     """The outcome of a run whose spider closed for ``reason`` with ``stats``."""
     if reason in ("shutdown", "cancelled"):
         return Outcome("interrupted", "stopped by a signal")
+    if stats.get(ARCHIVE_FULL):
+        return Outcome("failed", str(stats[ARCHIVE_FULL]))
     if stats.get(UNRESOLVED):
         return Outcome("failed", f"site unreachable: {stats[UNRESOLVED]}")
     if not stats.get(ENTRY_PAGES) and stats.get(ENTRY_ERRORS):

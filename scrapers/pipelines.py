@@ -5,22 +5,42 @@ stores each ``ArticlePage`` through ``monitor.ingest`` in its own transaction, w
 validators; keeps the crawl state the spider's signals report (``scrapers.events``); and when
 the spider closes, records the run: its outcome (``scrapers.outcome``), its figures and entry
 yields, and — after a complete run only — the walks and the entry points' validators.
+
+An article the archive cannot store (a ``StorageError``: the database locked past its timeout,
+say) is one log line and a failed article: the run is not complete, so its validators do not
+advance and the next run fetches it again. A full disk (``ArchiveFullError``) ends the run:
+nothing more could be stored; the run is recorded as failed with the error's one line (when
+even that cannot be written, the next run marks it interrupted) and nothing stored before it
+is lost.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
+from monitor.errors import ArchiveFullError, StorageError
 from monitor.ingest import ingest_page
 from scrapers import events
 from scrapers.backfill import backfill_key
 from scrapers.context import CrawlContext, crawl_context
-from scrapers.outcome import STORED, Outcome, run_figures, run_outcome
+from scrapers.outcome import (
+    ARCHIVE_FULL,
+    ARCHIVE_FULL_CLOSE,
+    FAILED_ARTICLES,
+    STORED,
+    Outcome,
+    run_figures,
+    run_outcome,
+)
 from scrapers.sitemaps import sitemap_key
 from scrapers.walks import walk_key
+
+log = logging.getLogger("scrapers.pipelines")
 
 
 class ArchivePipeline:
@@ -29,6 +49,7 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         self.crawler = crawler
         self.context = context
+        self.full: str | None = None  # the error that ended the run: the archive's disk is full
         for handler, signal in (
             (self.article_missing, events.article_missing),
             (self.backfill_moved, events.backfill_moved),
@@ -41,9 +62,23 @@ class ArchivePipeline:
         return cls(crawler, crawl_context(crawler.settings))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, events.ArticlePage):
-            self.store(item)
+        if isinstance(item, events.ArticlePage) and self.full is None:
+            try:
+                self.store(item)
+            except StorageError as error:
+                self.not_stored(item, error)
         return item
+
+    def not_stored(self, item: events.ArticlePage, error: StorageError) -> None:
+        """One line; the article counts as failed (fetched again next run); a full disk
+        closes the run."""
+        log.error("article %s not stored: %s", item.article_id, error)
+        assert self.crawler.stats is not None and self.crawler.engine is not None
+        self.crawler.stats.inc_value(FAILED_ARTICLES)
+        if isinstance(error, ArchiveFullError):
+            self.full = str(error)
+            self.crawler.stats.set_value(ARCHIVE_FULL, self.full)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_FULL_CLOSE))
 
     def store(self, item: events.ArticlePage) -> None:
         """The page, then its validators (for rechecks); a new article counts for the entry
@@ -71,9 +106,12 @@ class ArchivePipeline:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         outcome = run_outcome(stats, reason)
         if outcome.complete:
-            self.keep_walks()
+            self.keep_walks()  # never after a failure: an error here is Scrapy's to log
         figures = run_figures(stats)
-        self.record_run(outcome, figures)
+        try:
+            self.record_run(outcome, figures)
+        except StorageError as error:  # a full disk: the next run marks this one interrupted
+            log.error("run %s not recorded: %s", self.context.run_id, error)
         result = {"outcome": outcome.status, "reason": outcome.reason, **figures}
         self.crawler.signals.send_catch_log(events.run_closed, result=result)
 

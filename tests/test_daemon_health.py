@@ -3,6 +3,7 @@ of ``alerts.language`` (the English tests name it; Vietnamese is the default).""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -259,16 +260,22 @@ def test_evidence_without_a_finding_is_shown_as_written(archive: Archive) -> Non
     assert operator.bodies[0].splitlines()[1] == "Chi tiết: 9 of 10 quarantined."
 
 
+def growing_archive(path: Path) -> Archive:
+    """Six articles published over six days, each with 3 MB of raw page that no codec shrinks:
+    about 90 MB a month of growth."""
+    archive = Archive.open(path)
+    for article_id, day in enumerate((1, 2, 3, 4, 5, 6), start=1):
+        published = f"2025-06-{23 - day:02d}T09:00:00+07:00"
+        store(archive, record(article_id, published_at=published), html=os.urandom(3_000_000))
+    return archive
+
+
 def test_a_disk_full_within_disk_days_alerts_in_vietnamese(tmp_path: Path, config: Config) -> None:
     operator = Operator()
-    with Archive.open(tmp_path / "disk.db") as archive:
-        for article_id, day in enumerate((1, 2, 3, 4, 5, 6), start=1):
-            published = f"2025-06-{23 - day:02d}T09:00:00+07:00"
-            store(archive, record(article_id, published_at=published))
+    with growing_archive(tmp_path / "disk.db") as archive:
         per_month = growth.measure(archive, NOW, lambda path: 0).per_month
-        assert per_month is not None
-        tight = per_month // 3  # about ten days of growth left, under health.disk_days (30)
-        for free in (tight, per_month * 12):  # then space is freed: a year's growth
+        assert per_month is not None and per_month // 3 > health.MIN_FREE
+        for free in (per_month // 3, per_month * 12):  # ten days left; then a year's growth
             verdicts = health.periodic(archive, config, NOW, free=lambda path, free=free: free)
             disk = [verdict for verdict in verdicts if verdict.check == "disk"]
             health.apply(archive, disk, operator, NOW, language="vi")
@@ -278,12 +285,25 @@ def test_a_disk_full_within_disk_days_alerts_in_vietnamese(tmp_path: Path, confi
     ]
     detail = operator.bodies[0].splitlines()[1]
     assert detail.startswith("Chi tiết: còn trống ") and "sẽ đầy sau khoảng 10 ngày" in detail
-    assert "," in detail.split("còn trống ")[1].split(";")[0]  # 12,3 KiB: a decimal comma
+    assert "," in detail.split("còn trống ")[1].split(";")[0]  # 29,6 MiB: a decimal comma
 
 
-def test_the_disk_check_is_off_at_zero_days(tmp_path: Path, config: Config) -> None:
+def test_the_growth_rule_is_off_at_zero_days(tmp_path: Path, config: Config) -> None:
     off = config.model_copy(update={"health": config.health.model_copy(update={"disk_days": 0})})
-    with Archive.open(tmp_path / "disk.db") as archive:
-        store(archive, record(1, published_at="2025-06-22T09:00:00+07:00"))
-        verdicts = health.periodic(archive, off, NOW, free=lambda path: 1)
+    with growing_archive(tmp_path / "disk.db") as archive:
+        per_month = growth.measure(archive, NOW, lambda path: 0).per_month
+        assert per_month is not None
+        verdicts = health.periodic(archive, off, NOW, free=lambda path: per_month // 3)
     assert [(v.check, v.broken) for v in verdicts if v.check == "disk"] == [("disk", False)]
+
+
+def test_less_than_min_free_is_broken_whatever_the_growth(tmp_path: Path, config: Config) -> None:
+    operator = Operator()
+    with Archive.open(tmp_path / "disk.db") as archive:  # empty: no growth known
+        verdicts = health.periodic(archive, config, NOW, free=lambda path: 1024 * 1024)
+        disk = [verdict for verdict in verdicts if verdict.check == "disk"]
+        health.apply(archive, disk, operator, NOW, language="vi")
+    assert operator.sent == ["[congan-monitor] Sự cố: ổ đĩa chứa kho lưu trữ sắp đầy"]
+    assert operator.bodies[0].splitlines()[1] == (
+        "Chi tiết: chỉ còn trống 1,0 MiB trên ổ đĩa chứa kho lưu trữ."
+    )

@@ -102,6 +102,11 @@ class StorageError(MonitorError):
     """The archive cannot be opened, migrated or written."""
 
 
+class ArchiveFullError(StorageError):
+    """The archive's file system is full (SQLite's ``SQLITE_FULL``): the write was rolled back,
+    nothing stored before it is lost, and the same write succeeds once space is freed."""
+
+
 class FetchError(MonitorError):
     """The site could not be reached, or answered with an error."""
 

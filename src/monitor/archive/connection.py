@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from monitor.archive.diskfull import full_error, is_disk_full
 from monitor.archive.migrations import (
     SCHEMA_VERSION,
     SEARCH_INDEX_REBUILT,
@@ -58,6 +59,8 @@ def open_database(path: Path, *, readonly: bool) -> Database:
         _bring_up_to_date(db, path, readonly=readonly)
     except sqlite3.DatabaseError as error:
         db.close()
+        if is_disk_full(error, path):
+            raise full_error("open the archive", path) from None
         raise _open_error(path, _describe(error)) from None
     except BaseException:
         db.close()

@@ -3,7 +3,9 @@
 A write runs in ``BEGIN IMMEDIATE`` and commits only when all of it is written; a write inside
 another (``Archive.batch``) joins the outer one, which alone commits — and never does once a
 write inside it failed, even if its caller went on. Any SQLite failure becomes a
-``StorageError`` naming the archive's path and the operation.
+``StorageError`` naming the archive's path and the operation — an ``ArchiveFullError`` when the
+disk is full, whose message says that nothing stored before is lost (the failed write was
+rolled back) and what to do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from monitor.archive.diskfull import full_error, is_disk_full
 from monitor.archive.transaction import write_transaction
 from monitor.clock import Clock, now_iso
 from monitor.errors import StorageError
@@ -86,6 +89,8 @@ class Session:
             raise self.error(what, error) from error
 
     def error(self, what: str, error: Exception) -> StorageError:
+        if is_disk_full(error, self.path):
+            return full_error(what, self.path)
         return StorageError(f"cannot {what} in archive {self.path}: {error}", path=str(self.path))
 
 

@@ -15,7 +15,8 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
                  (*failing* before that: shown by ``monitor status``, not alerted)
     fresh        no new article for N daytime hours
     disk         the archive's file system full in fewer than ``health.disk_days`` days at the
-                 archive's growth (``monitor.growth``)
+                 archive's growth (``monitor.growth``), or with less than ``MIN_FREE`` left;
+                 checked after every crawl too, and at once when a write finds the disk full
 
 Each verdict carries its evidence twice: ``detail``, in English, for ``monitor status`` and the
 logs, and ``finding``, as data, which the operator alert words in ``alerts.language``
@@ -37,10 +38,12 @@ from monitor.config import Config
 from monitor.config.alerting import Language
 from monitor.crawl import fallback_text
 from monitor.daemon.health_wording import Finding, health_wording
+from monitor.errors import ArchiveFullError
 from monitor.growth import FreeSpace, free_space
 
 log = logging.getLogger("monitor.health")
 STATE_KEY = "health"
+MIN_FREE = 16 * 1024 * 1024  # bytes: less free beside the archive is broken, whatever its growth
 Notify = Callable[[str, str], None]  # (title, body); raises on failure
 
 
@@ -53,12 +56,15 @@ class Verdict:
     failing: bool = False  # the condition holds, not yet long enough to be broken
 
 
-def after_crawl(archive: Archive, config: Config, run: Run, now: datetime) -> list[Verdict]:
+def after_crawl(
+    archive: Archive, config: Config, run: Run, now: datetime, free: FreeSpace = free_space
+) -> list[Verdict]:
     return [
         _extraction(archive, config, run),
         _listings(archive, config),
         _entries(archive, config),
         _reachable(archive, config, now),
+        _disk(archive, config, now, free),
     ]
 
 
@@ -75,10 +81,19 @@ def apply(
     now: datetime,
     *,
     language: Language,
+    kept: dict[str, Any] | None = None,
 ) -> list[str]:
     """Record the verdicts; alert on every change of state (and on changes not yet alerted),
-    worded in ``language`` (``alerts.language``)."""
-    state: dict[str, Any] = archive.state.get_state(STATE_KEY) or {}
+    worded in ``language`` (``alerts.language``).
+
+    ``kept``: the caller's copy of the state, filled from the archive when empty and updated
+    here — the daemon's, so that a state the archive cannot take (its disk is full) is not
+    forgotten, and the alert already sent not sent again at the next evaluation."""
+    if kept is None:
+        kept = {}
+    if not kept:
+        kept.update(archive.state.get_state(STATE_KEY) or {})
+    state = kept
     sent = []
     for verdict in verdicts:
         stamp = now.isoformat(timespec="seconds")
@@ -92,7 +107,10 @@ def apply(
             current["notified"] = _notify(notify, verdict.check, current, language)
             sent += [verdict.check] if current["notified"] else []
         state[verdict.check] = current
-    archive.state.put_state(STATE_KEY, state)
+    try:
+        archive.state.put_state(STATE_KEY, state)
+    except ArchiveFullError as error:  # kept by the caller until the disk has room again
+        log.error("health state not saved: %s", error)
     return sent
 
 
@@ -209,6 +227,9 @@ def _fresh(archive: Archive, config: Config, now: datetime) -> Verdict:
 def _disk(archive: Archive, config: Config, now: datetime, free: FreeSpace) -> Verdict:
     found = growth.measure(archive, now, free)
     days = found.days_left
+    if found.free < MIN_FREE:
+        detail = f"only {growth.size_text(found.free)} free: {growth.describe(found)}"
+        return Verdict("disk", True, detail, Finding("disk_low", {"free": found.free}))
     if found.per_month is None:
         figures = {"free": found.free}
         return Verdict("disk", None, growth.describe(found), Finding("disk_unknown", figures))

@@ -126,6 +126,7 @@ VI_FINDINGS: Mapping[str, str] = {
     ),
     "disk_unknown": "chưa ước tính được tốc độ tăng của kho lưu trữ; còn trống {free}",
     "disk_still": "kho lưu trữ không tăng: gần đây không có bài viết mới",
+    "disk_low": "chỉ còn trống {free} trên ổ đĩa chứa kho lưu trữ",
 }
 SIZES = ("size", "free", "per_month")  # figures in bytes, worded as ``45,0 MiB``
 

@@ -31,7 +31,7 @@ from monitor.config import Config
 from monitor.crawl import ChildOptions, CrawlResult, run_crawl
 from monitor.daemon import health
 from monitor.daemon.health import Verdict
-from monitor.errors import CrawlLockedError, DeliveryError, MonitorError
+from monitor.errors import ArchiveFullError, CrawlLockedError, DeliveryError, MonitorError
 from monitor.logs import LogFormat
 from monitor.match import Matcher
 from monitor.match.apply import match_new_articles
@@ -73,6 +73,8 @@ class Jobs:
         self.stopping = threading.Event()
         self._child: subprocess.Popen[str] | None = None
         self._child_lock = threading.Lock()
+        self._health: dict[str, Any] = {}  # the health state, also when the archive can't take it
+        self._health_lock = threading.Lock()
 
     # --- crawl ----------------------------------------------------------------------------
 
@@ -80,6 +82,13 @@ class Jobs:
     def crawl(self) -> None:
         if self.stopping.is_set():
             return
+        try:
+            self._crawl()
+        except ArchiveFullError:  # one log line (guarded); the operator told through health
+            self._disk_full()
+            raise
+
+    def _crawl(self) -> None:
         try:
             result = run_crawl(
                 self.config,
@@ -144,6 +153,12 @@ class Jobs:
         if any(vars(summary).values()):
             log.info("alerts delivered", extra={"figures": vars(summary)})
 
+    def _disk_full(self) -> None:
+        """A write found the disk full: the disk check now, not at the next periodic run."""
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
+            verdicts = health.periodic(archive, self.config, self.clock.now())
+            self._apply_health(archive, [v for v in verdicts if v.check == "disk"])
+
     @guarded
     def health(self) -> None:
         with Archive.open(self.config.database.path, clock=self.clock) as archive:
@@ -160,7 +175,11 @@ class Jobs:
     def _apply_health(self, archive: Archive, verdicts: list[Verdict]) -> None:
         """Record the checks' verdicts; operator alerts in ``alerts.language``."""
         language = self.config.alerts.language
-        health.apply(archive, verdicts, self._notify_operator, self.clock.now(), language=language)
+        with self._health_lock:  # the crawl's and the periodic checks' threads
+            health.apply(
+                archive, verdicts, self._notify_operator, self.clock.now(),
+                language=language, kept=self._health,
+            )  # fmt: skip
 
     def _notify_operator(self, title: str, body: str) -> None:
         name = self.config.health.channel
