@@ -73,9 +73,10 @@ class ArchivePipeline:
         """One line; the article counts as failed (fetched again next run); a full disk
         closes the run."""
         log.error("article %s not stored: %s", item.article_id, error)
-        assert self.crawler.stats is not None and self.crawler.engine is not None
+        assert self.crawler.stats is not None
         self.crawler.stats.inc_value(FAILED_ARTICLES)
         if isinstance(error, ArchiveFullError):
+            assert self.crawler.engine is not None
             self.full = str(error)
             self.crawler.stats.set_value(ARCHIVE_FULL, self.full)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_FULL_CLOSE))

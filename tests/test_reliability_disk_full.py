@@ -39,7 +39,7 @@ from daemon_support import (
     wait_until,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
 DISK = "32m"  # the tmpfs: room for the replica's archive; a ballast file fills it
 ARTICLES = "SELECT COUNT(*) FROM articles"
 HASHES = "SELECT article_id, content_hash FROM articles ORDER BY article_id"

@@ -73,6 +73,20 @@ def test_stored_page_keeps_its_validators_and_counts_for_its_entry(
     assert (stat(crawler, STORED + "new"), context.entries[ENTRY].new) == (1, 1)
 
 
+def test_an_article_the_archive_cannot_store_is_one_line_and_a_failed_article(
+    tmp_path: Path, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    Archive.open(tmp_path / "monitor.db").close()
+    with Archive.open(tmp_path / "monitor.db", readonly=True) as archive:
+        crawler = get_crawler(Spider, {"MONITOR_CONTEXT": CrawlContext(config, archive, 1)})
+        item = article()
+        assert ArchivePipeline.from_crawler(crawler).process_item(item) is item
+    assert stat(crawler, FAILED_ARTICLES) == 1  # the run is not complete: fetched again
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "scrapers.pipelines"]
+    assert line.startswith(f"article {item.article_id} not stored: cannot store article")
+    assert "\n" not in line and "ArticlePage(" not in line
+
+
 def test_missing_article_count_is_kept_until_the_article_is_stored(
     pipeline: ArchivePipeline, crawler: Crawler, context: CrawlContext
 ) -> None:
