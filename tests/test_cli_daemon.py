@@ -41,7 +41,7 @@ def test_status_before_anything_ran(
     result = invoke(capsys, "--config", str(config), "status")
     assert result.returncode == 0, result.stderr
     assert "daemon: not running" in result.stdout
-    assert "no archive yet" in result.stdout
+    assert "no archive yet: run `monitor init` (or `monitor run --create`)" in result.stdout
 
 
 def test_status_of_a_running_daemon(

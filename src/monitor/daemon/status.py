@@ -31,7 +31,7 @@ def gather(config: Config, clock: Clock = SYSTEM_CLOCK) -> dict[str, Any]:
     now = clock.now()
     status: dict[str, Any] = {"archive": database, "daemon": _daemon(database, now)}
     if not Path(database).exists():
-        return status | {"note": "no archive yet: run `monitor crawl` or `monitor run`"}
+        return status | {"note": "no archive yet: run `monitor init` (or `monitor run --create`)"}
     with Archive.open(database, readonly=True) as archive:
         runs = archive.runs.last_runs(1)
         jobs = _jobs(archive, running=status["daemon"]["running"])
