@@ -306,3 +306,20 @@ def damage_line(verified: Verified, backups: Path) -> str:
     if newest is not None and newest.resolve() != verified.target.resolve():
         return f"{what}; restore it with `monitor restore {newest}`"
     return f"{what}; no verified backup in {backups} to restore from"
+
+
+def summary_line(verified: Verified) -> str:
+    """The one line of a verification that found nothing wrong."""
+    found = verified.verification
+    checksum = f"checksum {verified.checksum}; " if verified.checksum else ""
+    if not found.full:
+        return (
+            f"{verified.target}: {checksum}integrity and foreign keys ok (schema"
+            f" {found.schema_version}, older than this program's: content checked after migrating)"
+        )
+    counts = found.counts
+    return (
+        f"{verified.target}: {checksum}integrity, foreign keys, search indexes ok;"
+        f" {found.raw_pages:,} raw pages read back; {counts.get('articles', 0):,} articles,"
+        f" {counts.get('article_versions', 0):,} earlier versions (schema {found.schema_version})"
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from monitor.backup import operations
-from monitor.backup.operations import Steps, Verified
+from monitor.backup.operations import Steps
 from monitor.cli.context import AppContext
 from monitor.cli.progress import JobProgress
 from monitor.errors import DamagedError
@@ -117,24 +117,7 @@ def verify_command(app: AppContext, backup: Path | None) -> None:
     if not verified.verification.ok:
         line = operations.damage_line(verified, operations.directory_of(config))
         raise DamagedError(line, path=str(verified.target), problems=verified.verification.problems)
-    click.echo(summary(verified))
-
-
-def summary(verified: Verified) -> str:
-    """The one line of a verification that found nothing wrong."""
-    found = verified.verification
-    checksum = f"checksum {verified.checksum}; " if verified.checksum else ""
-    if not found.full:
-        return (
-            f"{verified.target}: {checksum}integrity and foreign keys ok (schema"
-            f" {found.schema_version}, older than this program's: content checked after migrating)"
-        )
-    counts = found.counts
-    return (
-        f"{verified.target}: {checksum}integrity, foreign keys, search indexes ok;"
-        f" {found.raw_pages:,} raw pages read back; {counts.get('articles', 0):,} articles,"
-        f" {counts.get('article_versions', 0):,} earlier versions (schema {found.schema_version})"
-    )
+    click.echo(operations.summary_line(verified))
 
 
 def _mib(size: int) -> str:

@@ -90,6 +90,8 @@ VI_CHECKS: Mapping[str, tuple[str, str]] = {
     ),
     "reachable": ("trang web không truy cập được", "trang web đã truy cập được trở lại"),
     "fresh": ("không có bài viết mới", "đã có bài viết mới trở lại"),
+    "backup": ("không sao lưu được kho lưu trữ", "việc sao lưu kho lưu trữ đã bình thường trở lại"),
+    "archive": ("kho lưu trữ bị hỏng", "kho lưu trữ đã nguyên vẹn trở lại"),
 }
 
 # each kind of finding, its figures by name (floats with a decimal comma, ``last`` as a time)
@@ -115,6 +117,10 @@ VI_FINDINGS: Mapping[str, str] = {
     "unreachable": "không truy cập được trong {minutes} phút (lỗi: {reason})",
     "no_article": "chưa có bài viết nào",
     "quiet": "không có bài viết mới trong {hours} giờ ban ngày (bài gần nhất lúc {last})",
+    "backup_failed": "lần sao lưu gần nhất thất bại (lỗi: {error})",
+    "backup_made": "bản sao lưu gần nhất: {file}",
+    "damaged": "kiểm tra kho lưu trữ phát hiện hư hỏng: {detail}",
+    "verified": "kiểm tra đầy đủ kho lưu trữ không phát hiện lỗi",
 }
 
 
