@@ -7,12 +7,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from backup_support import small_archive, tables
 from test_archive_support import record, store
 
 from monitor.archive import Archive
 from monitor.archive.backup import copy_verified, set_aside
 from monitor.errors import BackupError
+
+from backup_support import small_archive, tables
 
 
 def test_a_copy_holds_every_row_of_the_archive(tmp_path: Path) -> None:

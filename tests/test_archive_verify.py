@@ -6,10 +6,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from backup_support import damage_page, small_archive
-
 from monitor.archive.backup import copy_verified
 from monitor.archive.verify import verify_file
+
+from backup_support import damage_page, small_archive
 
 
 def copy_of(tmp_path: Path) -> Path:

@@ -91,8 +91,11 @@ def _copy(
 
                 src.backup(dst, pages=STEP_PAGES, progress=step)
             src.execute("COMMIT")
-        except sqlite3.Error as error:
+        except sqlite3.OperationalError as error:  # locked, I/O, disk full
             raise BackupError(f"cannot copy archive {source}: {error}", path=str(source)) from None
+        except sqlite3.DatabaseError as error:  # corrupt
+            message = f"cannot copy archive {source}: {error}"
+            raise DamagedError(message, path=str(source), problems=[str(error)]) from None
     return version, counts, created
 
 
@@ -104,8 +107,11 @@ def connect(path: Path, *, must_exist: bool = False) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
+    except sqlite3.OperationalError as error:
         raise BackupError(f"cannot read {path}: {error}", path=str(path)) from None
+    except sqlite3.DatabaseError as error:  # not SQLite, or corrupt
+        message = f"cannot read {path}: {error}"
+        raise DamagedError(message, path=str(path), problems=[message]) from None
     return connection
 
 
@@ -129,10 +135,14 @@ def snapshot(connection: sqlite3.Connection) -> tuple[int, dict[str, int]]:
 
 def _check_copy(dest: Path, version: int, counts: dict[str, int]) -> None:
     """The copy as one file (rollback journal), sound, and equal to the snapshot."""
-    with closing(connect(dest)) as copy:
-        copy.execute("PRAGMA journal_mode = DELETE")
-        found = [row[0] for row in copy.execute("PRAGMA integrity_check")]
-        copied_version, copied_counts = snapshot(copy)
+    try:
+        with closing(connect(dest)) as copy:
+            copy.execute("PRAGMA journal_mode = DELETE")
+            found = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+            copied_version, copied_counts = snapshot(copy)
+    except sqlite3.DatabaseError as error:
+        message = f"the copy {dest} is damaged: {error}"
+        raise DamagedError(message, path=str(dest), problems=[str(error)]) from None
     problems = [] if found == ["ok"] else found[:3]
     if copied_version != version:
         problems.append(f"schema version {copied_version}, the archive's is {version}")
