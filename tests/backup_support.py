@@ -33,9 +33,14 @@ def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
                 " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
             )
         ]
-        return {
-            name: db.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2').fetchall() for name in names
-        }
+        return {name: rows_in_order(db, name) for name in names}
+
+
+def rows_in_order(db: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
+    """A table's rows ordered by every column (some tables have no rowid)."""
+    columns = len(db.execute(f'PRAGMA table_info("{table}")').fetchall())
+    order = ", ".join(str(number) for number in range(1, columns + 1))
+    return db.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
 
 
 def damage_page(path: Path, table: str = "articles") -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from replica.server import ReplicaServer
 
-from backup_support import tables
+from backup_support import rows_in_order, tables
 from daemon_support import (
     MONITOR,
     Daemon,
@@ -55,7 +55,7 @@ def rows_of(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
             " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
         )
     ]
-    return {n: connection.execute(f'SELECT * FROM "{n}" ORDER BY 1, 2').fetchall() for n in names}
+    return {name: rows_in_order(connection, name) for name in names}
 
 
 def test_a_backup_taken_mid_crawl_restores_the_archive_of_its_moment(

@@ -3,6 +3,7 @@ of output, one line of error, exit 1 when the work failed and 2 for bad input.""
 
 from __future__ import annotations
 
+import configparser
 import json
 import shutil
 from datetime import datetime, timedelta
@@ -198,3 +199,16 @@ def test_rotation_after_each_backup_keeps_what_the_policy_says(tmp_path: Path) -
 def _day_before(month_day: str) -> str:
     moment = datetime.strptime(f"2026{month_day}", "%Y%m%d")
     return f"{moment - timedelta(days=1):%m%d}"
+
+
+def test_the_systemd_timer_runs_monitor_backup_daily() -> None:
+    root = Path(__file__).resolve().parents[1] / "deploy"
+    service = configparser.ConfigParser(strict=False, interpolation=None)
+    service.read(root / "congan-monitor-backup.service", encoding="utf-8")
+    command = service["Service"]["ExecStart"].split()
+    assert command[0].endswith("/.venv/bin/monitor") and command[1] == "backup"
+    assert service["Service"]["Type"] == "oneshot"
+    timer = configparser.ConfigParser(strict=False, interpolation=None)
+    timer.read(root / "congan-monitor-backup.timer", encoding="utf-8")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:15:00"
+    assert timer["Timer"]["Persistent"] == "true"
