@@ -44,6 +44,16 @@ EN = EnglishHealth()
             "Đã khắc phục: trang web đã truy cập được trở lại",
         ),
         ("fresh", "Sự cố: không có bài viết mới", "Đã khắc phục: đã có bài viết mới trở lại"),
+        (
+            "backup",
+            "Sự cố: không sao lưu được kho lưu trữ",
+            "Đã khắc phục: việc sao lưu kho lưu trữ đã bình thường trở lại",
+        ),
+        (
+            "archive",
+            "Sự cố: kho lưu trữ bị hỏng",
+            "Đã khắc phục: kho lưu trữ đã nguyên vẹn trở lại",
+        ),
     ],
 )
 def test_each_check_has_vietnamese_titles(check: str, broken: str, recovered: str) -> None:
@@ -94,6 +104,19 @@ FINDINGS: list[tuple[str, dict[str, Any], str]] = [
         {"hours": 12.5, "last": "2026-12-02T21:05:00+07:00"},
         "không có bài viết mới trong 12,5 giờ ban ngày (bài gần nhất lúc 21:05 ngày 02/12/2026)",
     ),
+    (
+        "backup_failed",
+        {"error": "cannot create the backup folder /mnt/b: Permission denied"},
+        "lần sao lưu gần nhất thất bại (lỗi: cannot create the backup folder /mnt/b:"
+        " Permission denied)",
+    ),
+    ("backup_made", {"file": "b/monitor-x.db.zst"}, "bản sao lưu gần nhất: b/monitor-x.db.zst"),
+    (
+        "damaged",
+        {"detail": "db/monitor.db is damaged: integrity: …"},
+        "kiểm tra kho lưu trữ phát hiện hư hỏng: db/monitor.db is damaged: integrity: …",
+    ),
+    ("verified", {}, "kiểm tra đầy đủ kho lưu trữ không phát hiện lỗi"),
 ]
 
 

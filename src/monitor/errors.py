@@ -12,6 +12,8 @@ into human messages only at the edges (the CLI and the daemon's log) via ``str(e
     ├── StorageError           the archive could not be opened or written
     ├── FetchError             the site could not be reached or answered with an error
     ├── DeliveryError          an alert channel refused or failed a message
+    ├── BackupError            a backup could not be made, read or restored (the path)
+    │   └── DamagedError       an archive or a backup failed verification (what is damaged)
     └── LockedError            another process holds the archive's lock (``monitor.locks``)
         ├── CrawlLockedError   another crawl is running on the archive
         └── DaemonRunningError another daemon is running on the archive
@@ -113,6 +115,25 @@ class FetchError(MonitorError):
 
 class DeliveryError(MonitorError):
     """An alert channel refused or failed to deliver a message."""
+
+
+class BackupError(MonitorError):
+    """A backup that cannot be made, read or restored; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.path = path
+
+
+class DamagedError(BackupError):
+    """An archive or a backup that fails verification: ``problems`` says what is damaged,
+    one line each; the message is one line naming the first and how to recover."""
+
+    def __init__(
+        self, message: str, *, path: str | None = None, problems: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message, path=path)
+        self.problems = tuple(problems)
 
 
 class LockedError(MonitorError):

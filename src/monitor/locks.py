@@ -7,6 +7,8 @@ One implementation (``flock`` on ``<archive>.<purpose>.lock``) for every lock th
     daemon   one daemon per archive; the file holds who has it (pid, start time), which is
              only for messages and status
 
+``held_alone`` takes all three for a command that replaces the archive (``monitor restore``).
+
 However a process dies, the kernel releases its locks, so a crash never blocks the next one.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from monitor.clock import SYSTEM_CLOCK, Clock, now_iso
-from monitor.errors import DaemonRunningError
+from monitor.errors import CrawlLockedError, DaemonRunningError, LockedError
 
 EXIT_LOCKED = 3  # the exit code of a process that found its lock held by another
 
@@ -118,6 +120,36 @@ class DaemonLock:
             self.handle.truncate()
             self.handle.close()
             self.handle = None
+
+
+@contextmanager
+def held_alone(database: str | Path, doing: str) -> Iterator[None]:
+    """Hold the daemon's, the crawl's and the delivery's locks for the block: no daemon, crawl
+    or delivery starts on the archive meanwhile. A ``LockedError`` (``DaemonRunningError``:
+    a daemon) naming who holds one, when one is held."""
+    handles: list[IO[str]] = []
+    try:
+        for purpose in ("daemon", "crawl", "deliver"):
+            handle = try_lock(companion(database, purpose))
+            if handle is None:
+                raise _held_by(database, purpose, doing)
+            handles.append(handle)
+        yield
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _held_by(database: str | Path, purpose: str, doing: str) -> LockedError:
+    if purpose == "daemon":
+        holder = read_holder(database) or {}
+        return DaemonRunningError(
+            f"cannot {doing}: the monitor daemon (pid {holder.get('pid', '?')}) is running on"
+            f" {database}: stop it first (systemctl stop congan-monitor)"
+        )
+    if purpose == "crawl":
+        return CrawlLockedError(f"cannot {doing}: a crawl is running on {database}")
+    return LockedError(f"cannot {doing}: alerts are being delivered from {database}")
 
 
 def read_holder(database: str | Path) -> dict[str, Any] | None:

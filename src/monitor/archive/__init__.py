@@ -30,6 +30,9 @@ lives in this package.
     selection.py    the selected articles read in batches (export)
     stats.py        articles per period, section and rule; crawl runs per period (stats)
     bulk.py         many new records at once (benchmark archives, imports)
+    backup.py       copy_verified: an online, consistent, verified copy (SQLite's backup API);
+                    setting the archive aside before a restore
+    verify.py       every check of a copy: integrity, foreign keys, FTS, versions, raw pages
     search.py       ranked full-text search (BM25, filters) and the LIKE scan it is compared with
     timestamps.py   the one timestamp form: ISO 8601 at +07:00, to the second
     transaction.py  BEGIN IMMEDIATE … COMMIT / ROLLBACK, and savepoints inside a batch

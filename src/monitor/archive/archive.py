@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from monitor.archive import (
     articles,
     fts,
+    verify,
 )
 from monitor.archive.connection import open_database
 from monitor.archive.migrations import schema_version
@@ -127,8 +128,7 @@ class Archive:
         one line each; empty when the archive is sound. FTS5 runs its check as an INSERT that
         writes nothing, so this needs an archive open read-write."""
         with self._session.writing("check the archive's integrity"):
-            found = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
-            return ([] if found == ["ok"] else found) + fts.integrity_problems(self._db)
+            return verify.integrity_check(self._db) + fts.integrity_problems(self._db)
 
     def maintain(self, *, stop: Callable[[], bool] = lambda: False) -> MaintenanceReport:
         """The weekly upkeep, in order: train a dictionary for raw pages when due, recompress

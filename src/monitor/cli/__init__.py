@@ -15,6 +15,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.alert_commands import alerts_group
+from monitor.cli.backup_commands import backup_command, restore_command, verify_command
 from monitor.cli.check_command import check_command
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_commands import crawl_command, reparse_command
@@ -112,6 +113,9 @@ cli.add_command(stats_command)
 cli.add_command(serve_command)
 cli.add_command(search_command)
 cli.add_command(maintain_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
+cli.add_command(verify_command)
 
 
 def main() -> None:

@@ -46,11 +46,15 @@ class ScheduleConfig(Model):
         gt=0, le=A_YEAR, description="seconds between periodic health checks"
     )
     maintenance_cron: str = Field(description="crontab for FTS optimize + VACUUM; empty = never")
+    backup_cron: str = Field(description="crontab for `monitor backup`; empty = never")
+    verify_cron: str = Field(description="crontab for `monitor verify`; empty = never")
     shutdown_grace: float = Field(
         ge=0, le=A_YEAR, description="on SIGTERM, a crawl may finish this long (s)"
     )
 
-    _crons = field_validator("crawl_cron", "maintenance_cron")(check_cron)
+    _crons = field_validator("crawl_cron", "maintenance_cron", "backup_cron", "verify_cron")(
+        check_cron
+    )
 
     @field_validator("daytime_hours")
     @classmethod

@@ -16,6 +16,7 @@ from cssselect import GenericTranslator, SelectorError
 from pydantic import AfterValidator, Field, field_validator
 
 from monitor.config.alerting import AlertsConfig, Channel
+from monitor.config.backup import BackupConfig
 from monitor.config.daemon import HealthConfig, ScheduleConfig
 from monitor.config.schema_base import A_YEAR, BASE_URL, RULE_NAME, Model
 from monitor.text import normalize_inline
@@ -200,3 +201,4 @@ class Config(Model):
     alerts: AlertsConfig
     schedule: ScheduleConfig
     health: HealthConfig
+    backup: BackupConfig

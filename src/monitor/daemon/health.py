@@ -17,6 +17,8 @@ storms. A turn whose alert could not be sent is retried at the next evaluation.
     disk         the archive's file system full in fewer than ``health.disk_days`` days at the
                  archive's growth (``monitor.growth``), or with less than ``MIN_FREE`` left;
                  checked after every crawl too, and at once when a write finds the disk full
+    backup       the daemon's last backup failed (the ``backup`` job; ``backup_verdict``)
+    archive      the weekly verification found the archive damaged (the ``verify`` job)
 
 Each verdict carries its evidence twice: ``detail``, in English, for ``monitor status`` and the
 logs, and ``finding``, as data, which the operator alert words in ``alerts.language``
@@ -72,6 +74,22 @@ def periodic(
     archive: Archive, config: Config, now: datetime, free: FreeSpace = free_space
 ) -> list[Verdict]:
     return [_fresh(archive, config, now), _disk(archive, config, now, free)]
+
+
+def backup_verdict(made: str | None, error: str | None) -> Verdict:
+    """The ``backup`` job's outcome: the file it made, or why it failed."""
+    if error is not None:
+        found = Finding("backup_failed", {"error": error})
+        return Verdict("backup", True, f"the last backup failed: {error}", found)
+    return Verdict("backup", False, f"last backup {made}", Finding("backup_made", {"file": made}))
+
+
+def archive_verdict(damage: str | None, summary: str) -> Verdict:
+    """The ``verify`` job's outcome: the damage line (what, and the restore to run), or the
+    summary of a clean verification."""
+    if damage is not None:
+        return Verdict("archive", True, damage, Finding("damaged", {"detail": damage}))
+    return Verdict("archive", False, f"verified: {summary}", Finding("verified"))
 
 
 def apply(

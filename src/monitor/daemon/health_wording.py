@@ -95,6 +95,8 @@ VI_CHECKS: Mapping[str, tuple[str, str]] = {
         "ổ đĩa chứa kho lưu trữ sắp đầy",
         "ổ đĩa chứa kho lưu trữ đã đủ chỗ trở lại",
     ),
+    "backup": ("không sao lưu được kho lưu trữ", "việc sao lưu kho lưu trữ đã bình thường trở lại"),
+    "archive": ("kho lưu trữ bị hỏng", "kho lưu trữ đã nguyên vẹn trở lại"),
 }
 
 # each kind of finding, its figures by name (floats with a decimal comma, ``last`` as a time)
@@ -127,6 +129,10 @@ VI_FINDINGS: Mapping[str, str] = {
     "disk_unknown": "chưa ước tính được tốc độ tăng của kho lưu trữ; còn trống {free}",
     "disk_still": "kho lưu trữ không tăng: gần đây không có bài viết mới",
     "disk_low": "chỉ còn trống {free} trên ổ đĩa chứa kho lưu trữ",
+    "backup_failed": "lần sao lưu gần nhất thất bại (lỗi: {error})",
+    "backup_made": "bản sao lưu gần nhất: {file}",
+    "damaged": "kiểm tra kho lưu trữ phát hiện hư hỏng: {detail}",
+    "verified": "kiểm tra đầy đủ kho lưu trữ không phát hiện lỗi",
 }
 SIZES = ("size", "free", "per_month")  # figures in bytes, worded as ``45,0 MiB``
 

@@ -6,6 +6,8 @@ deliver      due alerts: retries and digests
 health       the periodic checks (a site with nothing new for too long)
 maintenance  raw pages' dictionary and recompression, FTS optimize, VACUUM (stops between
              recompression batches when the daemon is stopping; the next run carries on)
+backup       ``monitor backup`` into ``backup.directory``, with rotation; health check ``backup``
+verify       ``monitor verify`` of the archive (through a snapshot copy); health check ``archive``
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from monitor.alert.deliver import deliver_locked
 from monitor.alert.message import AlertMessage
 from monitor.archive import Archive
 from monitor.archive.archive import MaintenanceReport
+from monitor.backup import operations
 from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.crawl import ChildOptions, CrawlResult, run_crawl
@@ -171,6 +174,44 @@ class Jobs:
             report = archive.maintain(stop=self.stopping.is_set)
         what = "FTS optimized, vacuumed" if report.finished else "stopped early (daemon stopping)"
         log.info("archive maintained: %s", what, extra={"figures": _maintenance_figures(report)})
+
+    @guarded
+    def backup(self) -> None:
+        if self.stopping.is_set():
+            return
+        config = self.config
+        try:
+            made = operations.make_backup(
+                Path(config.database.path),
+                operations.directory_of(config),
+                operations.policy_of(config),
+                clock=self.clock,
+            )
+        except MonitorError as error:
+            self._record_check(health.backup_verdict(None, str(error)))
+            raise
+        figures = {"file": str(made.path), "bytes": made.entry.size, "kept": made.kept,
+                   "removed": len(made.removed), **made.entry.counts}  # fmt: skip
+        log.info("archive backed up: %s", made.path, extra={"figures": figures})
+        self._record_check(health.backup_verdict(str(made.path), None))
+
+    @guarded
+    def verify(self) -> None:
+        if self.stopping.is_set():
+            return
+        verified = operations.verify_archive(Path(self.config.database.path), clock=self.clock)
+        if verified.verification.ok:
+            summary = operations.summary_line(verified)
+            log.info("archive verified: %s", summary)
+            self._record_check(health.archive_verdict(None, summary))
+            return
+        line = operations.damage_line(verified, operations.directory_of(self.config))
+        log.error("archive verification: %s", line)
+        self._record_check(health.archive_verdict(line, ""))
+
+    def _record_check(self, verdict: Verdict) -> None:
+        with Archive.open(self.config.database.path, clock=self.clock) as archive:
+            self._apply_health(archive, [verdict])
 
     def _apply_health(self, archive: Archive, verdicts: list[Verdict]) -> None:
         """Record the checks' verdicts; operator alerts in ``alerts.language``."""

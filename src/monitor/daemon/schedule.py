@@ -22,6 +22,7 @@ from monitor.config.daemon import ScheduleConfig
 from monitor.errors import ConfigError
 
 CRAWL, DELIVER, HEALTH, MAINTENANCE = "crawl", "deliver", "health", "maintenance"
+BACKUP, VERIFY = "backup", "verify"
 
 
 def crawl_trigger(schedule: ScheduleConfig) -> BaseTrigger:
@@ -55,7 +56,12 @@ def daytime_trigger(schedule: ScheduleConfig, jitter: int | None) -> CronTrigger
 
 
 def maintenance_trigger(schedule: ScheduleConfig) -> CronTrigger | None:
-    return _cron(schedule.maintenance_cron, None) if schedule.maintenance_cron else None
+    return cron_trigger(schedule.maintenance_cron)
+
+
+def cron_trigger(expression: str) -> CronTrigger | None:
+    """A job's crontab trigger, or None when its expression is empty (the job is off)."""
+    return _cron(expression, None) if expression else None
 
 
 def _cron(expression: str, jitter: int | None) -> CronTrigger:

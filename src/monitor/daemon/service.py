@@ -81,6 +81,13 @@ class Daemon:
         maintenance = schedule.maintenance_trigger(timing)
         if maintenance is not None:
             self._add(schedule.MAINTENANCE, self.jobs.maintain, maintenance, run_missed=False)
+        for job_id, job, expression in (
+            (schedule.BACKUP, self.jobs.backup, timing.backup_cron),
+            (schedule.VERIFY, self.jobs.verify, timing.verify_cron),
+        ):
+            trigger = schedule.cron_trigger(expression)
+            if trigger is not None:  # like maintenance: a missed run waits for the next time
+                self._add(job_id, job, trigger, run_missed=False)
         self.scheduler.add_listener(
             self._remember, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
         )

@@ -21,7 +21,14 @@ from monitor.config import Config
 from monitor.daemon import health, schedule
 from monitor.locks import read_holder
 
-JOBS = (schedule.CRAWL, schedule.DELIVER, schedule.HEALTH, schedule.MAINTENANCE)
+JOBS = (
+    schedule.CRAWL,
+    schedule.DELIVER,
+    schedule.HEALTH,
+    schedule.MAINTENANCE,
+    schedule.BACKUP,
+    schedule.VERIFY,
+)
 RECENT_DAYS = 7  # entry-point yields and id coverage look this far back
 RUNS_LOOKED_AT = 50  # the crawl job's run is among the newest runs (backfills may come between)
 
