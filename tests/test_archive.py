@@ -181,7 +181,7 @@ def test_readonly_open_of_a_missing_file_is_a_storage_error(path: Path) -> None:
 def test_readonly_open_of_an_outdated_archive_is_a_storage_error(path: Path) -> None:
     path.parent.mkdir()
     _version_1_database_with_an_article(path)
-    with pytest.raises(StorageError, match="open it read-write once to migrate"):
+    with pytest.raises(StorageError, match="run 'monitor migrate' to upgrade it"):
         Archive.open(path, readonly=True)
     assert scalar(path, "PRAGMA user_version") == 1
 

@@ -27,7 +27,7 @@ from monitor.archive import (
     fts,
     verify,
 )
-from monitor.archive.connection import open_database
+from monitor.archive.connection import Upgrade, connect_archive
 from monitor.archive.migrations import schema_version
 from monitor.archive.raw_store import Recompressed, Training
 from monitor.archive.repo_alerts import AlertRepository
@@ -65,13 +65,20 @@ class Archive:
     ``raw`` (the raw pages' dictionaries and recompression)."""
 
     def __init__(
-        self, db: Database, path: Path, *, readonly: bool, clock: Clock = SYSTEM_CLOCK
+        self,
+        db: Database,
+        path: Path,
+        *,
+        readonly: bool,
+        clock: Clock = SYSTEM_CLOCK,
+        upgrade: Upgrade | None = None,
     ) -> None:
         self._session = Session(db, path, readonly=readonly, clock=clock)
         self._db = db
         self.path = path
         self.readonly = readonly
         self.clock = clock
+        self.upgrade = upgrade  # what opening it migrated (None: nothing)
         self.articles = ArticleRepository(self._session)
         self.alerts = AlertRepository(self._session)
         self.runs = RunRepository(self._session)
@@ -82,9 +89,12 @@ class Archive:
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, clock: Clock = SYSTEM_CLOCK) -> Self:
         """Open (creating and migrating unless ``readonly``) the archive at ``path``; the
-        times it writes itself (run starts, retries due, state updates) are ``clock``'s."""
+        times it writes itself (run starts, retries due, state updates) are ``clock``'s. An
+        archive at an older schema version is first copied beside itself (``premigration``);
+        ``upgrade`` then says what was migrated."""
         path = Path(path)
-        return cls(open_database(path, readonly=readonly), path, readonly=readonly, clock=clock)
+        db, upgrade = connect_archive(path, readonly=readonly)
+        return cls(db, path, readonly=readonly, clock=clock, upgrade=upgrade)
 
     def close(self) -> None:
         self._db.close()

@@ -6,10 +6,12 @@ Read-write (the default)::
     ─► parent directories created ─► file created with mode 0600 (if missing)
     ─► connect ─► busy_timeout 10 s, foreign_keys ON ─► readable as SQLite? ─► journal_mode WAL
     (SQLite itself refuses a non-empty file without its header, before anything is written)
-    ─► schema newer than this code? refuse ─► pending migrations applied
+    ─► schema newer than this code? refuse
+    ─► older? a verified copy kept beside it (``premigration``) ─► pending migrations applied
 
 Read-only (``mode=ro``, plus ``query_only``): the file must exist and already be at the
-current schema version; nothing is created, migrated or written.
+current schema version (else: run ``monitor migrate``); nothing is created, migrated or written.
+Every way of migrating an archive goes through here, so none skips the copy.
 
 Every failure is a ``StorageError`` whose one-line message names the path.
 
@@ -25,6 +27,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -36,16 +41,36 @@ from monitor.archive.migrations import (
     migrate,
     schema_version,
 )
+from monitor.archive.premigration import PremigrationCopy, keep_premigration_copy
 from monitor.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
 SMALLEST_DATABASE = 512  # bytes: one page of the smallest page size (an empty file is fine)
 FILE_MODE = 0o600
 log = logging.getLogger("monitor.archive")
+MIGRATE_HINT = "run 'monitor migrate' to upgrade it"
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What opening an archive migrated: from and to which schema version, the migrations this
+    process applied, the copy kept first (``None`` for a new archive) and how long it took."""
+
+    before: int
+    after: int
+    applied: tuple[int, ...]
+    copy: PremigrationCopy | None
+    seconds: float
 
 
 def open_database(path: Path, *, readonly: bool) -> Database:
     """Return a configured, migrated connection to the archive at ``path``."""
+    return connect_archive(path, readonly=readonly)[0]
+
+
+def connect_archive(path: Path, *, readonly: bool) -> tuple[Database, Upgrade | None]:
+    """A configured, migrated connection to the archive at ``path``, and what was migrated
+    (``None``: it was at the current schema version already)."""
     _check_path(path, readonly=readonly)
     if not readonly:
         _create_file(path)
@@ -56,7 +81,7 @@ def open_database(path: Path, *, readonly: bool) -> Database:
     db = Database(connection, execute_plugins=False)
     try:
         _configure(db, readonly=readonly)
-        _bring_up_to_date(db, path, readonly=readonly)
+        upgrade = _bring_up_to_date(db, path, readonly=readonly)
     except sqlite3.DatabaseError as error:
         db.close()
         if is_disk_full(error, path):
@@ -65,7 +90,7 @@ def open_database(path: Path, *, readonly: bool) -> Database:
     except BaseException:
         db.close()
         raise
-    return db
+    return db, upgrade
 
 
 def _open_error(path: Path, reason: str) -> StorageError:
@@ -124,27 +149,57 @@ def _configure(db: Database, *, readonly: bool) -> None:
         db.enable_wal()
 
 
-def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> None:
-    version = schema_version(db)
+def schema_version_of(path: Path) -> int:
+    """The schema version of the archive at ``path``, read without migrating or writing; an
+    archive newer than this code is a ``StorageError``, as when opening it."""
+    _check_path(path, readonly=True)
+    try:
+        with closing(_connect(path, readonly=True)) as connection:
+            version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise _open_error(path, _describe(error)) from None
+    _refuse_newer(path, version)
+    return version
+
+
+def _refuse_newer(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise _open_error(
             path, f"schema version {version} is newer than this program's ({SCHEMA_VERSION})"
         )
+
+
+def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> Upgrade | None:
+    version = schema_version(db)
+    _refuse_newer(path, version)
     if version == SCHEMA_VERSION:
-        return
+        return None
     if readonly:
         raise _open_error(
-            path,
-            f"schema version {version}, {SCHEMA_VERSION} needed:"
-            " open it read-write once to migrate it",
+            path, f"schema version {version}, {SCHEMA_VERSION} needed: {MIGRATE_HINT}"
         )
-    if version:  # an existing archive: say why opening it may take a while
-        slow = (
-            " (rebuilding the search index: about a minute per 30,000 articles)"
-            if version < SEARCH_INDEX_REBUILT
-            else ""
-        )
-        log.info(
-            "archive %s: schema version %d, migrating to %d%s", path, version, SCHEMA_VERSION, slow
-        )
-    migrate(db)
+    started = time.monotonic()
+    copy = None
+    if version:  # an existing archive: keep it as it is, and say why this may take a while
+        copy = keep_premigration_copy(path, target=SCHEMA_VERSION)
+        _announce(path, version, copy)
+    applied = tuple(migrate(db))
+    after = schema_version(db)
+    return Upgrade(version, after, applied, copy, time.monotonic() - started)
+
+
+def _announce(path: Path, version: int, copy: PremigrationCopy) -> None:
+    slow = (
+        " (rebuilding the search index: about a minute per 30,000 articles)"
+        if version < SEARCH_INDEX_REBUILT
+        else ""
+    )
+    log.warning(
+        "archive %s: schema version %d, migrating to %d%s; a verified copy of it as it was"
+        " is kept at %s",
+        path,
+        version,
+        SCHEMA_VERSION,
+        slow,
+        copy.path,
+    )

@@ -24,6 +24,7 @@ from monitor.cli.export_command import export_command
 from monitor.cli.init_command import init_command
 from monitor.cli.maintain_command import maintain_command
 from monitor.cli.match_commands import match_command, rules_group
+from monitor.cli.migrate_command import migrate_command
 from monitor.cli.parse_command import parse_command
 from monitor.cli.profile_commands import profile_group
 from monitor.cli.search_command import search_command
@@ -116,6 +117,7 @@ cli.add_command(maintain_command)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
 cli.add_command(verify_command)
+cli.add_command(migrate_command)
 
 
 def main() -> None:
