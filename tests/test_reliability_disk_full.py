@@ -185,3 +185,23 @@ def test_a_match_on_a_page_limited_archive_fails_whole_and_completes_later(
         archive._session.db.execute(f"PRAGMA max_page_count = {pages * 100}")
         found = match_new_articles(archive, rules, Matcher(rules))
     assert found.articles == 40 and found.matched == 40
+
+
+def test_a_backup_to_a_full_disk_fails_in_one_line_leaves_nothing_and_completes_later(
+    tmp_path: Path, disk: SmallDisk, server: ReplicaServer
+) -> None:
+    config = daemon_config(tmp_path, server.base_url)  # the archive on the roomy disk
+    assert monitor(config, "crawl", "--create").returncode == 0
+    stored = query(config, HASHES)
+    disk.fill(room=200_000)
+    failed = monitor(config, "backup", str(disk.path / "backups"))
+    assert failed.returncode == 1, failed.stderr
+    (line,) = failed.stderr.strip().splitlines()
+    assert FULL in line, line
+    backups = disk.path / "backups"
+    assert sorted(p.name for p in backups.iterdir() if p.name != "manifest.json") == []
+    disk.free()
+    done = monitor(config, "backup", str(backups))
+    assert done.returncode == 0, done.stderr
+    assert len(list(backups.glob("monitor-*.db.zst"))) == 1
+    assert query(config, HASHES) == stored and integrity_problems(config) == []

@@ -69,7 +69,8 @@ def copy_verified(
         _check_copy(dest, version, counts)
         fsync_file(dest)
     except BaseException:
-        dest.unlink(missing_ok=True)
+        for leftover in (dest, *(dest.with_name(dest.name + end) for end in COMPANIONS)):
+            leftover.unlink(missing_ok=True)  # a failed copy leaves its journal too
         raise
     return BackupInfo(str(dest), str(source), created, version, counts, size=dest.stat().st_size)
 
