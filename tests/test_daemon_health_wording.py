@@ -117,6 +117,19 @@ FINDINGS: list[tuple[str, dict[str, Any], str]] = [
         "kiểm tra kho lưu trữ phát hiện hư hỏng: db/monitor.db is damaged: integrity: …",
     ),
     ("verified", {}, "kiểm tra đầy đủ kho lưu trữ không phát hiện lỗi"),
+    (
+        "disk",
+        {"size": 3 * 1024**3 // 2, "free": 61 * 1024**2, "per_month": 45 * 1024**2, "days": 41},
+        "còn trống 61,0 MiB; kho lưu trữ (1,5 GiB) tăng khoảng 45,0 MiB mỗi tháng, "
+        "sẽ đầy sau khoảng 41 ngày",
+    ),
+    (
+        "disk_unknown",
+        {"free": 2048},
+        "chưa ước tính được tốc độ tăng của kho lưu trữ; còn trống 2,0 KiB",
+    ),
+    ("disk_still", {}, "kho lưu trữ không tăng: gần đây không có bài viết mới"),
+    ("disk_low", {"free": 512}, "chỉ còn trống 512 B trên ổ đĩa chứa kho lưu trữ"),
 ]
 
 
