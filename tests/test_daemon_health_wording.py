@@ -173,7 +173,7 @@ def test_english_body_is_unchanged() -> None:
 
 
 def test_an_unknown_check_is_named() -> None:
-    assert VI.title("disk", True) == "[congan-monitor] Sự cố: mục kiểm tra «disk» báo lỗi"
+    assert VI.title("cpu", True) == "[congan-monitor] Sự cố: mục kiểm tra «cpu» báo lỗi"
 
 
 def test_a_finding_survives_the_health_state() -> None:
