@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.match.fieldtext import Paragraph, split_field
+from monitor.match.fieldtext import Field, Paragraph, split_field
 from monitor.match.terms import Scanner, Term, make_term
 from monitor.text import fold, normalize_inline
 
@@ -66,6 +66,37 @@ def test_scanner_finds_exactly_the_syllable_runs_equal_to_an_exact_term(text: st
 @given(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
 def test_scanner_finds_exactly_the_syllable_runs_equal_to_a_folded_term(text: str) -> None:
     assert scanned(text, "fold") == expected(text, "fold")
+
+
+def scanned_whole(text: str, kind: str) -> set[tuple[int, int, str, int]]:
+    terms = [make_term(keyword, kind) for keyword in KEYWORDS[kind]]
+    scanner = Scanner(kind, enumerate(terms))
+    return {
+        (number, paragraph.origin, terms[term_id].text, first)
+        for number, paragraph, term_id, first in scanner.find_in(Field(text))
+    }
+
+
+def scanned_by_paragraph(text: str, kind: str) -> set[tuple[int, int, str, int]]:
+    terms = [make_term(keyword, kind) for keyword in KEYWORDS[kind]]
+    scanner = Scanner(kind, enumerate(terms))
+    return {
+        (number, paragraph.origin, terms[term_id].text, first)
+        for number, paragraph in enumerate(split_field(text))
+        for term_id, first in scanner.find(paragraph)
+    }
+
+
+_PARAGRAPHS = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.lists(_PARAGRAPHS, max_size=4), st.sampled_from(["\n\n", "\n \n", "\n\n\n"]))
+def test_field_scanned_whole_gives_the_candidates_of_each_paragraph(
+    paragraphs: list[str], joint: str
+) -> None:
+    text = joint.join(paragraphs)  # stored form (one blank line) or not: the same candidates
+    for kind in KEYWORDS:
+        assert scanned_whole(text, kind) == scanned_by_paragraph(text, kind)
 
 
 def test_scanner_finds_a_keyword_written_in_the_other_tone_style() -> None:

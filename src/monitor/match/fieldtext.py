@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 
 from monitor.match.sentences import sentence_spans
 from monitor.text import fold, matching_form, normalize_inline
 
-__all__ = ["Paragraph", "split_field"]
+__all__ = ["Field", "Paragraph", "split_field"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -136,6 +136,78 @@ class Paragraph:
         if self._source is None:
             return self.origin + start, self.origin + end
         return self.origin + self._source[start][0], self.origin + self._source[end - 1][1]
+
+
+class Field:
+    """A field's text as the scanners read it: whole where it is in stored form, as the archive
+    keeps it (display-form paragraphs joined by a blank line), else paragraph by paragraph.
+
+    Scanning a stored field whole — one lower-casing, one pass of each automaton — costs less
+    than scanning each paragraph, and a ``Paragraph`` (syllables, forms, sentences) is then made
+    only for the paragraphs where something was found: in an article the matcher reads, most
+    paragraphs hold no keyword.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._made: dict[int, Paragraph] = {}
+
+    @cached_property
+    def _pieces(self) -> list[str] | None:
+        """The paragraphs, when the text is in stored form; None otherwise."""
+        pieces = self.text.split("\n\n")
+        return pieces if all(piece and _is_display(piece) for piece in pieces) else None
+
+    @cached_property
+    def _origins(self) -> list[int]:
+        """Where each stored paragraph starts in the text."""
+        origins, position = [], 0
+        for piece in self._pieces or []:
+            origins.append(position)
+            position += len(piece) + 2
+        return origins
+
+    @cached_property
+    def _lowered(self) -> str | None:
+        """The whole text lower-cased, when in stored form and of the same length (as each
+        paragraph's ``lowered`` then is: lower-casing never crosses a line break)."""
+        if self._pieces is None:
+            return None
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+    def scan_form(self, kind: str) -> str | None:
+        """The whole text as ``Paragraph.scan_form`` gives each paragraph (line breaks kept),
+        or None when the field is to be scanned paragraph by paragraph (``paragraphs``)."""
+        lowered = self._lowered
+        if lowered is None or kind != "fold":
+            return lowered
+        return self._folded
+
+    @cached_property
+    def _folded(self) -> str:
+        assert self._lowered is not None
+        return self._lowered.translate(_FOLD)
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        """Every paragraph, numbered as in ``paragraph``: ``split_field``'s."""
+        if self._pieces is None:
+            return split_field(self.text)
+        return [self.paragraph(number) for number in range(len(self._pieces))]
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Stored paragraph ``number`` (made once)."""
+        made = self._made.get(number)
+        if made is None:
+            assert self._pieces is not None
+            made = Paragraph(self._pieces[number], self._origins[number], None)
+            self._made[number] = made
+        return made
+
+    def number_at(self, offset: int) -> int:
+        """The number of the stored paragraph holding ``offset`` of the text."""
+        return bisect_right(self._origins, offset) - 1
 
 
 def split_field(text: str) -> list[Paragraph]:
