@@ -36,7 +36,7 @@ seen again in another article, is segmented once, and so is each keyword.
 
 from __future__ import annotations
 
-from monitor.match.contexts import Placement
+from monitor.match.contexts import Placement, PlacementIndex
 from monitor.match.fieldtext import Paragraph
 from monitor.match.segment import Lexicon, Segmenter
 from monitor.match.sentences import around
@@ -79,13 +79,13 @@ class BoundaryJudge:
 
     def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
         """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
-        found = [p for p in term.deny if _found(paragraph, term.kind, first, p)]
-        denials = [p for p in found if p.overhangs(term.length)]
+        denials = [
+            p for p in _present(paragraph, first, term, term.denied) if p.overhangs(term.length)
+        ]
         compounds = [
             placement
-            for placement in term.allow
-            if _found(paragraph, term.kind, first, placement)
-            and not any(denial.reaches_past(placement) for denial in denials)
+            for placement in _present(paragraph, first, term, term.allowed)
+            if not any(denial.reaches_past(placement) for denial in denials)
         ]
         if any(compound.covers(term.length) for compound in compounds):
             return True
@@ -155,10 +155,12 @@ class BoundaryJudge:
         return [(offset + start, offset + end) for start, end in words]
 
 
-def _found(paragraph: Paragraph, kind: str, first: int, placement: Placement) -> bool:
-    """Whether ``placement``'s phrase is in ``paragraph``, lined up on the hit at ``first``."""
-    text = paragraph.phrase(kind, first - placement.lead, placement.length)
-    return text == placement.phrase
+def _present(
+    paragraph: Paragraph, first: int, term: Term, index: PlacementIndex
+) -> list[Placement]:
+    """The placements of ``index`` whose phrase is in ``paragraph``, lined up on the hit of
+    ``term`` at syllable ``first``."""
+    return index.found(lambda lead, length: paragraph.phrase(term.kind, first - lead, length))
 
 
 def _span(paragraph: Paragraph, first: int, count: int) -> Span:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import ahocorasick
 
-from monitor.match.contexts import Placement, placements
+from monitor.match.contexts import Placement, PlacementIndex, placements
 from monitor.match.fieldtext import Field, Paragraph
 from monitor.text import matching_form, normalize_inline
 
@@ -42,6 +43,16 @@ class Term:
     allow: tuple[Placement, ...]
     deny: tuple[Placement, ...]
     spans: tuple[tuple[int, int], ...]  # each syllable's span in ``text``
+
+    @cached_property
+    def allowed(self) -> PlacementIndex:
+        """``allow``, indexed for the boundary judge."""
+        return PlacementIndex(self.allow)
+
+    @cached_property
+    def denied(self) -> PlacementIndex:
+        """``deny``, indexed for the boundary judge."""
+        return PlacementIndex(self.deny)
 
     @property
     def syllables(self) -> list[str]:
