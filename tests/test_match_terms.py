@@ -99,6 +99,12 @@ def test_field_scanned_whole_gives_the_candidates_of_each_paragraph(
         assert scanned_whole(text, kind) == scanned_by_paragraph(text, kind)
 
 
+@given(st.text(alphabet="aà \n\u00a0\u200b\u0300\u00d0.", max_size=16))
+def test_field_paragraphs_are_those_of_split_field(text: str) -> None:
+    made = [(p.text, p.origin) for p in Field(text).paragraphs]
+    assert made == [(p.text, p.origin) for p in split_field(text)]
+
+
 def test_scanner_finds_a_keyword_written_in_the_other_tone_style() -> None:
     assert scanned("Công tác hoà giải", "exact") == {("hòa giải", 2), ("hòa", 2)}
 

@@ -155,8 +155,7 @@ class Field:
     @cached_property
     def _pieces(self) -> list[str] | None:
         """The paragraphs, when the text is in stored form; None otherwise."""
-        pieces = self.text.split("\n\n")
-        return pieces if all(piece and _is_display(piece) for piece in pieces) else None
+        return self.text.split("\n\n") if _is_stored(self.text) else None
 
     @cached_property
     def _origins(self) -> list[int]:
@@ -243,6 +242,25 @@ def _is_display(raw: str) -> bool:
         and raw[-1:] != " "
         and "\u00d0" not in raw
         and "\u00f0" not in raw
+    )
+
+
+def _is_stored(text: str) -> bool:
+    """Whether ``text`` is non-empty paragraphs in display form joined by ``"\\n\\n"``:
+    ``_is_display`` of each, checked on the whole text at once (no other line break, none at
+    either end, no space beside one; NFC and look-alikes do not depend on the cut)."""
+    return bool(
+        text
+        and text.replace("\n\n", "").isprintable()
+        and "\n\n\n" not in text
+        and text[:1] not in ("\n", " ")
+        and text[-1:] not in ("\n", " ")
+        and " \n" not in text
+        and "\n " not in text
+        and "  " not in text
+        and unicodedata.is_normalized("NFC", text)
+        and "\u00d0" not in text
+        and "\u00f0" not in text
     )
 
 
