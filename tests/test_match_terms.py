@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.match.fieldtext import Field, Paragraph, split_field
+from monitor.match.fieldtext import Field, Paragraph, fold_lowered, split_field
 from monitor.match.terms import Scanner, Term, make_term
 from monitor.text import fold, normalize_inline
 
@@ -125,6 +125,12 @@ def test_every_lower_case_character_is_its_own_lower_case() -> None:
 def test_folded_form_is_fold(text: str) -> None:
     display = normalize_inline(text)
     assert Paragraph(display, 0, None).folded == fold(display)
+
+
+@given(st.text(alphabet="aăâđêôơưyỷáàảãạ“”…–ÀĐ Z1.\n") | st.text())
+def test_fold_lowered_folds_each_character(text: str) -> None:
+    lowered = text.lower()
+    assert fold_lowered(lowered) == "".join(fold(char) for char in lowered)
 
 
 @given(st.text(alphabet="aà đ\u00a0\u200b\u0300\u00d0\u00f0\n\t\u2028 .", max_size=12))
