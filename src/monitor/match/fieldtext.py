@@ -23,8 +23,9 @@ import codecs
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import overload
 
 from monitor.match.sentences import sentence_spans
 from monitor.text import fold, matching_form, normalize_inline
@@ -129,9 +130,10 @@ class Paragraph:
         return number if number < len(self.starts) and self.starts[number] == start else None
 
     @cached_property
-    def exact_syllables(self) -> list[str]:
-        """Every syllable in the matching form, computed once."""
-        return self.syllables("exact")
+    def exact_syllables(self) -> Sequence[str]:
+        """Every syllable in the matching form, each cut out when asked for: the boundary
+        judge reads the few around a hit, in paragraphs of a hundred syllables."""
+        return _Syllables(self.form, self.starts, self.ends)
 
     def scan_form(self, kind: str) -> str:
         """The text a scanner searches for ``kind`` terms: ``lowered`` (or, where that is
@@ -235,6 +237,28 @@ class Field:
     def number_at(self, offset: int) -> int:
         """The number of the stored paragraph holding ``offset`` of the text."""
         return bisect_right(self._origins, offset) - 1
+
+
+class _Syllables(Sequence[str]):
+    """The syllables of a form, as a sequence that slices the form only where read."""
+
+    def __init__(self, form: str, starts: list[int], ends: list[int]) -> None:
+        self._form, self._starts, self._ends = form, starts, ends
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            pairs = zip(self._starts[index], self._ends[index], strict=True)
+            return [self._form[start:end] for start, end in pairs]
+        return self._form[self._starts[index] : self._ends[index]]
 
 
 def split_field(text: str) -> list[Paragraph]:
