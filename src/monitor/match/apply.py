@@ -12,7 +12,7 @@ optional set of candidate ids limits which articles are read at all.
 
 The matcher reads only the articles the FTS index finds a rule's keyword in
 (``monitor.match.candidates``): before a pass, the due articles holding no keyword are recorded
-as matching nothing in one statement, and back-tests read the candidates only.
+as matching nothing in one statement, and back-tests read the candidates only, 200 at a time.
 """
 
 from __future__ import annotations

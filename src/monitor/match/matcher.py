@@ -1,10 +1,11 @@
 """The matcher: every rule's keywords found in one pass per field, each hit checked for words.
 
 ``Matcher(rules)`` compiles every keyword, ``all`` and ``exclude`` term of every rule into one
-automaton per accent mode (``terms.Scanner``); ``match`` scans each field's paragraphs once per
-mode in use, asks the ``BoundaryJudge`` about each candidate (segmenting a sentence only where
-a hit's word boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields``
-and ``sections``.
+automaton per accent mode (``terms.Scanner``); ``match`` scans each field once per mode in use
+(whole, when it is in the archive's stored form: ``fieldtext.Field``), asks the
+``BoundaryJudge`` about each candidate (segmenting a window around the hit only where its word
+boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields`` and
+``sections``.
 """
 
 from __future__ import annotations
