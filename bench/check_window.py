@@ -2,7 +2,7 @@
 segmenting its whole sentence does — on every candidate of the bench's articles and the tests'
 labelled and tricky sentences.
 
-    .venv/bin/python bench/check_window.py [--contexts 2,3,4,6,8,12]
+    .venv/bin/python bench/check_window.py [--contexts 1,2,3,4,6,8] [--ungated]
 
 For each corpus, every candidate the matcher's scanners find (keywords, ``all`` and ``exclude``
 terms alike) is judged by a ``BoundaryJudge`` segmenting whole sentences and by one segmenting
@@ -97,7 +97,8 @@ def corpora() -> list[Corpus]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--contexts", default=f"2,3,4,6,{CONTEXT},12")
+    default = ",".join(map(str, sorted({1, 2, 3, CONTEXT, 6, 8})))
+    parser.add_argument("--contexts", default=default, help="window sizes N to compare")
     parser.add_argument("--ungated", action="store_true", help="segment every candidate")
     options = parser.parse_args()
     contexts = [int(n) for n in options.contexts.split(",")]
