@@ -266,6 +266,14 @@ def test_get_missing_article_is_none(archive: Archive) -> None:
     assert archive.articles.get_article(1) is None
 
 
+def test_get_articles_reads_each_as_get_article_in_the_order_asked(archive: Archive) -> None:
+    store(archive, record(1))
+    store(archive, record(2, tags=(), images=()))
+    store(archive, record(3, title=None))  # quarantined: not archived
+    articles = archive.articles.get_articles([2, 3, 1, 4])
+    assert articles == [archive.articles.get_article(2), archive.articles.get_article(1)]
+
+
 def test_known_ids_include_archived_and_quarantined(archive: Archive) -> None:
     store(archive, record(1))
     store(archive, record(2, title=None))

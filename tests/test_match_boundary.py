@@ -9,6 +9,7 @@ from bench.bench_matcher import generated_rules, load_articles, ten_rules
 from monitor.config import Config
 from monitor.config.schema import Rule
 from monitor.match import Hit, Matcher
+from monitor.match.boundary import CONTEXT
 from monitor.match.segment import UndertheseaSegmenter
 
 from match_support import FakeSegmenter
@@ -55,6 +56,18 @@ def test_known_word_cutting_into_the_keyword_makes_the_segmenter_decide() -> Non
     matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
     assert matcher.match({"body": "Xây dựng nông thôn mới."}) == []  # dựng_nông thôn
     assert "xây dựng nông thôn mới." in segmenter.calls
+
+
+def test_doubtful_hit_in_a_long_sentence_is_segmented_in_a_window_around_it() -> None:
+    segmenter = FakeSegmenter(["nông thôn", "dựng nông"])
+    matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
+    body = "Năm nay cả tỉnh đã tập trung xây dựng nông thôn mới ở mọi huyện và mọi xã."
+    assert matcher.match({"body": body}) == []  # dựng_nông thôn, as in the whole sentence
+    syllables = body.lower().rstrip(".").split(" ")
+    first = syllables.index("nông")
+    window = " ".join(syllables[first - CONTEXT : first + 2 + CONTEXT])
+    assert window in segmenter.calls
+    assert body.lower() not in segmenter.calls
 
 
 def test_doubtful_sentence_is_segmented_once_for_every_rule_and_article() -> None:

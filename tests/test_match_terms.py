@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.match.fieldtext import Paragraph, split_field
+from monitor.match.fieldtext import Field, Paragraph, fold_lowered, split_field
 from monitor.match.terms import Scanner, Term, make_term
 from monitor.text import fold, normalize_inline
 
@@ -68,6 +68,43 @@ def test_scanner_finds_exactly_the_syllable_runs_equal_to_a_folded_term(text: st
     assert scanned(text, "fold") == expected(text, "fold")
 
 
+def scanned_whole(text: str, kind: str) -> set[tuple[int, int, str, int]]:
+    terms = [make_term(keyword, kind) for keyword in KEYWORDS[kind]]
+    scanner = Scanner(kind, enumerate(terms))
+    return {
+        (number, paragraph.origin, terms[term_id].text, first)
+        for number, paragraph, term_id, first in scanner.find_in(Field(text))
+    }
+
+
+def scanned_by_paragraph(text: str, kind: str) -> set[tuple[int, int, str, int]]:
+    terms = [make_term(keyword, kind) for keyword in KEYWORDS[kind]]
+    scanner = Scanner(kind, enumerate(terms))
+    return {
+        (number, paragraph.origin, terms[term_id].text, first)
+        for number, paragraph in enumerate(split_field(text))
+        for term_id, first in scanner.find(paragraph)
+    }
+
+
+_PARAGRAPHS = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.lists(_PARAGRAPHS, max_size=4), st.sampled_from(["\n\n", "\n \n", "\n\n\n"]))
+def test_field_scanned_whole_gives_the_candidates_of_each_paragraph(
+    paragraphs: list[str], joint: str
+) -> None:
+    text = joint.join(paragraphs)  # stored form (one blank line) or not: the same candidates
+    for kind in KEYWORDS:
+        assert scanned_whole(text, kind) == scanned_by_paragraph(text, kind)
+
+
+@given(st.text(alphabet="aà \n\u00a0\u200b\u0300\u00d0.", max_size=16))
+def test_field_paragraphs_are_those_of_split_field(text: str) -> None:
+    made = [(p.text, p.origin) for p in Field(text).paragraphs]
+    assert made == [(p.text, p.origin) for p in split_field(text)]
+
+
 def test_scanner_finds_a_keyword_written_in_the_other_tone_style() -> None:
     assert scanned("Công tác hoà giải", "exact") == {("hòa giải", 2), ("hòa", 2)}
 
@@ -88,6 +125,12 @@ def test_every_lower_case_character_is_its_own_lower_case() -> None:
 def test_folded_form_is_fold(text: str) -> None:
     display = normalize_inline(text)
     assert Paragraph(display, 0, None).folded == fold(display)
+
+
+@given(st.text(alphabet="aăâđêôơưyỷáàảãạ“”…–ÀĐ Z1.\n") | st.text())
+def test_fold_lowered_folds_each_character(text: str) -> None:
+    lowered = text.lower()
+    assert fold_lowered(lowered) == "".join(fold(char) for char in lowered)
 
 
 @given(st.text(alphabet="aà đ\u00a0\u200b\u0300\u00d0\u00f0\n\t\u2028 .", max_size=12))

@@ -117,6 +117,19 @@ def _old_style_rhymes() -> dict[str, tuple[str, str]]:
 _OLD_STYLE = _old_style_rhymes()
 
 
+_OUTSIDE = r"[\w\u0300-\u036f]"  # what may not touch a token: letter, digit, _, mark
+
+
+def _rhymes() -> str:
+    """The pattern of a new-style rhyme (``oà``, ``uÝ``…)."""
+    seconds: dict[str, set[str]] = {}
+    for rhyme in _OLD_STYLE:
+        seconds.setdefault(rhyme[0].lower(), set()).add(rhyme[1])
+    return "|".join(
+        f"[{first}{first.upper()}][{''.join(sorted(chars))}]" for first, chars in seconds.items()
+    )
+
+
 def _new_style_syllable() -> re.Pattern[str]:
     """Compile the pattern of a whole token ending in a new-style rhyme.
 
@@ -124,17 +137,13 @@ def _new_style_syllable() -> re.Pattern[str]:
     these nuclei); a longer one cannot match, as the token must start right after a character
     that is not a letter, digit, underscore or combining mark. Group 2 is the rhyme.
     """
-    seconds: dict[str, set[str]] = {}
-    for rhyme in _OLD_STYLE:
-        seconds.setdefault(rhyme[0].lower(), set()).add(rhyme[1])
-    rhymes = "|".join(
-        f"[{first}{first.upper()}][{''.join(sorted(chars))}]" for first, chars in seconds.items()
-    )
-    outside = r"[\w\u0300-\u036f]"
-    return re.compile(rf"(?<!{outside})([^\W\d_]{{0,2}})({rhymes})(?!{outside})")
+    return re.compile(rf"(?<!{_OUTSIDE})([^\W\d_]{{0,2}})({_rhymes()})(?!{_OUTSIDE})")
 
 
 _NEW_STYLE_SYLLABLE = _new_style_syllable()
+# What every match of _NEW_STYLE_SYLLABLE ends with: a rhyme closing its token. Searching for
+# it alone is 2-3 times cheaper than the substitution, which most paragraphs do not need.
+_NEW_STYLE_RHYME = re.compile(rf"(?:{_rhymes()})(?!{_OUTSIDE})")
 
 
 def _to_old_style(match: re.Match[str]) -> str:
@@ -151,6 +160,8 @@ def canonical_tones(s: str) -> str:
     Changes only Vietnamese open syllables with nucleus ``oa``/``oe``/``uy``; case is kept,
     the result has the same length as NFC input, and applying it twice changes nothing more.
     """
+    if _NEW_STYLE_RHYME.search(s) is None:
+        return s
     return _NEW_STYLE_SYLLABLE.sub(_to_old_style, s)
 
 

@@ -188,13 +188,19 @@ class ArticleRepository(Repository):
         published first."""
         return self.articles_by_id(reversed(self.recent_article_ids(since_iso)))
 
-    def articles_by_id(self, ids: Iterable[int]) -> Iterator[StoredArticle]:
-        """The articles of ``ids``, in their order, read one at a time (an id no longer
+    def articles_by_id(self, ids: Iterable[int], batch: int = 200) -> Iterator[StoredArticle]:
+        """The articles of ``ids``, in their order, read ``batch`` at a time (an id no longer
         archived is left out)."""
-        for article_id in ids:
-            article = self.get_article(article_id)
-            if article is not None:
-                yield article
+        listed = iter(ids)
+        while window := list(islice(listed, batch)):
+            yield from self.get_articles(window)
+
+    def get_articles(self, ids: Iterable[int]) -> list[StoredArticle]:
+        """The archived articles of ``ids`` (as ``get_article`` gives each), in that order;
+        an id not archived is left out."""
+        listed = [int(article_id) for article_id in ids]
+        with self._reading(f"read {len(listed)} articles"):
+            return articles.get_articles(self._db, listed)
 
     def iter_articles(
         self, filters: ArticleFilter | None = None, batch: int = 1000

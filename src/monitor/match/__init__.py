@@ -11,11 +11,12 @@ A keyword matches whole syllables only, and not where it straddles two Vietnames
 Dân vận", "Dân vận khéo"). How that is decided: ``monitor.match.boundary``; the contexts it
 trusts over the segmenter: ``monitor.match.contexts``.
 
-Modules, in the order the data flows: ``fieldtext`` (paragraphs, forms, syllables, offsets
-back to the text given), ``terms`` (keywords and the automaton that finds them), ``sentences``,
-``segment`` (the ``Segmenter`` seam, underthesea by default), ``contexts``, ``boundary``,
-``matcher``. Over the archive: ``candidates`` (the articles worth reading, through the FTS
-index), ``apply`` (the match step, back-tests), ``rules_diff`` (what a change of rules changes).
+Modules, in the order the data flows: ``fieldtext`` (fields and paragraphs, forms, syllables,
+offsets back to the text given), ``terms`` (keywords and the automaton that finds them),
+``sentences``, ``segment`` (the ``Segmenter`` seam, underthesea by default), ``contexts``,
+``boundary``, ``matcher``. Over the archive: ``candidates`` (the articles worth reading,
+through the FTS index), ``apply`` (the match step, back-tests), ``rules_diff`` (what a change
+of rules changes).
 """
 
 from monitor.match.matcher import FIELDS, Hit, Matcher

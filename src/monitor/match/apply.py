@@ -12,7 +12,7 @@ optional set of candidate ids limits which articles are read at all.
 
 The matcher reads only the articles the FTS index finds a rule's keyword in
 (``monitor.match.candidates``): before a pass, the due articles holding no keyword are recorded
-as matching nothing in one statement, and back-tests read the candidates only.
+as matching nothing in one statement, and back-tests read the candidates only, 200 at a time.
 """
 
 from __future__ import annotations
@@ -250,13 +250,16 @@ def backtest(
     articles holding one of their keywords are read (all with ``through_index=False``)."""
     ids = ids_to_read(archive, rules, since_iso, through_index=through_index)
     on_progress(0, len(ids))
-    for done, article_id in enumerate(ids, start=1):
-        article = archive.articles.get_article(article_id)
-        hits = (
-            []
-            if article is None
-            else matcher.match(article_fields(article), section=article.section)
-        )
-        if article is not None and hits:
-            yield article, hits
-        on_progress(done, len(ids))
+    for start in range(0, len(ids), BATCH):
+        window = ids[start : start + BATCH]
+        read = {article.article_id: article for article in archive.articles.get_articles(window)}
+        for done, article_id in enumerate(window, start=start + 1):
+            article = read.get(article_id)
+            hits = (
+                []
+                if article is None
+                else matcher.match(article_fields(article), section=article.section)
+            )
+            if article is not None and hits:
+                yield article, hits
+            on_progress(done, len(ids))

@@ -23,21 +23,29 @@ can still join words it does not know (names: "trung ương trần | lưu_quang"
 measured rule, not an identity: ``bench/bench_matcher.py`` and tests/test_match_boundary.py
 compare it with segmenting every sentence.
 
-Segmentations are cached by text (bounded): a sentence holding candidates of several rules, or
+What is segmented is not the whole sentence but a window of ``CONTEXT`` syllables on either
+side of the hit, cut from it (the whole sentence when it is that short): the model's features
+reach two tokens either way, so syllables further off do not move the hit's word boundaries.
+``bench/check_window.py`` compares the two decisions on every candidate of the bench's articles
+(10 and 1,000 rules) and of the labelled and tricky sentences, segmenting all of them: none
+differs from a window of 2 syllables on; 4 is used (a window of 1 changes 5 of 2,941).
+
+Segmentations are cached by text (bounded): a window holding candidates of several rules, or
 seen again in another article, is segmented once, and so is each keyword.
 """
 
 from __future__ import annotations
 
-from monitor.match.contexts import Placement
+from monitor.match.contexts import Placement, PlacementIndex
 from monitor.match.fieldtext import Paragraph
 from monitor.match.segment import Lexicon, Segmenter
 from monitor.match.sentences import around
 from monitor.match.terms import Term
 
-__all__ = ["BoundaryJudge"]
+__all__ = ["CONTEXT", "BoundaryJudge"]
 
 Span = tuple[int, int]
+CONTEXT = 4  # syllables segmented either side of a doubtful hit (None: the whole sentence)
 
 
 class _Cache:
@@ -59,8 +67,11 @@ class _Cache:
 class BoundaryJudge:
     """Decides candidates, segmenting through the injected ``Segmenter``."""
 
-    def __init__(self, segmenter: Segmenter, cache_size: int = 4096) -> None:
+    def __init__(
+        self, segmenter: Segmenter, cache_size: int = 4096, context: int | None = CONTEXT
+    ) -> None:
         self._segmenter = segmenter
+        self._context = context
         self._sentences = _Cache(cache_size)
         self._keywords = _Cache(cache_size)
         self._lexicon: Lexicon | None = None
@@ -68,13 +79,13 @@ class BoundaryJudge:
 
     def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
         """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
-        found = [p for p in term.deny if _found(paragraph, term.kind, first, p)]
-        denials = [p for p in found if p.overhangs(term.length)]
+        denials = [
+            p for p in _present(paragraph, first, term, term.denied) if p.overhangs(term.length)
+        ]
         compounds = [
             placement
-            for placement in term.allow
-            if _found(paragraph, term.kind, first, placement)
-            and not any(denial.reaches_past(placement) for denial in denials)
+            for placement in _present(paragraph, first, term, term.allowed)
+            if not any(denial.reaches_past(placement) for denial in denials)
         ]
         if any(compound.covers(term.length) for compound in compounds):
             return True
@@ -98,10 +109,26 @@ class BoundaryJudge:
             return True
         if rivals is not None and not any(_cuts(r, w) for r in rivals for w in joined):
             return True  # the known words reaching in stop between the keyword's words
-        sentence_start, sentence_end = _sentence(paragraph, start, end)
-        sentence = paragraph.form[sentence_start:sentence_end]
-        words = self._words(self._sentences, sentence, sentence_start) + compounds
+        window_start, window_end = self._window(paragraph, first, length)
+        window = paragraph.form[window_start:window_end]
+        words = self._words(self._sentences, window, window_start) + compounds
         return all(_inside(word, words) for word in joined)
+
+    def _window(self, paragraph: Paragraph, first: int, length: int) -> Span:
+        """What is segmented to decide the hit: its sentence, cut to ``context`` syllables on
+        either side of the hit (the model's features see two tokens either way, so words
+        further off do not move the hit's boundaries; bench/check_window.py measures it).
+        An edge within reach of the sentence's is the sentence's, punctuation included, so a
+        short sentence is segmented whole."""
+        start, end = _sentence(paragraph, *_span(paragraph, first, length))
+        if self._context is None:
+            return start, end
+        left, right = first - self._context, first + length - 1 + self._context
+        if left > 0 and paragraph.starts[left - 1] >= start:
+            start = paragraph.starts[left]
+        if right + 1 < len(paragraph.ends) and paragraph.ends[right + 1] <= end:
+            end = paragraph.ends[right]
+        return start, end
 
     def _rivals(self, paragraph: Paragraph, first: int, length: int) -> list[Span] | None:
         """Character spans of the known words across either edge of the hit; None when the
@@ -128,10 +155,12 @@ class BoundaryJudge:
         return [(offset + start, offset + end) for start, end in words]
 
 
-def _found(paragraph: Paragraph, kind: str, first: int, placement: Placement) -> bool:
-    """Whether ``placement``'s phrase is in ``paragraph``, lined up on the hit at ``first``."""
-    text = paragraph.phrase(kind, first - placement.lead, placement.length)
-    return text == placement.phrase
+def _present(
+    paragraph: Paragraph, first: int, term: Term, index: PlacementIndex
+) -> list[Placement]:
+    """The placements of ``index`` whose phrase is in ``paragraph``, lined up on the hit of
+    ``term`` at syllable ``first``."""
+    return index.found(lambda lead, length: paragraph.phrase(term.kind, first - lead, length))
 
 
 def _span(paragraph: Paragraph, first: int, count: int) -> Span:

@@ -20,12 +20,13 @@ lined up on each place the family word occurs in a keyword.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from monitor.match.fieldtext import Paragraph
 from monitor.text import normalize_inline
 
-__all__ = ["FAMILIES", "Family", "Placement", "placements"]
+__all__ = ["FAMILIES", "Family", "Placement", "PlacementIndex", "placements"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,28 @@ class Placement:
     def reaches_past(self, other: Placement) -> bool:
         """Whether the phrase reaches past either end of ``other``'s phrase."""
         return self.lead > other.lead or self.length - self.lead > other.length - other.lead
+
+
+class PlacementIndex:
+    """Placements grouped by the stretch of syllables they cover around a hit, so that each
+    stretch of a paragraph is read once and looked up, rather than compared with every phrase
+    (a keyword holding "dân vận" has some fifty placements, in a dozen stretches)."""
+
+    def __init__(self, placements: Iterable[Placement]) -> None:
+        self._stretches: dict[tuple[int, int], dict[str, list[Placement]]] = {}
+        for placement in placements:
+            phrases = self._stretches.setdefault((placement.lead, placement.length), {})
+            phrases.setdefault(placement.phrase, []).append(placement)
+
+    def found(self, text_of: Callable[[int, int], str | None]) -> list[Placement]:
+        """The placements whose phrase is ``text_of(lead, length)``: the text of ``length``
+        syllables starting ``lead`` syllables before the hit (None past the paragraph)."""
+        found: list[Placement] = []
+        for (lead, length), phrases in self._stretches.items():
+            text = text_of(lead, length)
+            if text is not None:
+                found += phrases.get(text, ())
+        return found
 
 
 def placements(keyword: Paragraph, kind: str) -> tuple[list[Placement], list[Placement]]:

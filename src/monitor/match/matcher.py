@@ -1,10 +1,11 @@
 """The matcher: every rule's keywords found in one pass per field, each hit checked for words.
 
 ``Matcher(rules)`` compiles every keyword, ``all`` and ``exclude`` term of every rule into one
-automaton per accent mode (``terms.Scanner``); ``match`` scans each field's paragraphs once per
-mode in use, asks the ``BoundaryJudge`` about each candidate (segmenting a sentence only where
-a hit's word boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields``
-and ``sections``.
+automaton per accent mode (``terms.Scanner``); ``match`` scans each field once per mode in use
+(whole, when it is in the archive's stored form: ``fieldtext.Field``), asks the
+``BoundaryJudge`` about each candidate (segmenting a window around the hit only where its word
+boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields`` and
+``sections``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from monitor.config.schema import Rule
 from monitor.match.boundary import BoundaryJudge
-from monitor.match.fieldtext import Paragraph, split_field
+from monitor.match.fieldtext import Field, Paragraph
 from monitor.match.segment import Segmenter, UndertheseaSegmenter
 from monitor.match.sentences import snippet
 from monitor.match.terms import KINDS, Scanner, Term, make_term
@@ -121,20 +122,19 @@ class Matcher:
         found: dict[int, list[_Candidate]] = defaultdict(list)
         for field in FIELDS:
             text = fields.get(field)
-            for number, paragraph in enumerate(split_field(text) if text else []):
-                for candidate in self._paragraph_candidates(field, number, paragraph):
-                    rule = candidate.use.rule
-                    if rule in active and field in self._fields[rule]:
-                        found[rule].append(candidate)
+            if not text:
+                continue
+            for candidate in self._field_candidates(field, Field(text)):
+                rule = candidate.use.rule
+                if rule in active and field in self._fields[rule]:
+                    found[rule].append(candidate)
         return found
 
-    def _paragraph_candidates(
-        self, field: str, number: int, paragraph: Paragraph
-    ) -> Iterator[_Candidate]:
+    def _field_candidates(self, name: str, field: Field) -> Iterator[_Candidate]:
         for scanner in self._scanners:
-            for term_id, first in scanner.find(paragraph):
+            for number, paragraph, term_id, first in scanner.find_in(field):
                 for use in self._uses[term_id]:
-                    yield _Candidate(field, number, paragraph, term_id, first, use)
+                    yield _Candidate(name, number, paragraph, term_id, first, use)
 
     def _rule_hits(
         self,

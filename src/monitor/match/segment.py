@@ -3,9 +3,10 @@
 Vietnamese writes a space between syllables, not between words, so "nhân dân vận dụng" reads
 "nhân_dân vận_dụng" and holds no "dân vận". A ``Segmenter`` returns the words of a sentence as
 character spans; the matcher calls it only for a sentence holding a candidate hit whose edges
-are ambiguous, on the sentence's matching form (lower-cased: underthesea errs more on
-capitalised phrases). It also tells which words it knows (``lexicon``): the matcher asks the
-segmenter about a sentence only where one of those words lies across the edge of a hit.
+are ambiguous, on a window of that sentence's matching form around the hit (lower-cased:
+underthesea errs more on capitalised phrases). It also tells which words it knows
+(``lexicon``): the matcher asks the segmenter about a sentence only where one of those words
+lies across the edge of a hit.
 
 ``UndertheseaSegmenter`` uses underthesea's CRF model (offline, in the wheel; imported on first
 use, as the import is slow). Its lexicon is the model's own dictionary, the word list behind

@@ -18,12 +18,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import ahocorasick
 
-from monitor.match.contexts import Placement, placements
-from monitor.match.fieldtext import Paragraph
+from monitor.match.contexts import Placement, PlacementIndex, placements
+from monitor.match.fieldtext import Field, Paragraph
 from monitor.text import matching_form, normalize_inline
 
 __all__ = ["KINDS", "Scanner", "Term", "make_term"]
@@ -42,6 +43,16 @@ class Term:
     allow: tuple[Placement, ...]
     deny: tuple[Placement, ...]
     spans: tuple[tuple[int, int], ...]  # each syllable's span in ``text``
+
+    @cached_property
+    def allowed(self) -> PlacementIndex:
+        """``allow``, indexed for the boundary judge."""
+        return PlacementIndex(self.allow)
+
+    @cached_property
+    def denied(self) -> PlacementIndex:
+        """``deny``, indexed for the boundary judge."""
+        return PlacementIndex(self.deny)
 
     @property
     def syllables(self) -> list[str]:
@@ -94,6 +105,30 @@ class Scanner:
                 first = _lined_up(paragraph, term, start)
                 if first is not None:
                     yield term_id, first
+
+    def find_in(self, field: Field) -> Iterator[tuple[int, Paragraph, int, int]]:
+        """``(paragraph number, paragraph, term_id, first syllable)`` of every candidate in
+        ``field``: the whole text scanned at once where it is in stored form, the same
+        candidates as ``find`` over each paragraph of ``split_field``."""
+        text = field.scan_form(self.kind)
+        if text is None:
+            for number, paragraph in enumerate(field.paragraphs):
+                for term_id, first in self.find(paragraph):
+                    yield number, paragraph, term_id, first
+            return
+        if not self.size:
+            return
+        given = field.text
+        for last, (term_id, term) in self._automaton.iter(text):
+            start = last + 1 - len(term.text)
+            outside = given[start - 1 : start] + given[last + 1 : last + 2]
+            if any(char.isalnum() for char in outside):  # no syllable edge
+                continue
+            number = field.number_at(start)
+            paragraph = field.paragraph(number)
+            lined_up = _lined_up(paragraph, term, start - paragraph.origin)
+            if lined_up is not None:
+                yield number, paragraph, term_id, lined_up
 
 
 def _lined_up(paragraph: Paragraph, term: Term, start: int) -> int | None:
