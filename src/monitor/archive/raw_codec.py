@@ -9,8 +9,8 @@ Pure functions over bytes; the tables are ``raw`` (pages) and ``raw_dictionaries
   zlib's size (``bench/bench_store.py``): a page of the site is mostly the same header, menus,
   sidebars and footer, which the dictionary holds once.
 - **zstd, level 19** (``PACK_LEVEL``) when maintenance packs a page (weekly, in the
-  background): about 0.45 of the size level 3 gives with the same dictionary, at some 30 ms a
-  page instead of 0.2 ms; level 22 (``--ultra``) gives the same bytes, slower (a page is far
+  background): about 0.45 of the size level 3 gives with the same dictionary, at some 50 ms a
+  page instead of 0.3 ms; level 22 (``--ultra``) gives the same bytes, slower (a page is far
   smaller than level 19's window already).
 - **The level is the loaded dictionary's** (``Dictionary.level``): zstd compresses with a
   dictionary digested for a level (a ``CDict``) at *that* level, whatever level the compressor

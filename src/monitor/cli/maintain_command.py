@@ -19,7 +19,7 @@ def maintain_command(app: AppContext) -> None:
     writes level 3), then optimize the search indexes and VACUUM.
 
     A dictionary is trained once the archive holds 100 pages (and again when 100 new pages
-    pack at least 10 % smaller with a new one). Packing takes some 30 ms a page and goes 100
+    pack at least 10 % smaller with a new one). Packing takes some 50 ms a page and goes 100
     pages a transaction: stopped midway (Ctrl-C, a crash), every page stays readable and the
     next run carries on.
     VACUUM rewrites the file and needs as much free disk space as the archive takes.
