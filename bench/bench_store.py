@@ -32,6 +32,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import shutil
 import sqlite3
@@ -127,7 +128,7 @@ def _levels(written: list[tuple[bytes, Dictionary]]) -> None:
     for level in LEVELS:
         pages = [(html, _at(dictionary, level)) for html, dictionary in written]
         each = [len(raw_codec.compress(h, d)) for h, d in pages]
-        seconds = _best(lambda pages=pages: [raw_codec.compress(*page) for page in pages], 2)
+        seconds = _best(functools.partial(_compress_all, pages), 2)
         print(
             f"    level {level:2d} {_mean(each) / 1000:6.2f} KB,"
             f" largest {max(each) / 1000:5.2f} KB,"
@@ -136,13 +137,21 @@ def _levels(written: list[tuple[bytes, Dictionary]]) -> None:
         )
 
 
+def _compress_all(pages: list[tuple[bytes, Dictionary]]) -> list[bytes]:
+    return [raw_codec.compress(html, dictionary) for html, dictionary in pages]
+
+
+def _train_size(size: int, sample: list[bytes]) -> bytes:
+    return zstandard.train_dictionary(size, list[bytes | bytearray | memoryview](sample)).as_bytes()
+
+
 def _dictionary_sizes(pages: list[tuple[int, bytes]], article_ids: list[int]) -> None:
     """Packed bytes per page with dictionaries of other sizes (the same folds and pages)."""
     print(f"  dictionary size, pages packed at level {raw_codec.PACK_LEVEL}: mean, largest")
     for size in DICTIONARY_SIZES:
         dictionaries = _fold_dictionaries(
             article_ids,
-            lambda sample, size=size: zstandard.train_dictionary(size, sample).as_bytes(),
+            functools.partial(_train_size, size),
         )
         each = [
             len(raw_codec.compress(html, _at(dictionaries[article_id], raw_codec.PACK_LEVEL)))

@@ -24,9 +24,11 @@ Pure functions over bytes; the tables are ``raw`` (pages) and ``raw_dictionaries
   (``Dictionary mismatch``) instead of returning wrong bytes.
 - **Loaded dictionaries are reused** (``cached``): digesting a dictionary for a level costs
   more than compressing a page with it (for level 19, some 300 ms), and each page is written
-  in its own transaction. The cache is keyed by the dictionary's SHA-256 and the level, so it
-  is right for any archive in the process; a dictionary's bytes are read only on a miss, and
-  checked against that digest.
+  in its own transaction. The cache is keyed by the dictionary's SHA-256, so it is right for
+  any archive in the process; a dictionary's bytes are read only on a miss, and checked against
+  that digest. Only dictionaries loaded for ``ZSTD_LEVEL`` are kept: one loaded for
+  ``PACK_LEVEL`` takes some 33 MB (a 1 MiB dictionary), which a daemon would otherwise hold
+  from one weekly maintenance to the next; packing loads it once per batch of pages.
 - **zlib, level 6**: what the archive wrote before; read as before, never written again.
 """
 
@@ -49,7 +51,7 @@ ZLIB_LEVEL = 6  # what rows written before migration 11 used (the benchmark's ba
 MAX_DICTIONARY_SIZE = 1024 * 1024
 MIN_DICTIONARY_SIZE = 4 * 1024  # below this, the pages are too few or too small to train on
 SAMPLE_RATIO = 50  # sample bytes per dictionary byte (measured: see the module docstring)
-CACHED = 8  # loaded dictionaries kept (an archive uses one or two levels of one dictionary)
+CACHED = 8  # loaded dictionaries kept (an archive uses one, a few after template changes)
 
 
 class CodecError(ValueError):
@@ -85,10 +87,11 @@ _cache_lock = threading.Lock()
 def cached(
     dictionary_id: int, sha256: str, read: Callable[[], bytes], level: int = ZSTD_LEVEL
 ) -> Dictionary:
-    """The dictionary whose bytes hash to ``sha256``, loaded for ``level`` once per process
-    (the last ``CACHED`` used are kept); ``read`` gives its bytes on a miss. Bytes that do not
-    hash to ``sha256`` are a ``CodecError``: a damaged dictionary would make every page it
-    compressed unreadable, so it is never used to write more."""
+    """The dictionary whose bytes hash to ``sha256``, loaded for ``level``: once per process
+    for ``ZSTD_LEVEL`` (the last ``CACHED`` used are kept), at each call for another level;
+    ``read`` gives its bytes on a miss. Bytes that do not hash to ``sha256`` are a
+    ``CodecError``: a damaged dictionary would make every page it compressed unreadable, so it
+    is never used to write more."""
     key = (sha256, level)
     with _cache_lock:
         if key in _cache:
@@ -98,6 +101,8 @@ def cached(
     if digest(data) != sha256:
         raise CodecError(f"dictionary {dictionary_id} does not match its SHA-256: damaged")
     dictionary = load(dictionary_id, data, level)
+    if level != ZSTD_LEVEL:
+        return dictionary
     with _cache_lock:
         _cache[key] = dictionary.loaded
         while len(_cache) > CACHED:

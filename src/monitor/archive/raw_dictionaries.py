@@ -45,6 +45,12 @@ def current(db: Database, level: int = raw_codec.ZSTD_LEVEL) -> Dictionary | Non
     return None if row is None else _loaded(db, row[0], row[1], level)
 
 
+def current_id(db: Database) -> int | None:
+    """The current dictionary's id (not loaded); ``None`` before the first."""
+    row = db.execute("SELECT max(dictionary_id) FROM raw_dictionaries").fetchone()
+    return None if row[0] is None else int(row[0])
+
+
 def newest_trained_on(db: Database) -> int | None:
     """The highest article id among the pages the current dictionary was trained on."""
     row = db.execute(
