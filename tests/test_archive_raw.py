@@ -8,9 +8,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from test_archive_support import raw_rows, record, scalar, store, store_pages, zlib_archive
 
-from monitor.archive import SCHEMA_VERSION, Archive
+from monitor.archive import SCHEMA_VERSION, Archive, raw_codec
+from monitor.archive.migrations import migrate
 from monitor.errors import StorageError
 from replica.corpus import synthetic_pages
 
@@ -62,6 +64,22 @@ def test_an_archive_from_before_migration_11_is_migrated_with_its_pages_readable
         assert archive.settings().schema_version == SCHEMA_VERSION >= 11
         assert read_back(archive) == {page.article_id: page.html for page in PAGES[:5]}
     assert {row[1:] for row in raw_rows(path)} == {("zlib", None)}
+
+
+def test_an_archive_from_before_migration_13_has_its_pages_packed_once(path: Path) -> None:
+    zlib_archive(path, PAGES[:100])
+    with closing(sqlite3.connect(path)) as connection:
+        migrate(Database(connection), target=12)
+    with Archive.open(path) as archive:
+        assert scalar(path, "SELECT count(*) FROM raw_pages WHERE level IS NULL") == 100
+        assert archive.maintain().recompressed.pages == 100
+        assert read_back(archive) == {page.article_id: page.html for page in PAGES[:100]}
+    assert scalar(path, "SELECT DISTINCT level FROM raw_pages") == raw_codec.PACK_LEVEL
+
+
+def test_a_page_is_written_at_the_crawl_level(path: Path, archive: Archive) -> None:
+    store(archive, record(PAGES[0].article_id), html=PAGES[0].html)
+    assert scalar(path, "SELECT level FROM raw_pages") == raw_codec.ZSTD_LEVEL
 
 
 def test_a_page_that_does_not_decompress_is_a_storage_error_naming_it(

@@ -49,6 +49,24 @@ def test_a_dictionary_of_other_pages_makes_pages_smaller(dictionary: Dictionary)
     assert raw_codec.compressed_size(TESTED, dictionary) < plain * 0.7
 
 
+def test_a_dictionary_loaded_for_the_packing_level_packs_pages_smaller(
+    dictionary: Dictionary,
+) -> None:
+    packing = raw_codec.load(1, dictionary.loaded.as_bytes(), raw_codec.PACK_LEVEL)
+    written = raw_codec.compressed_size(TESTED, dictionary)
+    assert raw_codec.compressed_size(TESTED, packing) < written * 0.8
+
+
+def test_a_page_packed_reads_back_identical_with_the_dictionary_loaded_for_writing(
+    dictionary: Dictionary,
+) -> None:
+    packing = raw_codec.load(1, dictionary.loaded.as_bytes(), raw_codec.PACK_LEVEL)
+    assert (
+        raw_codec.decompress(raw_codec.compress(TESTED[0], packing), "zstd", dictionary)
+        == (TESTED[0])
+    )
+
+
 def test_reading_with_another_dictionary_fails_loudly(dictionary: Dictionary) -> None:
     other = raw_codec.train(TESTED * 12)
     assert other is not None
@@ -78,7 +96,7 @@ def test_too_little_data_trains_no_dictionary() -> None:
     assert raw_codec.train([b"<p>short</p>"] * 200) is None
 
 
-def test_the_dictionary_is_at_most_256_kib() -> None:
+def test_the_dictionary_is_at_most_1_mib() -> None:
     data = raw_codec.train(TRAINING * 3)
     assert data is not None and len(data) <= raw_codec.MAX_DICTIONARY_SIZE
 
@@ -95,6 +113,20 @@ def test_a_dictionary_is_read_once_per_process() -> None:
     for _ in range(3):
         raw_codec.cached(5, raw_codec.digest(data), read)
     assert len(reads) == 1
+
+
+def test_a_dictionary_is_kept_loaded_for_writing_only() -> None:
+    data = raw_codec.train(TRAINING[:65])
+    assert data is not None
+    reads = []
+
+    def read() -> bytes:
+        reads.append(1)
+        return data
+
+    for level in (raw_codec.ZSTD_LEVEL, raw_codec.PACK_LEVEL) * 2:
+        assert raw_codec.cached(7, raw_codec.digest(data), read, level).level == level
+    assert len(reads) == 3  # the writing level once, the packing level each time
 
 
 def test_a_damaged_dictionary_is_never_used() -> None:

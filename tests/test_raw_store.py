@@ -1,14 +1,16 @@
 """The raw pages' upkeep (``raw_store``, ``archive.raw``, ``Archive.maintain``): a dictionary
-trained once 100 pages exist, old pages recompressed with it byte-identical, a new dictionary
-only when it pays, dictionaries kept while pages use them."""
+trained once 100 pages exist, old pages recompressed with it byte-identical, every page packed
+at level 19 once, a new dictionary only when it pays, dictionaries kept while pages use them."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from test_archive_support import raw_rows, record, store, store_pages, zlib_archive
 
-from monitor.archive import Archive
+from monitor.archive import Archive, raw_codec
 from monitor.archive.raw_store import Proposal, Recompressed
 from replica.corpus import synthetic_pages
 
@@ -18,6 +20,13 @@ OTHER = synthetic_pages(100, seed=6, layout="other", first_id=SITE[-1].article_i
 
 def read_back(archive: Archive) -> dict[int, bytes]:
     return {page.article_id: page.html for page in archive.articles.raw_pages()}
+
+
+def levels(path: Path) -> dict[int | None, int]:
+    """Pages per zstd level, read straight from the file."""
+    with closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT level, count(*) FROM raw_pages GROUP BY level")
+        return dict(rows.fetchall())
 
 
 def codecs(path: Path) -> set[tuple[str, int | None]]:
@@ -46,6 +55,24 @@ def test_pages_without_a_dictionary_are_recompressed_with_it(path: Path, archive
     assert done.pages == 100 and done.after < done.before * 0.7
     assert codecs(path) == {("zstd", 1)}
     assert read_back(archive) == {page.article_id: page.html for page in SITE[:100]}
+
+
+def test_pages_written_with_the_dictionary_are_packed_with_it(path: Path, archive: Archive) -> None:
+    store_pages(archive, SITE[:100])
+    archive.maintain()
+    store_pages(archive, SITE[100:130])  # written at level 3 with dictionary 1
+    assert levels(path) == {raw_codec.PACK_LEVEL: 100, raw_codec.ZSTD_LEVEL: 30}
+    done = archive.raw.recompress()
+    assert done.pages == 30 and done.after < done.before * 0.8
+    assert levels(path) == {raw_codec.PACK_LEVEL: 130}
+    assert codecs(path) == {("zstd", 1)}
+    assert read_back(archive) == {page.article_id: page.html for page in SITE[:130]}
+
+
+def test_packed_pages_are_not_packed_again(archive: Archive) -> None:
+    store_pages(archive, SITE[:100])
+    assert archive.maintain().recompressed.pages == 100
+    assert archive.maintain().recompressed == Recompressed()
 
 
 def test_an_old_archive_s_zlib_pages_are_recompressed_byte_identical(path: Path) -> None:

@@ -141,8 +141,8 @@ class Archive:
             return verify.integrity_check(self._db) + fts.integrity_problems(self._db)
 
     def maintain(self, *, stop: Callable[[], bool] = lambda: False) -> MaintenanceReport:
-        """The weekly upkeep, in order: train a dictionary for raw pages when due, recompress
-        the pages without one, drop unused dictionaries (see ``raw_store``); then optimize the
+        """The weekly upkeep, in order: train a dictionary for raw pages when due, pack the
+        pages not yet packed, drop unused dictionaries (see ``raw_store``); then optimize the
         FTS indexes, let SQLite refresh its statistics, and VACUUM (which gives the space the
         recompression freed back to the file system). ``stop()`` is asked between steps and
         recompression batches: when it says so, the rest is left for the next run."""

@@ -35,7 +35,9 @@ The schema after the last migration (→ foreign key, ⇢ same id without a key)
 
     raw_pages   article_id PK ⇢ articles|quarantine, url, fetched_at, content_type,
                 http_status, html BLOB, raw_size, codec ('zlib'|'zstd'),
-                dictionary_id → raw_dictionaries (NULL: none)    every fetched article page
+                dictionary_id → raw_dictionaries (NULL: none),
+                level (zstd level: 3 written, 19 packed; NULL: not known)
+                                                          every fetched article page
     └── raw_dictionaries  dictionary_id PK autoincrement, created_at, pages,
                           newest_article_id, size, sha256, data BLOB   zstd dictionaries
     quarantine  article_id PK, url, first_seen_at, last_seen_at, reasons JSON, record JSON
@@ -310,6 +312,13 @@ def _v12_unmatched_index(db: Database) -> None:
     candidates.add_unmatched_index(db)
 
 
+def _v13_raw_levels(db: Database) -> None:
+    """raw_pages.level: the zstd level of each page (the crawl writes level 3, maintenance
+    packs at level 19, see ``raw_store``), NULL for the rows already there, which maintenance
+    packs; and raw_pages_level, through which it finds them. No row is rewritten here."""
+    raw.add_level_column(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_archive_tables,
     _v2_full_text,
@@ -323,6 +332,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v10_standard_full_text,
     _v11_raw_dictionaries,
     _v12_unmatched_index,
+    _v13_raw_levels,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SEARCH_INDEX_REBUILT = MIGRATIONS.index(_v7_syllable_pairs) + 1  # the slow one, for the log

@@ -1,11 +1,12 @@
 """Raw pages: the HTML of every fetched article page, compressed, so ``reparse`` needs no network.
 
 One row per article id (the last fetch), for complete and quarantined records alike. A page is
-written as zstd with the archive's current dictionary (plain zstd while it has none); rows
-written before migration 11 are zlib level 6 and read as before (see ``raw_codec``). Each row
-says how it was compressed: ``codec`` ('zlib' or 'zstd') and ``dictionary_id`` (NULL: none);
-``raw_size`` is the uncompressed length. ``raw_store`` trains the dictionaries and recompresses
-the rows without one.
+written as zstd level 3 with the archive's current dictionary (plain zstd while it has none);
+rows written before migration 11 are zlib level 6 and read as before (see ``raw_codec``). Each
+row says how it was compressed: ``codec`` ('zlib' or 'zstd'), ``dictionary_id`` (NULL: none)
+and ``level`` (the zstd level; NULL: zlib, or zstd level 3 written before migration 13);
+``raw_size`` is the uncompressed length. ``raw_store`` trains the dictionaries and packs the
+rows not yet at ``raw_codec.PACK_LEVEL`` with one.
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ class RawPage:
 
 @dataclass(frozen=True)
 class StoredBlob:
-    """A row's page as stored without a dictionary, for recompression, and its codec."""
+    """A row's page as stored, for recompression: its codec and dictionary."""
 
     article_id: int
     html: bytes
     codec: str
+    dictionary_id: int | None
 
 
 def add_codec_columns(db: Database) -> None:
@@ -60,6 +62,15 @@ def add_codec_columns(db: Database) -> None:
     db.execute("CREATE INDEX raw_pages_dictionary_id ON raw_pages (dictionary_id)")
 
 
+def add_level_column(db: Database) -> None:
+    """``level`` (migration 13): NULL for the rows already there, which maintenance packs;
+    and the index through which it finds the rows to pack. Added in place: no row rewritten."""
+    db.execute(
+        "ALTER TABLE raw_pages ADD COLUMN level INTEGER CHECK (level IS NULL OR codec = 'zstd')"
+    )
+    db.execute("CREATE INDEX raw_pages_level ON raw_pages (level, article_id)")
+
+
 def write_raw_page(db: Database, page: RawPage) -> None:
     """Store ``page``, replacing the previous fetch of the same article."""
     dictionary = raw_dictionaries.current(db)
@@ -74,6 +85,7 @@ def write_raw_page(db: Database, page: RawPage) -> None:
             "raw_size": len(page.html),
             "codec": "zstd",
             "dictionary_id": None if dictionary is None else dictionary.dictionary_id,
+            "level": raw_codec.ZSTD_LEVEL,
         },
         pk="article_id",
     )
@@ -146,23 +158,25 @@ def decompressed(
         ) from None
 
 
-def blobs_without_dictionary(db: Database, limit: int) -> list[StoredBlob]:
-    """Up to ``limit`` rows compressed without a dictionary (zlib, or plain zstd), lowest
-    article ids first. Through the index, always: scanning the table instead (which the
-    planner may prefer) would read every page's blob to find the few without one."""
+def blobs_below(db: Database, level: int, limit: int) -> list[StoredBlob]:
+    """Up to ``limit`` rows compressed below zstd ``level`` (a NULL level counts as below: zlib,
+    or zstd from before migration 13), lowest level then lowest article id first. Through the
+    index, always: scanning the table instead (which the planner may prefer) would read every
+    page's blob to find the few left."""
     rows = db.execute(
-        "SELECT article_id, html, codec FROM raw_pages INDEXED BY raw_pages_dictionary_id"
-        " WHERE dictionary_id IS NULL ORDER BY article_id LIMIT ?",
-        (limit,),
+        "SELECT article_id, html, codec, dictionary_id FROM raw_pages INDEXED BY raw_pages_level"
+        " WHERE level IS NULL OR level < ? ORDER BY level, article_id LIMIT ?",
+        (level, limit),
     )
     return [StoredBlob(*row) for row in rows]
 
 
-def replace_blob(db: Database, article_id: int, blob: bytes, dictionary_id: int) -> None:
-    """Store a row's page compressed anew, with zstd and dictionary ``dictionary_id``."""
+def replace_blob(db: Database, article_id: int, blob: bytes, dictionary: Dictionary) -> None:
+    """Store a row's page compressed anew: zstd with ``dictionary``, at its level."""
     db.execute(
-        "UPDATE raw_pages SET html = ?, codec = 'zstd', dictionary_id = ? WHERE article_id = ?",
-        (blob, dictionary_id, article_id),
+        "UPDATE raw_pages SET html = ?, codec = 'zstd', dictionary_id = ?, level = ?"
+        " WHERE article_id = ?",
+        (blob, dictionary.dictionary_id, dictionary.level, article_id),
     )
 
 

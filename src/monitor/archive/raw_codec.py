@@ -3,19 +3,32 @@ pages, plain zstd before the archive has one, and zlib in rows written before mi
 
 Pure functions over bytes; the tables are ``raw`` (pages) and ``raw_dictionaries``.
 
-- **zstd, level 3** (``ZSTD_LEVEL``), with a 4-byte content checksum in each frame (zlib has
-  its adler32): about 12 times faster than zlib level 6. Plain, a page is a little larger than
-  zlib's; with a dictionary it is about half zlib's size (``bench/bench_store.py``): a page of the
-  site is mostly the same header, menus, sidebars and footer, which the dictionary holds once.
+- **zstd, level 3** (``ZSTD_LEVEL``) when a page is written (during a crawl: fast), with a
+  4-byte content checksum in each frame (zlib has its adler32): about 12 times faster than zlib
+  level 6. Plain, a page is a little larger than zlib's; with a dictionary it is about 0.4 of
+  zlib's size (``bench/bench_store.py``): a page of the site is mostly the same header, menus,
+  sidebars and footer, which the dictionary holds once.
+- **zstd, level 19** (``PACK_LEVEL``) when maintenance packs a page (weekly, in the
+  background): about 0.45 of the size level 3 gives with the same dictionary, at some 50 ms a
+  page instead of 0.3 ms; level 22 (``--ultra``) gives the same bytes, slower (a page is far
+  smaller than level 19's window already).
+- **The level is the loaded dictionary's** (``Dictionary.level``): zstd compresses with a
+  dictionary digested for a level (a ``CDict``) at *that* level, whatever level the compressor
+  was given, so a dictionary is loaded once per level it is used at.
 - **A dictionary** is trained (``train``) on whole pages (zstd's fastCover defaults, what
-  ``ZDICT_trainFromBuffer`` does), its size one hundredth of the pages' bytes (zstd's rule of
-  thumb), at most ``MAX_DICTIONARY_SIZE``. A frame records the dictionary's zstd id, so reading a
-  page with the wrong dictionary fails loudly (``Dictionary mismatch``) instead of returning
-  wrong bytes.
-- **Loaded dictionaries are reused** (``cached``): digesting a 256 KiB dictionary for level 3
-  costs more than compressing a page with it, and each page is written in its own transaction.
-  The cache is keyed by the dictionary's SHA-256, so it is right for any archive in the
-  process; a dictionary's bytes are read only on a miss, and checked against that digest.
+  ``ZDICT_trainFromBuffer`` does), its size one fiftieth of the pages' bytes, at most
+  ``MAX_DICTIONARY_SIZE`` (1 MiB): measured at ``PACK_LEVEL`` on pages it never saw, 1 MiB
+  trained on 450 pages (53 MB) packs them 20 % smaller than 256 KiB, 8 % smaller than 512 KiB
+  (zstd's rule of thumb, a hundredth), and 2 MiB is worse again. A frame records the
+  dictionary's zstd id, so reading a page with the wrong dictionary fails loudly
+  (``Dictionary mismatch``) instead of returning wrong bytes.
+- **Loaded dictionaries are reused** (``cached``): digesting a dictionary for a level costs
+  more than compressing a page with it (for level 19, some 300 ms), and each page is written
+  in its own transaction. The cache is keyed by the dictionary's SHA-256, so it is right for
+  any archive in the process; a dictionary's bytes are read only on a miss, and checked against
+  that digest. Only dictionaries loaded for ``ZSTD_LEVEL`` are kept: one loaded for
+  ``PACK_LEVEL`` takes some 33 MB (a 1 MiB dictionary), which a daemon would otherwise hold
+  from one weekly maintenance to the next; packing loads it once per batch of pages.
 - **zlib, level 6**: what the archive wrote before; read as before, never written again.
 """
 
@@ -32,11 +45,12 @@ from typing import Literal
 import zstandard
 
 Codec = Literal["zlib", "zstd"]
-ZSTD_LEVEL = 3
+ZSTD_LEVEL = 3  # a page written (crawl, reparse): fast
+PACK_LEVEL = 19  # a page packed by maintenance: small
 ZLIB_LEVEL = 6  # what rows written before migration 11 used (the benchmark's baseline)
-MAX_DICTIONARY_SIZE = 256 * 1024
+MAX_DICTIONARY_SIZE = 1024 * 1024
 MIN_DICTIONARY_SIZE = 4 * 1024  # below this, the pages are too few or too small to train on
-SAMPLE_RATIO = 100  # sample bytes per dictionary byte (zstd's rule of thumb)
+SAMPLE_RATIO = 50  # sample bytes per dictionary byte (measured: see the module docstring)
 CACHED = 8  # loaded dictionaries kept (an archive uses one, a few after template changes)
 
 
@@ -46,18 +60,19 @@ class CodecError(ValueError):
 
 @dataclass(frozen=True)
 class Dictionary:
-    """A zstd dictionary of the archive: its id there, loaded (ready to compress at
-    ``ZSTD_LEVEL`` and to decompress with; immutable, shared between threads)."""
+    """A zstd dictionary of the archive: its id there, loaded (ready to compress at ``level``
+    and to decompress with; immutable, shared between threads)."""
 
     dictionary_id: int
     loaded: zstandard.ZstdCompressionDict
+    level: int = ZSTD_LEVEL
 
 
-def load(dictionary_id: int, data: bytes) -> Dictionary:
-    """A dictionary from its bytes, prepared for ``ZSTD_LEVEL`` (not cached)."""
+def load(dictionary_id: int, data: bytes, level: int = ZSTD_LEVEL) -> Dictionary:
+    """A dictionary from its bytes, prepared to compress at ``level`` (not cached)."""
     loaded = zstandard.ZstdCompressionDict(data)
-    loaded.precompute_compress(level=ZSTD_LEVEL)
-    return Dictionary(dictionary_id, loaded)
+    loaded.precompute_compress(level=level)
+    return Dictionary(dictionary_id, loaded, level)
 
 
 def digest(data: bytes) -> str:
@@ -65,32 +80,39 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_cache: OrderedDict[str, zstandard.ZstdCompressionDict] = OrderedDict()
+_cache: OrderedDict[tuple[str, int], zstandard.ZstdCompressionDict] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def cached(dictionary_id: int, sha256: str, read: Callable[[], bytes]) -> Dictionary:
-    """The dictionary whose bytes hash to ``sha256``, loaded once per process (the last
-    ``CACHED`` used are kept); ``read`` gives its bytes on a miss. Bytes that do not hash to
-    ``sha256`` are a ``CodecError``: a damaged dictionary would make every page it
-    compressed unreadable, so it is never used to write more."""
+def cached(
+    dictionary_id: int, sha256: str, read: Callable[[], bytes], level: int = ZSTD_LEVEL
+) -> Dictionary:
+    """The dictionary whose bytes hash to ``sha256``, loaded for ``level``: once per process
+    for ``ZSTD_LEVEL`` (the last ``CACHED`` used are kept), at each call for another level;
+    ``read`` gives its bytes on a miss. Bytes that do not hash to ``sha256`` are a
+    ``CodecError``: a damaged dictionary would make every page it compressed unreadable, so it
+    is never used to write more."""
+    key = (sha256, level)
     with _cache_lock:
-        if sha256 in _cache:
-            _cache.move_to_end(sha256)
-            return Dictionary(dictionary_id, _cache[sha256])
+        if key in _cache:
+            _cache.move_to_end(key)
+            return Dictionary(dictionary_id, _cache[key], level)
     data = read()
     if digest(data) != sha256:
         raise CodecError(f"dictionary {dictionary_id} does not match its SHA-256: damaged")
-    dictionary = load(dictionary_id, data)
+    dictionary = load(dictionary_id, data, level)
+    if level != ZSTD_LEVEL:
+        return dictionary
     with _cache_lock:
-        _cache[sha256] = dictionary.loaded
+        _cache[key] = dictionary.loaded
         while len(_cache) > CACHED:
             _cache.popitem(last=False)
     return dictionary
 
 
 def compress(html: bytes, dictionary: Dictionary | None) -> bytes:
-    """``html`` as a zstd frame, with ``dictionary`` when given."""
+    """``html`` as a zstd frame: with ``dictionary`` at its level when given, else plain at
+    ``ZSTD_LEVEL``."""
     return _compressor(dictionary).compress(html)
 
 
@@ -120,7 +142,7 @@ def train(pages: Sequence[bytes]) -> bytes | None:
 
 
 def compressed_size(pages: Sequence[bytes], dictionary: Dictionary | None) -> int:
-    """The bytes ``pages`` take compressed with ``dictionary`` (or plain zstd)."""
+    """The bytes ``pages`` take compressed with ``dictionary`` at its level (or plain zstd)."""
     compressor = _compressor(dictionary)
     return sum(len(compressor.compress(page)) for page in pages)
 
@@ -130,7 +152,7 @@ def _compressor(dictionary: Dictionary | None) -> zstandard.ZstdCompressor:
     if dictionary is None:
         return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True)
     return zstandard.ZstdCompressor(
-        level=ZSTD_LEVEL, dict_data=dictionary.loaded, write_checksum=True
+        level=dictionary.level, dict_data=dictionary.loaded, write_checksum=True
     )
 
 

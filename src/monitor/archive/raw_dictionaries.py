@@ -36,12 +36,19 @@ def create_table(db: Database) -> None:
     db.execute(_TABLE)
 
 
-def current(db: Database) -> Dictionary | None:
-    """The newest dictionary, which pages are written with; ``None`` before the first."""
+def current(db: Database, level: int = raw_codec.ZSTD_LEVEL) -> Dictionary | None:
+    """The newest dictionary, which pages are written with, loaded for ``level``; ``None``
+    before the first."""
     row = db.execute(
         "SELECT dictionary_id, sha256 FROM raw_dictionaries ORDER BY dictionary_id DESC LIMIT 1"
     ).fetchone()
-    return None if row is None else _loaded(db, *row)
+    return None if row is None else _loaded(db, row[0], row[1], level)
+
+
+def current_id(db: Database) -> int | None:
+    """The current dictionary's id (not loaded); ``None`` before the first."""
+    row = db.execute("SELECT max(dictionary_id) FROM raw_dictionaries").fetchone()
+    return None if row[0] is None else int(row[0])
 
 
 def newest_trained_on(db: Database) -> int | None:
@@ -52,8 +59,10 @@ def newest_trained_on(db: Database) -> int | None:
     return None if row is None else int(row[0])
 
 
-def by_id(db: Database, ids: Iterable[int]) -> dict[int, Dictionary]:
-    """The dictionaries of ``ids`` (those that exist)."""
+def by_id(
+    db: Database, ids: Iterable[int], level: int = raw_codec.ZSTD_LEVEL
+) -> dict[int, Dictionary]:
+    """The dictionaries of ``ids`` (those that exist), loaded for ``level``."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
@@ -62,11 +71,14 @@ def by_id(db: Database, ids: Iterable[int]) -> dict[int, Dictionary]:
         f"SELECT dictionary_id, sha256 FROM raw_dictionaries WHERE dictionary_id IN ({places})",
         wanted,
     ).fetchall()
-    return {dictionary_id: _loaded(db, dictionary_id, sha256) for dictionary_id, sha256 in rows}
+    return {
+        dictionary_id: _loaded(db, dictionary_id, sha256, level) for dictionary_id, sha256 in rows
+    }
 
 
-def _loaded(db: Database, dictionary_id: int, sha256: str) -> Dictionary:
-    """The dictionary, loaded (its bytes read only when this process has not loaded them)."""
+def _loaded(db: Database, dictionary_id: int, sha256: str, level: int) -> Dictionary:
+    """The dictionary, loaded for ``level`` (its bytes read only when this process has not
+    loaded them for it)."""
 
     def read() -> bytes:
         data: bytes = db.execute(
@@ -75,7 +87,7 @@ def _loaded(db: Database, dictionary_id: int, sha256: str) -> Dictionary:
         return data
 
     try:
-        return raw_codec.cached(dictionary_id, sha256, read)
+        return raw_codec.cached(dictionary_id, sha256, read, level)
     except CodecError as error:
         raise StorageError(f"raw pages: {error}", dictionary_id=dictionary_id) from None
 

@@ -4,25 +4,28 @@
    and holds ``MIN_PAGES`` pages, or ``MIN_PAGES`` pages have come in since the current one
    was trained. The newest ``SAMPLE_PAGES`` pages are read; the newest tenth of them is held
    out, the rest trained on. The new dictionary is kept — and becomes the one every page is
-   written with — only when it compresses the held-out pages, which neither dictionary has
-   seen, at least ``MIN_SAVING`` smaller than what is used now (plain zstd, or the current
-   dictionary): a site that did not change keeps its dictionary; a redesign gets a new one.
-2. **Recompress** the pages without a dictionary (zlib rows from before migration 11, plain
-   zstd rows written before the first dictionary) with the current one, ``BATCH`` pages a
-   transaction. Each page is read back from its new blob and compared with the original
-   before the row is changed; the blob and the row's ``codec``/``dictionary_id`` change in one
-   UPDATE. A run that stops (killed, or asked to stop) leaves every row readable, and the next
-   run carries on: the rows say what they are.
+   written with — only when it packs the held-out pages, which neither dictionary has seen,
+   at least ``MIN_SAVING`` smaller than what is used now (plain zstd, or the current
+   dictionary), both at ``raw_codec.PACK_LEVEL``, the level the pages end up at: a site that
+   did not change keeps its dictionary; a redesign gets a new one.
+2. **Pack** the pages not yet at ``raw_codec.PACK_LEVEL`` (level 19; the crawl writes level
+   3, fast): those with a dictionary with it, those without (zlib rows from before migration
+   11, plain zstd rows written before the first dictionary) with the current one, ``BATCH``
+   pages a transaction. Each page is read back from its new blob and compared with the
+   original before the row is changed; the blob and the row's ``codec``/``dictionary_id``/
+   ``level`` change in one UPDATE. A run that stops (killed, or asked to stop) leaves every
+   row readable, and the next run carries on: the rows say what they are. Nothing is packed
+   before the archive has a dictionary (a page packed without one would never get one).
 3. **Drop** the dictionaries no page uses any more (not the current one).
 
 Pages compressed with an older dictionary keep it: a page compresses best with a dictionary of
 its own time (pages of an old template would grow with the new template's dictionary), and
 rewriting every row on each retraining would cost a full rewrite of the table for little or
-nothing. A dictionary is at most 256 KiB; it goes when its last page does (an article
+nothing. A dictionary is at most 1 MiB; it goes when its last page does (an article
 fetched again is written with the current dictionary).
 
 The functions here run inside the caller's transaction, except ``propose``, which only reads
-(training takes a second or two, and must not hold the write lock).
+(training and testing the dictionary take a few seconds, and must not hold the write lock).
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ class Training:
 
 @dataclass(frozen=True)
 class Recompressed:
-    """Pages recompressed with a dictionary, and their compressed bytes before and after."""
+    """Pages packed (recompressed at ``PACK_LEVEL`` with a dictionary), and their compressed
+    bytes before and after."""
 
     pages: int = 0
     before: int = 0
@@ -94,7 +98,7 @@ class Recompressed:
 
 def propose(db: Database) -> Proposal | TrainingOutcome:
     """Train a dictionary when one is due (see the module docstring), without writing."""
-    current = raw_dictionaries.current(db)
+    current = raw_dictionaries.current(db, raw_codec.PACK_LEVEL)
     if current is not None:
         trained_to = raw_dictionaries.newest_trained_on(db) or 0
         if raw.count_above(db, trained_to, up_to=MIN_PAGES) < MIN_PAGES:
@@ -114,7 +118,7 @@ def propose(db: Database) -> Proposal | TrainingOutcome:
         replaces=None if current is None else current.dictionary_id,
         tested=len(tested),
         before=raw_codec.compressed_size(tested, current),
-        after=raw_codec.compressed_size(tested, raw_codec.load(0, data)),
+        after=raw_codec.compressed_size(tested, raw_codec.load(0, data, raw_codec.PACK_LEVEL)),
     )
 
 
@@ -145,14 +149,21 @@ def adopt(db: Database, proposal: Proposal, *, created_at: str) -> Training:
 
 
 def recompress_batch(db: Database, limit: int = BATCH) -> Recompressed:
-    """Recompress up to ``limit`` pages without a dictionary with the current one (none when
-    the archive has no dictionary yet); each page is checked to read back identical first."""
-    dictionary = raw_dictionaries.current(db)
-    if dictionary is None:
+    """Pack up to ``limit`` pages not yet at ``PACK_LEVEL`` (none when the archive has no
+    dictionary yet): each with its dictionary, or the current one when it has none; each page
+    is checked to read back identical first."""
+    current = raw_dictionaries.current_id(db)
+    if current is None:
         return Recompressed()
+    rows = raw.blobs_below(db, raw_codec.PACK_LEVEL, limit)
+    wanted = {current, *(row.dictionary_id for row in rows if row.dictionary_id is not None)}
+    # loaded once a batch (some 0.3 s for a 1 MiB dictionary), not kept: see raw_codec
+    loaded = raw_dictionaries.by_id(db, wanted, raw_codec.PACK_LEVEL) if rows else {}
     done = Recompressed()
-    for row in raw.blobs_without_dictionary(db, limit):
-        html = raw.decompressed(row.article_id, row.html, row.codec, None, None)
+    for row in rows:
+        used = None if row.dictionary_id is None else loaded.get(row.dictionary_id)
+        html = raw.decompressed(row.article_id, row.html, row.codec, row.dictionary_id, used)
+        dictionary = used or loaded[current]  # decompressed() refused a missing dictionary
         blob = raw_codec.compress(html, dictionary)
         if raw_codec.decompress(blob, "zstd", dictionary) != html:
             raise StorageError(
@@ -160,6 +171,6 @@ def recompress_batch(db: Database, limit: int = BATCH) -> Recompressed:
                 f" recompressed with dictionary {dictionary.dictionary_id}: left as it was",
                 article_id=row.article_id,
             )
-        raw.replace_blob(db, row.article_id, blob, dictionary.dictionary_id)
+        raw.replace_blob(db, row.article_id, blob, dictionary)
         done += Recompressed(1, len(row.html), len(blob))
     return done

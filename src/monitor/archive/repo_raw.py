@@ -29,8 +29,8 @@ class RawStoreRepository(Repository):
     def recompress(
         self, *, stop: Callable[[], bool] = lambda: False, batch: int = raw_store.BATCH
     ) -> Recompressed:
-        """Recompress every page without a dictionary with the current one, ``batch`` pages a
-        transaction, until none is left or ``stop()`` says so (checked between batches)."""
+        """Pack every page not yet packed (see ``raw_store``), ``batch`` pages a transaction,
+        until none is left or ``stop()`` says so (checked between batches)."""
         total = Recompressed()
         while not stop():
             with self._writing("recompress raw pages"):
