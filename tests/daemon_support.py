@@ -132,6 +132,14 @@ def alert_lines(config: Path, channel: str = "alerts") -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def run_monitor(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``monitor --config CONFIG ARGS`` as a process, its output captured (two minutes at most)."""
+    return subprocess.run(
+        [MONITOR, "--config", str(config), *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
 def replica_now() -> str:
     """The replica's clock set to now, so articles published in a test are new."""
     return datetime.now().replace(microsecond=0).isoformat()

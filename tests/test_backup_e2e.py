@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,7 +17,6 @@ from replica.server import ReplicaServer
 
 from backup_support import rows_in_order, tables
 from daemon_support import (
-    MONITOR,
     Daemon,
     alert_lines,
     count,
@@ -26,6 +24,9 @@ from daemon_support import (
     replica_now,
     wait_for_crawl_jobs,
     wait_until,
+)
+from daemon_support import (
+    run_monitor as monitor,
 )
 
 pytestmark = pytest.mark.e2e
@@ -37,13 +38,6 @@ def server() -> Iterator[ReplicaServer]:
     with ReplicaServer() as running:
         running.set_clock(replica_now())
         yield running
-
-
-def monitor(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [MONITOR, "--config", str(config), *args],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def rows_of(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_support import invoke
 
+from monitor.archive import SCHEMA_VERSION
 from monitor.backup import operations
 from monitor.clock import VN_TZ, ManualClock
 from monitor.config import load_config
@@ -50,7 +51,7 @@ def test_backup_writes_a_compressed_file_named_by_time_with_its_manifest(
     datetime.strptime(backup.name, "monitor-%Y%m%dT%H%M%SZ.db.zst")  # named by its UTC time
     [entry] = json.loads((backup.parent / "manifest.json").read_text())["backups"]
     assert entry["file"] == backup.name and entry["size"] == backup.stat().st_size
-    assert entry["counts"]["articles"] == 20 and entry["schema_version"] == 12
+    assert entry["counts"]["articles"] == 20 and entry["schema_version"] == SCHEMA_VERSION
     assert backup.stat().st_mode & 0o777 == 0o600
 
 
@@ -143,7 +144,7 @@ def test_verify_of_a_whole_archive_is_one_line(
     assert (code, err) == (0, "")
     assert out == (
         f"{tmp_path / 'db' / 'monitor.db'}: integrity, foreign keys, search indexes ok;"
-        " 20 raw pages read back; 20 articles, 1 earlier versions (schema 12)\n"
+        f" 20 raw pages read back; 20 articles, 1 earlier versions (schema {SCHEMA_VERSION})\n"
     )
     assert sorted(path.name for path in (tmp_path / "db").iterdir() if "verify" in path.name) == []
 

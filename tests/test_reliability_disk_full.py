@@ -28,7 +28,6 @@ from monitor.match.apply import match_new_articles
 from replica.server import ReplicaServer
 
 from daemon_support import (
-    MONITOR,
     Daemon,
     alert_lines,
     count,
@@ -37,6 +36,9 @@ from daemon_support import (
     query,
     replica_now,
     wait_until,
+)
+from daemon_support import (
+    run_monitor as monitor,
 )
 
 pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
@@ -88,12 +90,6 @@ def server() -> Iterator[ReplicaServer]:
     with ReplicaServer() as running:
         running.set_clock(replica_now())
         yield running
-
-
-def monitor(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [MONITOR, "--config", str(config), *args], capture_output=True, text=True, check=False
-    )
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str]) -> None:

@@ -67,7 +67,7 @@ def copy_verified(
     try:
         version, counts, created = _copy(source, dest, clock, progress)
         _check_copy(dest, version, counts)
-        fsync_file(dest)
+        fsync_path(dest)
     except BaseException:
         for leftover in (dest, *(dest.with_name(dest.name + end) for end in COMPANIONS)):
             leftover.unlink(missing_ok=True)  # a failed copy leaves its journal too
@@ -180,7 +180,7 @@ def set_aside(path: Path, aside: Path) -> None:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             os.rename(companion, aside.with_name(aside.name + suffix))
-    fsync_directory(path.parent)
+    fsync_path(path.parent)
 
 
 def _in_use(path: Path) -> BackupError:
@@ -205,16 +205,8 @@ def _create_private(path: Path) -> None:
         os.close(descriptor)
 
 
-def fsync_file(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def fsync_directory(path: Path) -> None:
-    """Make a rename in ``path`` durable."""
+def fsync_path(path: Path) -> None:
+    """Make a file's bytes, or a directory's renames, durable."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

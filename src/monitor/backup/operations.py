@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.archive.backup import COMPANIONS, copy_verified, fsync_directory, set_aside
+from monitor.archive.backup import COMPANIONS, copy_verified, fsync_path, set_aside
 from monitor.archive.verify import Verification, verify_file
 from monitor.backup import compression, manifest, rotation
 from monitor.backup.manifest import Entry
@@ -185,7 +185,7 @@ def restore_backup(
             aside = _set_aside(database, moment)
             os.chmod(temporary, 0o600)
             os.replace(temporary, database)
-            fsync_directory(database.parent)
+            fsync_path(database.parent)
         finally:
             _remove_with_companions(temporary)
     return Restored(database, backup, verification, aside, entry)
