@@ -11,7 +11,16 @@ import pytest
 from monitor.archive import Archive
 from monitor.config import Config, SiteProfile, load_config
 
+from daemon_support import kill_leftovers
+
 TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_left() -> Iterator[None]:
+    """A daemon a failed test left running is killed when the test ends."""
+    yield
+    kill_leftovers()
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,19 @@ def daemon_config(tmp: Path, base_url: str, **schedule: float) -> Path:
     return path
 
 
+STARTED: list[subprocess.Popen[bytes]] = []  # every daemon a test started (``kill_leftovers``)
+
+
+def kill_leftovers() -> None:
+    """Kill the daemons a test started and did not stop (it failed before ``stop``), so that
+    none goes on crawling after its test."""
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
 class Daemon:
     """``monitor run --create``: each test's daemon starts on a new archive of its own."""
 
@@ -51,6 +64,7 @@ class Daemon:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        STARTED.append(self.process)
 
     def signal(self, number: int = signal.SIGTERM) -> None:
         self.process.send_signal(number)
