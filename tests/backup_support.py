@@ -26,14 +26,19 @@ def small_archive(path: Path, articles: int = 20) -> Path:
 def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every ordinary table's rows (FTS5's shadow tables included), in rowid order."""
     with closing(sqlite3.connect(path)) as db:
-        names = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
-                " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-            )
-        ]
-        return {name: rows_in_order(db, name) for name in names}
+        return rows_of(db)
+
+
+def rows_of(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """``tables`` read through an open connection (inside its transaction, if any)."""
+    names = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+        )
+    ]
+    return {name: rows_in_order(connection, name) for name in names}
 
 
 def rows_in_order(db: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:

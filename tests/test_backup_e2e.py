@@ -9,13 +9,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from replica.server import ReplicaServer
 
-from backup_support import rows_in_order, tables
+from backup_support import rows_of, tables
 from daemon_support import (
     Daemon,
     alert_lines,
@@ -38,18 +37,6 @@ def server() -> Iterator[ReplicaServer]:
     with ReplicaServer() as running:
         running.set_clock(replica_now())
         yield running
-
-
-def rows_of(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """``backup_support.tables`` read through an open connection (inside its transaction)."""
-    names = [
-        name
-        for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
-            " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-        )
-    ]
-    return {name: rows_in_order(connection, name) for name in names}
 
 
 def test_a_backup_taken_mid_crawl_restores_the_archive_of_its_moment(

@@ -63,10 +63,9 @@ def measure(archive: Archive, now: datetime, free: FreeSpace = free_space) -> Gr
     """The archive's size, growth and free space as of ``now``."""
     size = archive.size()
     start = now - timedelta(days=WINDOW_DAYS)
-    articles, oldest, _ = archive.articles.publishing(start.isoformat())
+    articles, oldest, recent = archive.articles.publishing(start.isoformat())
     if oldest is not None and datetime.fromisoformat(oldest) > start:
-        start = datetime.fromisoformat(oldest)
-    _, _, recent = archive.articles.publishing(start.isoformat())
+        start = datetime.fromisoformat(oldest)  # every article counted: measured since it
     window = (now - start).total_seconds() / 86400
     room = free(archive.path.parent)
     if not articles or window < MIN_WINDOW_DAYS:
