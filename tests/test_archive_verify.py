@@ -6,6 +6,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from test_archive_support import record, store
+
+from monitor.archive import Archive
 from monitor.archive.backup import copy_verified
 from monitor.archive.verify import verify_file
 
@@ -32,6 +35,19 @@ def test_a_damaged_page_is_found(tmp_path: Path) -> None:
     copy = copy_of(tmp_path)
     damage_page(copy)
     assert verify_file(copy).problems
+
+
+def test_integrity_problems_are_one_line_each(tmp_path: Path) -> None:
+    """SQLite gives a damaged table's orphaned pages as one row of many lines."""
+    path = tmp_path / "monitor.db"
+    with Archive.open(path) as archive:  # an articles table of many pages
+        for article_id in range(1, 301):
+            store(archive, record(article_id, body="Nhân dân đồng tình. " * 150))
+    copy = Path(copy_verified(path, tmp_path / "copy.db").path)
+    damage_page(copy)
+    problems = verify_file(copy).problems
+    assert len(problems) > 1 and all("\n" not in problem for problem in problems)
+    assert not any("***" in problem for problem in problems)
 
 
 def test_a_raw_page_that_does_not_decompress_is_named(tmp_path: Path) -> None:

@@ -134,17 +134,26 @@ def snapshot(connection: sqlite3.Connection) -> tuple[int, dict[str, int]]:
     return version, counts
 
 
+def integrity_lines(connection: sqlite3.Connection) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong, one line each (empty: nothing). SQLite may
+    give many lines in one row, under a ``*** in database main ***`` heading."""
+    rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+    if rows == ["ok"]:
+        return []
+    return [line for row in rows for line in row.splitlines() if not line.startswith("***")]
+
+
 def _check_copy(dest: Path, version: int, counts: dict[str, int]) -> None:
     """The copy as one file (rollback journal), sound, and equal to the snapshot."""
     try:
         with closing(connect(dest)) as copy:
             copy.execute("PRAGMA journal_mode = DELETE")
-            found = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+            found = integrity_lines(copy)
             copied_version, copied_counts = snapshot(copy)
     except sqlite3.DatabaseError as error:
         message = f"the copy {dest} is damaged: {error}"
         raise DamagedError(message, path=str(dest), problems=[str(error)]) from None
-    problems = [] if found == ["ok"] else found[:3]
+    problems = found[:3]
     if copied_version != version:
         problems.append(f"schema version {copied_version}, the archive's is {version}")
     problems += [

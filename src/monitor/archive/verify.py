@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from monitor.archive import fts, raw, raw_dictionaries
-from monitor.archive.backup import connect, snapshot
+from monitor.archive.backup import connect, integrity_lines, snapshot
 from monitor.archive.migrations import SCHEMA_VERSION
 from monitor.errors import StorageError
 
@@ -98,8 +98,7 @@ def _guarded(what: str, check: Callable[[], list[str]]) -> list[str]:
 
 def integrity_check(db: Database) -> list[str]:
     """What ``PRAGMA integrity_check`` finds wrong (empty: nothing)."""
-    found = [str(row[0]) for row in db.execute("PRAGMA integrity_check")]
-    return [] if found == ["ok"] else [f"integrity: {line}" for line in found]
+    return [f"integrity: {line}" for line in integrity_lines(db.conn)]
 
 
 def foreign_key_problems(db: Database) -> list[str]:
