@@ -36,11 +36,14 @@ seen again in another article, is segmented once, and so is each keyword.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from monitor.match.contexts import Placement, PlacementIndex
 from monitor.match.fieldtext import Paragraph
 from monitor.match.segment import Lexicon, Segmenter
 from monitor.match.sentences import around
 from monitor.match.terms import Term
+from monitor.text import SYLLABLE
 
 __all__ = ["CONTEXT", "BoundaryJudge"]
 
@@ -74,19 +77,27 @@ class BoundaryJudge:
         self._context = context
         self._sentences = _Cache(cache_size)
         self._keywords = _Cache(cache_size)
+        self._prepared: dict[str, list[Span]] = {}
         self._lexicon: Lexicon | None = None
         self._lexicon_asked = False
 
+    def prepare(self, keywords: Iterable[str]) -> None:
+        """Segment ``keywords`` (terms' matching forms) now rather than at their first hit;
+        kept for the judge's lifetime, whatever the cache's size."""
+        for keyword in keywords:
+            if keyword not in self._prepared:
+                self._prepared[keyword] = _joined(keyword, self._segmenter.words(keyword))
+
     def accepts(self, paragraph: Paragraph, term: Term, first: int) -> bool:
         """Whether the candidate of ``term`` at syllable ``first`` of ``paragraph`` is a hit."""
-        denials = [
-            p for p in _present(paragraph, first, term, term.denied) if p.overhangs(term.length)
-        ]
-        compounds = [
-            placement
-            for placement in _present(paragraph, first, term, term.allowed)
-            if not any(denial.reaches_past(placement) for denial in denials)
-        ]
+        denials = []
+        if term.deny:
+            found = _present(paragraph, first, term, term.denied)
+            denials = [p for p in found if p.overhangs(term.length)]
+        compounds = []
+        if term.allow:
+            found = _present(paragraph, first, term, term.allowed)
+            compounds = [c for c in found if not any(d.reaches_past(c) for d in denials)]
         if any(compound.covers(term.length) for compound in compounds):
             return True
         if denials:
@@ -99,20 +110,28 @@ class BoundaryJudge:
     ) -> bool:
         """Whether each multi-syllable word of the hit lies inside a word of its sentence."""
         start, end = _span(paragraph, first, length)
-        rivals = self._rivals(paragraph, first, length)
-        if rivals is not None and all(_holds(rival, (start, end)) for rival in rivals):
-            return True  # no known word reaches into the hit from outside
-        joints = paragraph.ends[first : first + length - 1]  # syllable ends inside the hit
-        keyword_words = self._words(self._keywords, paragraph.form[start:end], start)
-        joined = [w for w in keyword_words if any(w[0] < joint < w[1] for joint in joints)]
+        joined = self._keyword_joined(paragraph.form[start:end])
         if not joined:
-            return True
+            return True  # the keyword is words of one syllable: nothing of it can be cut
+        joined = [(start + word_start, start + word_end) for word_start, word_end in joined]
+        rivals = self._rivals(paragraph, first, length)
         if rivals is not None and not any(_cuts(r, w) for r in rivals for w in joined):
-            return True  # the known words reaching in stop between the keyword's words
+            return True  # no known word reaching in from outside cuts a word of the keyword
         window_start, window_end = self._window(paragraph, first, length)
         window = paragraph.form[window_start:window_end]
         words = self._words(self._sentences, window, window_start) + compounds
         return all(_inside(word, words) for word in joined)
+
+    def _keyword_joined(self, text: str) -> list[Span]:
+        """The keyword's words, as matched (``text``), that hold two or more of its syllables
+        (``_joined``), as spans of ``text``."""
+        joined = self._prepared.get(text)
+        if joined is None:
+            joined = self._keywords.get(text)
+        if joined is None:
+            joined = _joined(text, self._segmenter.words(text))
+            self._keywords.put(text, joined)
+        return joined
 
     def _window(self, paragraph: Paragraph, first: int, length: int) -> Span:
         """What is segmented to decide the hit: its sentence, cut to ``context`` syllables on
@@ -146,6 +165,13 @@ class BoundaryJudge:
             self._lexicon_asked = True
         return self._lexicon
 
+    def _keyword_words(self, text: str, offset: int) -> list[Span]:
+        """The segmenter's words of the keyword as matched (``text``), shifted by ``offset``."""
+        words = self._prepared.get(text)
+        if words is None:
+            return self._words(self._keywords, text, offset)
+        return [(offset + start, offset + end) for start, end in words]
+
     def _words(self, cache: _Cache, text: str, offset: int) -> list[Span]:
         """The segmenter's words of ``text`` (cached), shifted by ``offset``."""
         words = cache.get(text)
@@ -153,6 +179,13 @@ class BoundaryJudge:
             words = self._segmenter.words(text)
             cache.put(text, words)
         return [(offset + start, offset + end) for start, end in words]
+
+
+def _joined(keyword: str, words: list[Span]) -> list[Span]:
+    """Of the segmenter's ``words`` of ``keyword``, those holding a syllable boundary of it:
+    the words a word boundary of the sentence could cut."""
+    joints = [match.end() for match in SYLLABLE.finditer(keyword)][:-1]
+    return [word for word in words if any(word[0] < joint < word[1] for joint in joints)]
 
 
 def _present(

@@ -89,6 +89,14 @@ class Matcher:
             self._uses.append([])
         self._uses[term_ids[key]].append(use)
 
+    def prepare(self) -> None:
+        """Do now the part of compiling that otherwise waits for the first hit of each
+        keyword: segmenting the keywords (loading underthesea's model on first use). The
+        results are the same either way; a benchmark calls this so as to time matching alone.
+        """
+        exact = [term.text for term in self._terms if term.kind == "exact" and term.length > 1]
+        self._judge.prepare(exact)
+
     def match(self, fields: Mapping[str, str | None], *, section: str | None = None) -> list[Hit]:
         """Every hit of every rule the article matches, ordered by field, then offset.
 
