@@ -28,7 +28,9 @@ side of the hit, cut from it (the whole sentence when it is that short): the mod
 reach two tokens either way, so syllables further off do not move the hit's word boundaries.
 ``bench/check_window.py`` compares the two decisions on every candidate of the bench's articles
 (10 and 1,000 rules) and of the labelled and tricky sentences, segmenting all of them: none
-differs from a window of 2 syllables on; 4 is used (a window of 1 changes 5 of 2,941).
+differs from a window of 2 syllables on; 3 is used, the least with which every feature of
+the syllables whose labels place the hit's edges (its own and the one after it) is computed on
+the same tokens as in the whole sentence (a window of 1 changes 5 of 2,941).
 
 Segmentations are cached by text (bounded): a window holding candidates of several rules, or
 seen again in another article, is segmented once, and so is each keyword.
@@ -48,7 +50,7 @@ from monitor.text import SYLLABLE
 __all__ = ["CONTEXT", "BoundaryJudge"]
 
 Span = tuple[int, int]
-CONTEXT = 4  # syllables segmented either side of a doubtful hit (None: the whole sentence)
+CONTEXT = 3  # syllables segmented either side of a doubtful hit (None: the whole sentence)
 
 
 class _Cache:

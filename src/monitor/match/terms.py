@@ -132,15 +132,16 @@ class Scanner:
 
 
 def _lined_up(paragraph: Paragraph, term: Term, start: int) -> int | None:
-    """The first syllable of ``term`` found at ``start``, if whole syllables there equal it."""
+    """The first syllable of ``term`` found at ``start``, if whole syllables there equal it.
+
+    The caller has checked that no letter or digit touches either end of the find, and the
+    text there equals the term's (which begins and ends with a syllable): so its syllables are
+    the term's, from the paragraph's syllable starting at ``start`` (a syllable being a run of
+    letters and digits, which every form keeps where the display form has them).
+    """
     if paragraph.form_of(term.kind)[start : start + len(term.text)] != term.text:
         return None  # another tone-mark spelling, not canonicalised in the paragraph
-    first = paragraph.number(start)
-    ends = paragraph.ends
-    if first is None or first + term.length > len(ends):
-        return None
-    lined_up = all(ends[first + k] == start + end for k, (_, end) in enumerate(term.spans))
-    return first if lined_up else None
+    return paragraph.number(start)
 
 
 def _spellings(term: Term) -> set[str]:
