@@ -23,9 +23,9 @@ import codecs
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import cached_property
-from typing import overload
+from itertools import accumulate
 
 from monitor.match.sentences import sentence_spans
 from monitor.text import fold, matching_form, normalize_inline
@@ -33,7 +33,7 @@ from monitor.text import fold, matching_form, normalize_inline
 __all__ = ["Field", "Paragraph", "split_field"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_SYLLABLE = re.compile(r"[^\W_]+")
+_SYLLABLE_SPLIT = re.compile(r"([^\W_]+)")  # split keeps each syllable between two gaps
 _LOOK_ALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}  # Ð/ð → Đ/đ, as normalize_inline does
 # Hangul vowel and final jamo compose with what precedes them although they are not marks.
 _CONJOINING_JAMO = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
@@ -109,10 +109,11 @@ class Paragraph:
 
     @cached_property
     def _spans(self) -> tuple[list[int], list[int]]:
-        # lower-casing and tone placement keep letters letters: the display form's syllables
-        spans = [match.span() for match in _SYLLABLE.finditer(self.text)]
-        starts, ends = zip(*spans, strict=True) if spans else ((), ())
-        return list(starts), list(ends)
+        # lower-casing and tone placement keep letters letters: the display form's syllables.
+        # Split around them, the pieces alternate gap, syllable, …, gap: the running sum of
+        # their lengths gives every bound without a match object per syllable.
+        bounds = list(accumulate(map(len, _SYLLABLE_SPLIT.split(self.text))))
+        return bounds[0:-1:2], bounds[1::2]
 
     @property
     def starts(self) -> list[int]:
@@ -130,10 +131,10 @@ class Paragraph:
         return number if number < len(self.starts) and self.starts[number] == start else None
 
     @cached_property
-    def exact_syllables(self) -> Sequence[str]:
-        """Every syllable in the matching form, each cut out when asked for: the boundary
-        judge reads the few around a hit, in paragraphs of a hundred syllables."""
-        return _Syllables(self.form, self.starts, self.ends)
+    def exact_syllables(self) -> list[str]:
+        """Every syllable in the matching form (the boundary judge reads those around hits)."""
+        form = self.form
+        return [form[start:end] for start, end in zip(*self._spans, strict=True)]
 
     def scan_form(self, kind: str) -> str:
         """The text a scanner searches for ``kind`` terms: ``lowered`` (or, where that is
@@ -237,28 +238,6 @@ class Field:
     def number_at(self, offset: int) -> int:
         """The number of the stored paragraph holding ``offset`` of the text."""
         return bisect_right(self._origins, offset) - 1
-
-
-class _Syllables(Sequence[str]):
-    """The syllables of a form, as a sequence that slices the form only where read."""
-
-    def __init__(self, form: str, starts: list[int], ends: list[int]) -> None:
-        self._form, self._starts, self._ends = form, starts, ends
-
-    def __len__(self) -> int:
-        return len(self._starts)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            pairs = zip(self._starts[index], self._ends[index], strict=True)
-            return [self._form[start:end] for start, end in pairs]
-        return self._form[self._starts[index] : self._ends[index]]
 
 
 def split_field(text: str) -> list[Paragraph]:

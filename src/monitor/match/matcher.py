@@ -11,8 +11,9 @@ boundary is in doubt), and applies each rule's ``all``, ``exclude``, ``fields`` 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.config.schema import Rule
 from monitor.match.boundary import BoundaryJudge
@@ -53,8 +54,7 @@ class _Use:
     keyword: str
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # made for every find: a tuple is the cheapest to make
     field: str
     number: int  # the paragraph's position in its field
     paragraph: Paragraph
@@ -79,6 +79,7 @@ class Matcher:
         self._scanners = _scanners(self._terms)
         self._fields = [frozenset(rule.fields) for rule in self._rules]
         self._active: dict[str | None, frozenset[int]] = {}
+        self._lookers: dict[tuple[frozenset[int], str], frozenset[int]] = {}
         self._judge = BoundaryJudge(segmenter or UndertheseaSegmenter())
 
     def _add(self, term: Term, use: _Use, term_ids: dict[tuple[str, str], int]) -> None:
@@ -132,17 +133,23 @@ class Matcher:
             text = fields.get(field)
             if not text:
                 continue
-            for candidate in self._field_candidates(field, Field(text)):
-                rule = candidate.use.rule
-                if rule in active and field in self._fields[rule]:
-                    found[rule].append(candidate)
+            looking, whole = self._looking(active, field), Field(text)
+            for scanner in self._scanners:
+                for number, paragraph, term_id, first in scanner.find_in(whole):
+                    for use in self._uses[term_id]:
+                        if use.rule in looking:
+                            candidate = _Candidate(field, number, paragraph, term_id, first, use)
+                            found[use.rule].append(candidate)
         return found
 
-    def _field_candidates(self, name: str, field: Field) -> Iterator[_Candidate]:
-        for scanner in self._scanners:
-            for number, paragraph, term_id, first in scanner.find_in(field):
-                for use in self._uses[term_id]:
-                    yield _Candidate(name, number, paragraph, term_id, first, use)
+    def _looking(self, active: frozenset[int], field: str) -> frozenset[int]:
+        """The active rules that look in ``field``."""
+        key = (active, field)
+        looking = self._lookers.get(key)
+        if looking is None:
+            looking = frozenset(i for i in active if field in self._fields[i])
+            self._lookers[key] = looking
+        return looking
 
     def _rule_hits(
         self,
