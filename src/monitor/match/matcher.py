@@ -166,6 +166,9 @@ class Matcher:
                 verdicts[key] = self._judge.accepts(candidate.paragraph, term, candidate.first)
             return verdicts[key]
 
+        if not rule.all and not rule.exclude:  # every candidate is of a keyword
+            keywords = [candidate for candidate in candidates if real(candidate)]
+            return [self._hit(rule, candidate) for candidate in self._outermost(keywords)]
         by_role: dict[str, list[_Candidate]] = defaultdict(list)
         for candidate in candidates:
             by_role[candidate.use.role].append(candidate)
@@ -181,6 +184,8 @@ class Matcher:
 
     def _outermost(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """The candidates not inside a longer (or the same) one of the same paragraph."""
+        if len(candidates) < 2:
+            return candidates
 
         def order(c: _Candidate) -> tuple[int, int, int, int]:
             return FIELDS.index(c.field), c.number, c.first, -self._terms[c.term_id].length
