@@ -186,7 +186,8 @@ class Field:
     @cached_property
     def _pieces(self) -> list[str] | None:
         """The paragraphs, when the text is in stored form; None otherwise."""
-        return self.text.split("\n\n") if _is_stored(self.text) else None
+        pieces = self.text.split("\n\n")
+        return pieces if _is_stored(self.text, pieces) else None
 
     @cached_property
     def _origins(self) -> list[int]:
@@ -276,16 +277,17 @@ def _is_display(raw: str) -> bool:
     )
 
 
-def _is_stored(text: str) -> bool:
-    """Whether ``text`` is non-empty paragraphs in display form joined by ``"\\n\\n"``:
-    ``_is_display`` of each, checked on the whole text at once (no other line break, none at
-    either end, no space beside one; NFC and look-alikes do not depend on the cut)."""
+def _is_stored(text: str, pieces: list[str]) -> bool:
+    """Whether ``text`` is non-empty paragraphs in display form joined by ``"\\n\\n"``
+    (``pieces``, its split at them): ``_is_display`` of each — every piece non-empty and
+    printable (so no other line break, none at either end), no space beside a line break; NFC,
+    look-alikes and double spaces checked on the whole text at once, as they do not depend on
+    the cut."""
     return bool(
-        text
-        and text.replace("\n\n", "").isprintable()
-        and "\n\n\n" not in text
-        and text[:1] not in ("\n", " ")
-        and text[-1:] not in ("\n", " ")
+        all(pieces)
+        and all(map(str.isprintable, pieces))
+        and text[:1] != " "
+        and text[-1:] != " "
         and " \n" not in text
         and "\n " not in text
         and "  " not in text
