@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from monitor.match.fieldtext import Field, Paragraph, fold_lowered, split_field
 from monitor.match.terms import Scanner, Term, make_term
-from monitor.text import fold, normalize_inline
+from monitor.text import fold, matching_form, normalize_inline
 
 KEYWORDS = {
     "exact": ["hòa giải", "hoà", "thủy", "dân vận", "an", "Đảng", "Covid-19", "i̇"],
@@ -137,6 +137,14 @@ def test_fold_lowered_folds_each_character(text: str) -> None:
 def test_text_taken_as_display_form_is_display_form(raw: str) -> None:
     for paragraph in split_field(raw):
         assert paragraph.text == normalize_inline(paragraph.text)
+
+
+@given(st.lists(st.text(alphabet="HoàgiảİΣΟΔ uÝ,", min_size=1, max_size=8), max_size=4))
+def test_paragraphs_of_a_stored_field_have_the_forms_of_their_own_text(pieces: list[str]) -> None:
+    text = "\n\n".join(normalize_inline(piece) for piece in pieces)
+    for paragraph in Field(text).paragraphs:  # cut from the field's lower-cased text, if stored
+        assert paragraph.form == matching_form(paragraph.text)
+        assert paragraph.folded == fold(paragraph.text)
 
 
 @given(st.text(alphabet="HoàgiảİΣstnbulΟΔ, _-\u0300\u0323Ⓐ", max_size=20))

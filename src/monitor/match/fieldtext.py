@@ -28,7 +28,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from monitor.match.sentences import sentence_spans
-from monitor.text import fold, matching_form, normalize_inline
+from monitor.text import canonical_tones, fold, matching_form, normalize_inline
 
 __all__ = ["Field", "Paragraph", "split_field"]
 
@@ -80,10 +80,19 @@ def fold_lowered(lowered: str) -> str:
 class Paragraph:
     """One paragraph of a field: display, matching and folded forms, syllables, source map."""
 
-    def __init__(self, text: str, origin: int, source: list[tuple[int, int]] | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        origin: int,
+        source: list[tuple[int, int]] | None,
+        *,
+        lowered: str | None = None,
+    ) -> None:
         self.text = text  # display form
         self.origin = origin  # where the paragraph starts in the text given
         self._source = source  # per display character, its span in the given paragraph
+        if lowered is not None:  # already made (cut from the field's): seeds the property
+            self.__dict__["lowered"] = lowered
 
     @cached_property
     def lowered(self) -> str | None:
@@ -94,7 +103,8 @@ class Paragraph:
     @cached_property
     def form(self) -> str:
         """The matching form: lower-cased, tone marks in one style."""
-        return matching_form(self.text)
+        lowered = self.lowered  # matching_form lower-cases the same way first
+        return matching_form(self.text) if lowered is None else canonical_tones(lowered)
 
     @cached_property
     def folded(self) -> str:
@@ -232,7 +242,11 @@ class Field:
         made = self._made.get(number)
         if made is None:
             assert self._pieces is not None
-            made = Paragraph(self._pieces[number], self._origins[number], None)
+            piece, origin = self._pieces[number], self._origins[number]
+            lowered = self._lowered
+            if lowered is not None:
+                lowered = lowered[origin : origin + len(piece)]
+            made = Paragraph(piece, origin, None, lowered=lowered)
             self._made[number] = made
         return made
 
