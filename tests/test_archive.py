@@ -108,6 +108,10 @@ def test_opening_an_archive_that_needs_the_index_rebuild_says_so(
     assert "rebuilding the search index" in caplog.text
 
 
+@pytest.mark.skipif(
+    SEARCH_INDEX_REBUILT == SCHEMA_VERSION,
+    reason=f"no migration after the last search-index rebuild ({SEARCH_INDEX_REBUILT}) yet",
+)
 def test_a_migration_without_the_rebuild_does_not_announce_it(
     path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -23,6 +23,14 @@ phrase of pair tokens — ``"công an"`` is one token's list, not the intersecti
 query needs no column filter: single syllables are found in the first three columns, pairs in
 the last three.
 
+The order of the columns in each table (``LAYOUT``, migration 14) puts ``body_pairs`` first:
+for each term and row FTS5 writes the column number before the positions of any column but the
+first, and the pairs of the body, nearly all found once in an article, are most of those
+entries (``bench/bench_store.py``: the two tables 16 % smaller; ``STANDARD_LAYOUT`` puts
+``body`` first in ``articles_fts`` for the same reason). Queries name columns; only BM25's
+weights go by position (``WEIGHTS``), and with whole-number weights the scores are the same
+to the bit in any order.
+
 They are *contentless* (``content=''``): they hold the index only, the text being in
 ``articles`` already. FTS5 (SQLite 3.40) removes a contentless row only when given the values it
 was indexed with, so ``unindex_article`` recomputes them from the ``articles`` row, and must run
@@ -50,9 +58,22 @@ STANDARD_TOKENIZER = "unicode61 remove_diacritics 2"
 STANDARD_UPDATE_TRIGGER = "articles_au"
 TABLES = (EXACT_TABLE, FOLDED_TABLE, STANDARD_TABLE)
 FIELDS = ("title", "lead", "body")
-COLUMNS = (*FIELDS, *(f"{field}_pairs" for field in FIELDS))
-# bm25 weights by column: a title hit above a lead hit above a body hit, pairs as syllables
-WEIGHTS = ", ".join(("10.0", "3.0", "1.0") * 2)
+COLUMNS = (*FIELDS, *(f"{field}_pairs" for field in FIELDS))  # as values are given
+# The columns in the order each table holds them (see above); the order up to migration 14:
+LAYOUT = ("body_pairs", "title", "lead", "body", "title_pairs", "lead_pairs")
+SHIPPED_LAYOUT = COLUMNS
+STANDARD_LAYOUT = ("body", "title", "lead")  # articles_fts; FIELDS up to migration 14
+# bm25 weights, by position in LAYOUT: a title hit above a lead hit above a body hit, pairs as
+# syllables. Whole numbers: a hit's weights add up exactly, in whatever order.
+_FIELD_WEIGHTS = {"title": "10.0", "lead": "3.0", "body": "1.0"}
+
+
+def weights(layout: tuple[str, ...]) -> str:
+    """bm25's weight arguments for a table whose columns are in the order ``layout``."""
+    return ", ".join(_FIELD_WEIGHTS[column.removesuffix("_pairs")] for column in layout)
+
+
+WEIGHTS = weights(LAYOUT)
 FORMS: tuple[tuple[str, Callable[[str], str]], ...] = (
     (EXACT_TABLE, matching_form),
     (FOLDED_TABLE, fold),
@@ -86,11 +107,17 @@ def columns_of(fields: Iterable[str]) -> tuple[str, ...]:
     return (*chosen, *(f"{field}_pairs" for field in chosen))
 
 
-def create_tables(db: Database, names: Iterable[str] = (EXACT_TABLE, FOLDED_TABLE)) -> None:
-    """Create the monitor's two FTS5 tables (empty), under ``names`` (exact, then folded)."""
+def create_tables(
+    db: Database,
+    names: Iterable[str] = (EXACT_TABLE, FOLDED_TABLE),
+    layout: tuple[str, ...] = LAYOUT,
+) -> None:
+    """Create the monitor's two FTS5 tables (empty), under ``names`` (exact, then folded), with
+    their columns in the order ``layout``."""
+    assert sorted(layout) == sorted(COLUMNS)
     for table in names:
         db.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({_NAMES},"
+            f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(layout)},"
             f" content = '', tokenize = '{_TOKENIZER}')"
         )
 
@@ -146,13 +173,18 @@ def unindex_article(db: Database, article_id: int) -> None:
         db.execute(_DELETE.format(table=table), (article_id, *table_values(form, *row)))
 
 
-def rebuild(db: Database, names: tuple[str, str] = (EXACT_TABLE, FOLDED_TABLE)) -> None:
+def rebuild(
+    db: Database,
+    names: tuple[str, str] = (EXACT_TABLE, FOLDED_TABLE),
+    layout: tuple[str, ...] = LAYOUT,
+) -> None:
     """Drop the monitor's two tables and index every archived article anew (a migration's
-    work); ``names``: the exact and the folded table's names at that migration."""
+    work); ``names`` and ``layout``: the exact and the folded table's names and their columns'
+    order at that migration."""
     forms = tuple(zip(names, (matching_form, fold), strict=True))
     for table in names:
         db.execute(f"DROP TABLE IF EXISTS {table}")
-    create_tables(db, names)
+    create_tables(db, names, layout)
     rows = db.conn.execute("SELECT article_id, title, lead, body FROM articles")
     for article_id, title, lead, body in rows:
         for table, form in forms:
@@ -161,12 +193,14 @@ def rebuild(db: Database, names: tuple[str, str] = (EXACT_TABLE, FOLDED_TABLE)) 
             )
 
 
-def enable_standard(db: Database) -> None:
+def enable_standard(db: Database, layout: tuple[str, ...] = STANDARD_LAYOUT) -> None:
     """Create ``articles_fts`` over ``articles`` with sqlite-utils' ``enable_fts`` (filled from
-    the articles archived, with its three triggers), then narrow its update trigger to the
-    indexed columns: the monitor updates other columns of every article (``last_seen_at``,
-    ``matched_hash``, ``on_topic``), which would otherwise re-index the whole text each time."""
-    db.table("articles").enable_fts(FIELDS, tokenize=STANDARD_TOKENIZER, create_triggers=True)
+    the articles archived, with its three triggers; its columns in the order ``layout``), then
+    narrow its update trigger to the indexed columns: the monitor updates other columns of
+    every article (``last_seen_at``, ``matched_hash``, ``on_topic``), which would otherwise
+    re-index the whole text each time."""
+    assert sorted(layout) == sorted(FIELDS)
+    db.table("articles").enable_fts(layout, tokenize=STANDARD_TOKENIZER, create_triggers=True)
     db.execute(f"DROP TRIGGER {STANDARD_UPDATE_TRIGGER}")
     db.execute(_STANDARD_UPDATE)
 
