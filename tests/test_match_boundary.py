@@ -123,3 +123,27 @@ def test_gate_differs_in_the_bench_articles_only_where_the_model_splits_a_name()
     # no word it knows reaches into the hit; both copies are in a sentence two articles share
     rules = generated_rules(load_articles(), 1000)
     assert {hit.keyword for hit in _differences(rules)} == {"ương Trần Lưu"}
+
+
+def test_prepared_matcher_segments_no_keyword_while_matching() -> None:
+    segmenter = FakeSegmenter(["nông thôn", "dựng nông"])
+    matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
+    matcher.prepare()
+    assert segmenter.calls == ["nông thôn"]
+    assert matcher.match({"body": "Xây dựng nông thôn mới."}) == []
+    assert "nông thôn" not in segmenter.calls[1:]  # only the doubtful hit's window after it
+
+
+def test_keyword_of_one_syllable_words_is_taken_whole_without_its_window() -> None:
+    segmenter = FakeSegmenter(["dựng nông"])  # "nông thôn" is two words of one syllable
+    matcher = Matcher([rule(["nông thôn"])], segmenter=segmenter)
+    assert matcher.matching_rules({"body": "Xây dựng nông thôn mới."}) == {"r"}
+    assert segmenter.calls == ["nông thôn"]  # the keyword alone: nothing of it can be cut
+
+
+def test_prepared_and_unprepared_matchers_find_the_same_hits() -> None:
+    articles = load_articles()
+    rules = generated_rules(articles, 200)
+    prepared, lazy = Matcher(rules), Matcher(rules)
+    prepared.prepare()
+    assert [prepared.match(a) for a in articles[:20]] == [lazy.match(a) for a in articles[:20]]
