@@ -26,7 +26,7 @@ the last three.
 The order of the columns in each table (``LAYOUT``, migration 14) puts ``body_pairs`` first:
 for each term and row FTS5 writes the column number before the positions of any column but the
 first, and the pairs of the body, nearly all found once in an article, are most of those
-entries (``bench/bench_store.py``: the two tables 16 % smaller; ``STANDARD_LAYOUT`` puts
+entries (``bench/bench_store.py``: each table 18–19 % smaller; ``STANDARD_LAYOUT`` puts
 ``body`` first in ``articles_fts`` for the same reason). Queries name columns; only BM25's
 weights go by position (``WEIGHTS``), and with whole-number weights the scores are the same
 to the bit in any order.
