@@ -99,12 +99,13 @@ class Scanner:
             return
         text = paragraph.text
         for last, (term_id, term) in self._automaton.iter(paragraph.scan_form(self.kind)):
-            start = last + 1 - len(term.text)
-            outside = text[start - 1 : start] + text[last + 1 : last + 2]
-            if not any(char.isalnum() for char in outside):  # letters or digits: no syllable edge
-                first = _lined_up(paragraph, term, start)
-                if first is not None:
-                    yield term_id, first
+            end = last + 1
+            start = end - len(term.text)
+            if text[start - 1 : start].isalnum() or text[end : end + 1].isalnum():
+                continue  # a letter or digit beside it: the find begins or ends in a syllable
+            first = _lined_up(paragraph, term, start)
+            if first is not None:
+                yield term_id, first
 
     def find_in(self, field: Field) -> Iterator[tuple[int, Paragraph, int, int]]:
         """``(paragraph number, paragraph, term_id, first syllable)`` of every candidate in
@@ -120,10 +121,10 @@ class Scanner:
             return
         given = field.text
         for last, (term_id, term) in self._automaton.iter(text):
-            start = last + 1 - len(term.text)
-            outside = given[start - 1 : start] + given[last + 1 : last + 2]
-            if any(char.isalnum() for char in outside):  # no syllable edge
-                continue
+            end = last + 1
+            start = end - len(term.text)
+            if given[start - 1 : start].isalnum() or given[end : end + 1].isalnum():
+                continue  # a letter or digit beside it: the find begins or ends in a syllable
             number = field.number_at(start)
             paragraph = field.paragraph(number)
             lined_up = _lined_up(paragraph, term, start - paragraph.origin)
