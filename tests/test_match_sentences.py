@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.match.sentences import sentence_spans
+from monitor.match.sentences import around, sentence_spans
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*( +)(?=[\"'“‘«(\[]*[^\W_])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.$")
@@ -43,3 +43,15 @@ def test_sentences_are_cut_as_reading_the_whole_text_does(text: str) -> None:
 def test_a_long_word_ending_in_an_abbreviation_ends_a_sentence() -> None:
     text = "Đến ngoại thành HCMTP. Sau đó về."
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Đến ngoại thành HCMTP.", "Sau đó về."]
+
+
+@given(st.text(alphabet="Ab. ?!\n“", max_size=60), st.data())
+def test_around_is_the_sentences_from_the_last_start_to_the_first_end(
+    text: str, data: st.DataObject
+) -> None:
+    spans = sentence_spans(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    first = max((s for s, _ in spans if s <= start), default=0)
+    last = min((e for _, e in spans if e >= end), default=len(text))
+    assert around(spans, start, end, len(text)) == (first, last)

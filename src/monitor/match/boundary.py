@@ -159,7 +159,8 @@ class BoundaryJudge:
             return None
         syllables = paragraph.exact_syllables
         ranges = lexicon.across(syllables, first) + lexicon.across(syllables, first + length)
-        return [_span(paragraph, start, end - start) for start, end in ranges]
+        starts, ends = paragraph.starts, paragraph.ends
+        return [(starts[start], ends[end - 1]) for start, end in ranges]
 
     def _known_words(self) -> Lexicon | None:
         if not self._lexicon_asked:

@@ -161,10 +161,12 @@ class Matcher:
 
         def real(candidate: _Candidate) -> bool:
             key = (candidate.field, candidate.number, candidate.term_id, candidate.first)
-            if key not in verdicts:
+            verdict = verdicts.get(key)
+            if verdict is None:
                 term = self._terms[candidate.term_id]
-                verdicts[key] = self._judge.accepts(candidate.paragraph, term, candidate.first)
-            return verdicts[key]
+                verdict = self._judge.accepts(candidate.paragraph, term, candidate.first)
+                verdicts[key] = verdict
+            return verdict
 
         if not rule.all and not rule.exclude:  # every candidate is of a keyword
             keywords = [candidate for candidate in candidates if real(candidate)]

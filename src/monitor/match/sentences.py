@@ -9,6 +9,8 @@ too little only makes the segmented context and the snippet longer; it never los
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left, bisect_right
 
 __all__ = ["SNIPPET_CHARS", "around", "sentence_spans", "snippet"]
 
@@ -49,10 +51,22 @@ def _first_after_openers(text: str, position: int) -> str:
 
 
 def around(spans: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:
-    """The span of the sentence, or run of sentences, holding ``[start, end)``."""
-    first = max((s for s, _ in spans if s <= start), default=0)
-    last = min((e for _, e in spans if e >= end), default=length)
+    """The span of the sentence, or run of sentences, holding ``[start, end)``.
+
+    ``spans`` are in order and do not overlap, so their starts and their ends are both sorted:
+    the last start at or before ``start``, the first end at or after ``end``."""
+    before = bisect_right(spans, (start, _AFTER_ANY)) - 1  # the last span starting <= start
+    first = spans[before][0] if before >= 0 else 0
+    after = bisect_left(spans, end, key=_end)  # the first span ending >= end
+    last = spans[after][1] if after < len(spans) else length
     return first, last
+
+
+_AFTER_ANY = sys.maxsize  # sorts after every end: (start, _AFTER_ANY) after each (start, end)
+
+
+def _end(span: tuple[int, int]) -> int:
+    return span[1]
 
 
 def snippet(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None) -> str:
