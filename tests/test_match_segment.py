@@ -3,7 +3,11 @@ one behaviour per test."""
 
 from __future__ import annotations
 
+from underthesea import word_tokenize
+
+from bench.bench_matcher import load_articles
 from monitor.match.segment import Lexicon, UndertheseaSegmenter, align
+from monitor.text import matching_form
 
 
 def test_lexicon_finds_each_known_word_across_a_boundary() -> None:
@@ -40,3 +44,34 @@ def test_underthesea_lexicon_is_its_models_dictionary() -> None:
 
 def test_align_maps_tokens_back_to_character_spans() -> None:
     assert align("nhân dân  vận", ["nhân dân", "vận"]) == [(0, 8), (10, 13)]
+
+
+def _letter_windows(size: int = 9) -> list[str]:
+    """Every run of ``size`` syllables of the bench articles, in matching form, made of letters
+    and single spaces only (the sentences ``words`` gives the model directly)."""
+    windows = set()
+    for article in load_articles():
+        for text in article.values():
+            for sentence in matching_form(text or "").replace("\n", " ").split("."):
+                syllables = sentence.split(" ")
+                for first in range(0, len(syllables), 3):
+                    window = " ".join(syllables[first : first + size])
+                    if window and all(map(str.isalpha, window.split(" "))):
+                        windows.add(window)
+    return sorted(windows)
+
+
+def test_letters_given_to_the_model_directly_segment_as_word_tokenize_does() -> None:
+    segmenter = UndertheseaSegmenter()
+    windows = _letter_windows()
+    assert len(windows) > 2000
+    for window in windows:
+        expected = align(window, word_tokenize(window, use_token_normalize=False))
+        assert segmenter.words(window) == expected, window
+
+
+def test_anything_but_letters_goes_through_underthesea_s_tokenizer() -> None:
+    segmenter = UndertheseaSegmenter()
+    for sentence in ("tp.hcm có 22 phường", "ông nguyễn văn a, 45 tuổi", "covid-19 và  dân vận"):
+        expected = align(sentence, word_tokenize(sentence, use_token_normalize=False))
+        assert segmenter.words(sentence) == expected

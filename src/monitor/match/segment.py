@@ -117,24 +117,64 @@ class UndertheseaSegmenter:
 
     def __init__(self) -> None:
         self._tokenize: Callable[[str], list[str]] | None = None
+        self._tag: Callable[[list[str]], list[str]] | None = None
 
     def words(self, sentence: str) -> list[tuple[int, int]]:
         if self._tokenize is None:
-            self._tokenize = _load_word_tokenize()
+            self._tokenize, self._tag = _load_word_tokenize()
+        tokens = sentence.split(" ")
+        if self._tag is not None and all(map(str.isalpha, tokens)):
+            return _tagged_words(tokens, self._tag(tokens))
         return align(sentence, self._tokenize(sentence))
 
     def lexicon(self) -> Lexicon:
         return _underthesea_lexicon()
 
 
-def _load_word_tokenize() -> Callable[[str], list[str]]:
+Tagger = Callable[[list[str]], list[str]]
+
+
+def _load_word_tokenize() -> tuple[Callable[[str], list[str]], Tagger | None]:
+    """underthesea's ``word_tokenize``, and its model's tagger where it can be reached.
+
+    For a sentence of letters separated by single spaces (most windows around a hit), every
+    pattern of underthesea's tokenizer but its word pattern needs a digit, a capital or a
+    punctuation mark, and its character normalisation only maps ``ð``, so its tokens are the
+    sentence's split at spaces: the model is given them directly (``words``), which skips the
+    tokenizer's regular expressions. tests/test_match_segment.py checks both ways agree.
+    """
+    import underthesea.pipeline.word_tokenize as pipeline
     from underthesea import word_tokenize
 
     def tokenize(sentence: str) -> list[str]:
         # use_token_normalize=False: tokens keep their spelling, so they can be found again
         return cast(list[str], word_tokenize(sentence, use_token_normalize=False))
 
-    return tokenize
+    tokenize("dân vận")  # loads the model
+    model = getattr(pipeline, "word_tokenize_model", None)
+    predict = getattr(model, "predict", None)
+    if predict is None:  # another underthesea layout: the tokenizer every time
+        return tokenize, None
+
+    def tag(tokens: list[str]) -> list[str]:
+        return cast(list[str], predict([[token] for token in tokens]))
+
+    return tokenize, tag
+
+
+def _tagged_words(tokens: list[str], tags: list[str]) -> list[tuple[int, int]]:
+    """The words of ``" ".join(tokens)`` as spans: a token tagged ``I-W`` continues the word
+    before it, as in ``word_tokenize``."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for token, tag in zip(tokens, tags, strict=True):
+        end = position + len(token)
+        if tag == "I-W" and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((position, end))
+        position = end + 1
+    return spans
 
 
 @cache
