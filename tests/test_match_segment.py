@@ -46,9 +46,10 @@ def test_align_maps_tokens_back_to_character_spans() -> None:
     assert align("nhân dân  vận", ["nhân dân", "vận"]) == [(0, 8), (10, 13)]
 
 
-def _letter_windows(size: int = 9) -> list[str]:
-    """Every run of ``size`` syllables of the bench articles, in matching form, made of letters
-    and single spaces only (the sentences ``words`` gives the model directly)."""
+def _plain_windows(size: int = 9) -> list[str]:
+    """Every run of ``size`` syllables of the bench articles, in matching form, made of letters,
+    single spaces and commas or semicolons after a word (what ``words`` gives the model
+    directly)."""
     windows = set()
     for article in load_articles():
         for text in article.values():
@@ -56,15 +57,20 @@ def _letter_windows(size: int = 9) -> list[str]:
                 syllables = sentence.split(" ")
                 for first in range(0, len(syllables), 3):
                     window = " ".join(syllables[first : first + size])
-                    if window and all(map(str.isalpha, window.split(" "))):
+                    if window and all(map(_plain, window.split(" "))):
                         windows.add(window)
     return sorted(windows)
 
 
-def test_letters_given_to_the_model_directly_segment_as_word_tokenize_does() -> None:
+def _plain(piece: str) -> bool:
+    return piece.isalpha() or (piece[-1:] in ",;" and piece[:-1].isalpha())
+
+
+def test_plain_windows_given_to_the_model_directly_segment_as_word_tokenize_does() -> None:
     segmenter = UndertheseaSegmenter()
-    windows = _letter_windows()
+    windows = _plain_windows()
     assert len(windows) > 2000
+    assert sum("," in window for window in windows) > 500
     for window in windows:
         expected = align(window, word_tokenize(window, use_token_normalize=False))
         assert segmenter.words(window) == expected, window
@@ -72,6 +78,7 @@ def test_letters_given_to_the_model_directly_segment_as_word_tokenize_does() -> 
 
 def test_anything_but_letters_goes_through_underthesea_s_tokenizer() -> None:
     segmenter = UndertheseaSegmenter()
-    for sentence in ("tp.hcm có 22 phường", "ông nguyễn văn a, 45 tuổi", "covid-19 và  dân vận"):
+    sentences = ("tp.hcm có 22 phường", "ông nguyễn văn a, 45 tuổi", "covid-19 và  dân vận", ",a")
+    for sentence in sentences:
         expected = align(sentence, word_tokenize(sentence, use_token_normalize=False))
         assert segmenter.words(sentence) == expected

@@ -122,10 +122,11 @@ class UndertheseaSegmenter:
     def words(self, sentence: str) -> list[tuple[int, int]]:
         if self._tokenize is None:
             self._tokenize, self._tag = _load_word_tokenize()
-        tokens = sentence.split(" ")
-        if self._tag is not None and all(map(str.isalpha, tokens)):
-            return _tagged_words(tokens, self._tag(tokens))
-        return align(sentence, self._tokenize(sentence))
+        tag = self._tag
+        tokens = None if tag is None else _plain_tokens(sentence)
+        if tag is None or tokens is None:
+            return align(sentence, self._tokenize(sentence))
+        return align(sentence, _words_of(tokens, tag(tokens)))
 
     def lexicon(self) -> Lexicon:
         return _underthesea_lexicon()
@@ -137,11 +138,12 @@ Tagger = Callable[[list[str]], list[str]]
 def _load_word_tokenize() -> tuple[Callable[[str], list[str]], Tagger | None]:
     """underthesea's ``word_tokenize``, and its model's tagger where it can be reached.
 
-    For a sentence of letters separated by single spaces (most windows around a hit), every
-    pattern of underthesea's tokenizer but its word pattern needs a digit, a capital or a
-    punctuation mark, and its character normalisation only maps ``ð``, so its tokens are the
-    sentence's split at spaces: the model is given them directly (``words``), which skips the
-    tokenizer's regular expressions. tests/test_match_segment.py checks both ways agree.
+    For a sentence of words of letters separated by single spaces, with at most a comma or a
+    semicolon after a word (most windows around a hit), every pattern of underthesea's
+    tokenizer but its word and punctuation patterns needs a digit, a capital or another mark,
+    and its character normalisation only maps ``ð``: its tokens are the words and the marks
+    (``_plain_tokens``), given to the model directly (``words``), which skips the tokenizer's
+    regular expressions. tests/test_match_segment.py checks both ways agree.
     """
     import underthesea.pipeline.word_tokenize as pipeline
     from underthesea import word_tokenize
@@ -162,19 +164,33 @@ def _load_word_tokenize() -> tuple[Callable[[str], list[str]], Tagger | None]:
     return tokenize, tag
 
 
-def _tagged_words(tokens: list[str], tags: list[str]) -> list[tuple[int, int]]:
-    """The words of ``" ".join(tokens)`` as spans: a token tagged ``I-W`` continues the word
-    before it, as in ``word_tokenize``."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for token, tag in zip(tokens, tags, strict=True):
-        end = position + len(token)
-        if tag == "I-W" and spans:
-            spans[-1] = (spans[-1][0], end)
+_DETACHED = ",;"  # marks the tokenizer makes a token of, also right after a word
+
+
+def _plain_tokens(sentence: str) -> list[str] | None:
+    """underthesea's tokens of ``sentence`` when it is plain (see ``_load_word_tokenize``):
+    words of letters, single spaces, a comma or semicolon after a word; None otherwise."""
+    tokens = []
+    for piece in sentence.split(" "):
+        if piece.isalpha():
+            tokens.append(piece)
+        elif piece[-1:] in _DETACHED and len(piece) > 1 and piece[:-1].isalpha():
+            tokens += (piece[:-1], piece[-1])
         else:
-            spans.append((position, end))
-        position = end + 1
-    return spans
+            return None
+    return tokens
+
+
+def _words_of(tokens: list[str], tags: list[str]) -> list[str]:
+    """The words ``word_tokenize`` makes of tagged tokens: one tagged ``I-W`` joins the word
+    before it, with a space."""
+    words: list[str] = []
+    for token, tag in zip(tokens, tags, strict=True):
+        if tag == "I-W" and words:
+            words[-1] = f"{words[-1]} {token}"
+        else:
+            words.append(token)
+    return words
 
 
 @cache
