@@ -9,9 +9,9 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.match.fieldtext import Field, Paragraph, fold_lowered, split_field
+from monitor.match.fieldtext import Field, Paragraph, split_field
 from monitor.match.terms import Scanner, Term, make_term
-from monitor.text import fold, matching_form, normalize_inline
+from monitor.text import fold, matching_form, normalize_inline, strip_marks
 
 KEYWORDS = {
     "exact": ["hòa giải", "hoà", "thủy", "dân vận", "an", "Đảng", "Covid-19", "i̇"],
@@ -128,9 +128,9 @@ def test_folded_form_is_fold(text: str) -> None:
 
 
 @given(st.text(alphabet="aăâđêôơưyỷáàảãạ“”…–ÀĐ Z1.\n") | st.text())
-def test_fold_lowered_folds_each_character(text: str) -> None:
+def test_stripping_the_marks_of_lowered_text_folds_each_character(text: str) -> None:
     lowered = text.lower()
-    assert fold_lowered(lowered) == "".join(fold(char) for char in lowered)
+    assert strip_marks(lowered) == "".join(fold(char) for char in lowered)
 
 
 @given(st.text(alphabet="aà đ\u00a0\u200b\u0300\u00d0\u00f0\n\t\u2028 .", max_size=12))

@@ -15,6 +15,7 @@ from monitor.text import (
     matching_form,
     normalize_inline,
     normalize_paragraphs,
+    strip_marks,
     syllable_pairs,
 )
 
@@ -276,3 +277,27 @@ def test_syllable_pairs_count_numbers_as_syllables_and_skip_punctuation() -> Non
 
 def test_one_syllable_has_no_pair() -> None:
     assert syllable_pairs("  an!  ") == []
+
+
+def _stripped_one_by_one(text: str) -> str:
+    """Each character with its marks stripped (NFD, marks dropped), ``đ``/``ð`` → ``d``."""
+    special = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
+    out = []
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        marks = decomposed[1:]
+        stripped = bool(marks) and all(unicodedata.category(m).startswith("M") for m in marks)
+        out.append(special.get(char, decomposed[0] if stripped else char))
+    return "".join(out)
+
+
+@given(st.text(alphabet=_vietnamese_letters() + " ,.“”–Ðð\u0300İΣ") | st.text())
+def test_strip_marks_strips_each_character_on_either_path(text: str) -> None:
+    # Vietnamese text takes the codec path, anything else str.translate: the same result
+    assert strip_marks(text) == _stripped_one_by_one(text)
+
+
+@given(st.text(alphabet=_vietnamese_letters() + " ,.İΣ") | st.text())
+def test_fold_is_the_matching_form_stripped(text: str) -> None:
+    assert fold(text) == strip_marks(matching_form(text))
+    assert len(fold(text)) == len(matching_form(text))

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable
 from sqlite_utils import Database
 
 from monitor.errors import InputError
-from monitor.text import fold, matching_form, syllable_pairs
+from monitor.text import fold, matching_form, strip_marks, syllable_pairs
 
 EXACT_TABLE = "articles_fts_exact"
 FOLDED_TABLE = "articles_fts_folded"
@@ -146,8 +146,14 @@ IndexValues = tuple[tuple[str, ...], ...]  # an article's row in each table of F
 
 def index_values(title: str, lead: str | None, body: str) -> IndexValues:
     """What the monitor's two tables index for an article: pure, so a reparse computes it in
-    its worker processes and the one writer only writes it."""
-    return tuple(table_values(form, title, lead, body) for _, form in FORMS)
+    its worker processes and the one writer only writes it. ``table_values`` for each table of
+    ``FORMS``, the folded forms made from the matching forms (``fold`` is ``strip_marks`` of
+    ``matching_form``)."""
+    exact = [matching_form(field) for field in (title, lead or "", body)]
+    return (
+        row_values((form, " ".join(syllable_pairs(form))) for form in exact),
+        row_values(field_values(strip_marks, form) for form in exact),
+    )
 
 
 def index_article(

@@ -19,7 +19,6 @@ makes up for by looking for each keyword in both tone styles.
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -28,7 +27,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from monitor.match.sentences import sentence_spans
-from monitor.text import canonical_tones, fold, matching_form, normalize_inline
+from monitor.text import canonical_tones, fold, matching_form, normalize_inline, strip_marks
 
 __all__ = ["Field", "Paragraph", "split_field"]
 
@@ -37,44 +36,6 @@ _SYLLABLE_SPLIT = re.compile(r"([^\W_]+)")  # split keeps each syllable between 
 _LOOK_ALIKES = {0x00D0: "\u0110", 0x00F0: "\u0111"}  # Ð/ð → Đ/đ, as normalize_inline does
 # Hangul vowel and final jamo compose with what precedes them although they are not marks.
 _CONJOINING_JAMO = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table folding one lower-case character as ``monitor.text.fold`` does."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = folded = fold(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-# The characters of nearly all news text in lower case: ASCII, the Vietnamese vowels with
-# each tone, đ, common punctuation and Latin letters of foreign names (at most 256).
-_VOWELS = [
-    unicodedata.normalize("NFC", vowel + tone)
-    for vowel in "aăâeêioôơuưy"
-    for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-]
-_COMMON = "".join(
-    dict.fromkeys([*map(chr, range(128)), *_VOWELS, *"đ“”‘’–—…•·«»°×²³½€£©®™üöäçñßøåæïëîûō"])
-)
-_COMMON_CODEC = codecs.charmap_build(_COMMON)  # each character → its place in _COMMON
-_COMMON_FOLDED = "".join(fold(char) for char in _COMMON)  # each place → folded character
-
-
-def fold_lowered(lowered: str) -> str:
-    """``fold`` of lower-cased text, one character at a time (see ``Paragraph.folded``).
-
-    Text made only of ``_COMMON`` characters goes through two charmap codecs, 5–6 times
-    faster than ``str.translate`` with a dict (which looks each character up in Python's
-    dict protocol); any other character falls back to ``str.translate``.
-    """
-    try:
-        places, _ = codecs.charmap_encode(lowered, "strict", _COMMON_CODEC)
-    except UnicodeEncodeError:
-        return lowered.translate(_FOLD)
-    return codecs.charmap_decode(places, "strict", _COMMON_FOLDED)[0]
 
 
 class Paragraph:
@@ -115,7 +76,7 @@ class Paragraph:
         gives the same (lower-casing being idempotent, as a test checks for every character)
         without the tone-mark regex.
         """
-        return fold(self.text) if self.lowered is None else fold_lowered(self.lowered)
+        return fold(self.text) if self.lowered is None else strip_marks(self.lowered)
 
     @cached_property
     def _spans(self) -> tuple[list[int], list[int]]:
@@ -228,7 +189,7 @@ class Field:
     @cached_property
     def _folded(self) -> str:
         assert self._lowered is not None
-        return fold_lowered(self._lowered)
+        return strip_marks(self._lowered)
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
