@@ -79,11 +79,16 @@ class Paragraph:
         return fold(self.text) if self.lowered is None else strip_marks(self.lowered)
 
     @cached_property
+    def _split(self) -> list[str]:
+        """The matching form split around its syllables: gap, syllable, gap, …, syllable, gap.
+        Lower-casing and tone placement keep letters letters, so these are the display form's
+        syllables too, at the same offsets."""
+        return _SYLLABLE_SPLIT.split(self.form)
+
+    @cached_property
     def _spans(self) -> tuple[list[int], list[int]]:
-        # lower-casing and tone placement keep letters letters: the display form's syllables.
-        # Split around them, the pieces alternate gap, syllable, …, gap: the running sum of
-        # their lengths gives every bound without a match object per syllable.
-        bounds = list(accumulate(map(len, _SYLLABLE_SPLIT.split(self.text))))
+        # the running sum of the pieces' lengths gives every bound, no match object made
+        bounds = list(accumulate(map(len, self._split)))
         return bounds[0:-1:2], bounds[1::2]
 
     @property
@@ -104,8 +109,7 @@ class Paragraph:
     @cached_property
     def exact_syllables(self) -> list[str]:
         """Every syllable in the matching form (the boundary judge reads those around hits)."""
-        form = self.form
-        return [form[start:end] for start, end in zip(*self._spans, strict=True)]
+        return self._split[1::2]
 
     def scan_form(self, kind: str) -> str:
         """The text a scanner searches for ``kind`` terms: ``lowered`` (or, where that is
