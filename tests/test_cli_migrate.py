@@ -72,6 +72,8 @@ def test_dry_run_lists_the_pending_migrations_and_writes_nothing(
     assert result.returncode == 0, result.stderr
     assert f"schema version {OLD} → {SCHEMA_VERSION} would apply 10: " in result.stdout
     assert "; 12: articles_unmatched" in result.stdout
+    assert "; 14: The three FTS5 tables made anew" in result.stdout
+    assert "``" not in result.stdout  # the docstrings' code quotes left out
     assert scalar(old, "PRAGMA user_version") == OLD
     assert _copies(old) == []
 

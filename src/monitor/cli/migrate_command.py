@@ -48,8 +48,9 @@ def pending(path: Path, version: int) -> str:
 
 
 def _summary(number: int) -> str:
+    """The first paragraph of the migration's docstring, in plain words (no code quotes)."""
     doc = MIGRATIONS[number - 1].__doc__ or ""
-    return " ".join(doc.split("\n\n")[0].split())
+    return " ".join(doc.split("\n\n")[0].replace("``", "").split())
 
 
 def describe(path: Path, upgrade: Upgrade | None) -> list[str]:
