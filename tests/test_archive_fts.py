@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlite_utils import Database
 from sqlite_utils.cli import cli as sqlite_utils_cli
 from test_archive_support import LATER, record, scalar, store
@@ -145,3 +147,10 @@ def test_migration_10_is_all_or_nothing(path: Path) -> None:
     assert scalar(path, "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").count(
         "content = ''"
     )
+
+
+@given(st.text(alphabet="ĐđÀàHoàgiảİΣ dân vận,.\n"), st.none() | st.text(max_size=8), st.text())
+def test_index_values_are_each_tables_values(title: str, lead: str | None, body: str) -> None:
+    # what a store inserts must be what unindex_article deletes, value for value (contentless)
+    expected = tuple(fts.table_values(form, title, lead, body) for _, form in fts.FORMS)
+    assert fts.index_values(title, lead, body) == expected

@@ -18,7 +18,6 @@ to be a word makes the model put it where it straddles two words.
 from __future__ import annotations
 
 import pickle
-import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -28,11 +27,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Protocol, cast
 
-from monitor.text import matching_form
+from monitor.text import SYLLABLE, matching_form
 
 __all__ = ["Lexicon", "Segmenter", "UndertheseaSegmenter", "align"]
-
-_SYLLABLE = re.compile(r"[^\W_]+")  # as monitor.match.fieldtext cuts syllables
 
 
 class Segmenter(Protocol):
@@ -62,7 +59,7 @@ class Lexicon:
         listed = "\n".join(words)  # one pass of each normalisation over all the words
         forms = {*listed.lower().split("\n")}
         forms.update(matching_form(unicodedata.normalize("NFC", listed)).split("\n"))
-        entries = [syllables for form in forms if len(syllables := _SYLLABLE.findall(form)) > 1]
+        entries = [syllables for form in forms if len(syllables := SYLLABLE.findall(form)) > 1]
         self._words = _Hashes(" ".join(entry) for entry in entries)
         self._pieces = _Hashes(  # every run of two or more syllables inside a word
             " ".join(entry[start:end])
