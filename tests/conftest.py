@@ -10,8 +10,9 @@ import pytest
 
 from monitor.archive import Archive
 from monitor.config import Config, SiteProfile, load_config
+from replica.server import ReplicaServer
 
-from daemon_support import kill_leftovers
+from daemon_support import kill_leftovers, replica_now
 
 TESTS = Path(__file__).resolve().parent
 
@@ -42,3 +43,12 @@ def path(tmp_path: Path) -> Path:
 def archive(path: Path) -> Iterator[Archive]:
     with Archive.open(path) as opened:
         yield opened
+
+
+@pytest.fixture
+def live_replica() -> Iterator[ReplicaServer]:
+    """The replica on 127.0.0.1 with its clock at the real now: what a test publishes is new
+    enough to alert on (the daemon, backup and reliability tests)."""
+    with ReplicaServer() as running:
+        running.set_clock(replica_now())
+        yield running

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from daemon_support import (
     alert_lines,
     count,
     daemon_config,
-    replica_now,
     wait_for_crawl_jobs,
     wait_until,
 )
@@ -32,19 +30,12 @@ pytestmark = pytest.mark.e2e
 ARTICLES = "SELECT COUNT(*) FROM articles"
 
 
-@pytest.fixture
-def server() -> Iterator[ReplicaServer]:
-    with ReplicaServer() as running:
-        running.set_clock(replica_now())
-        yield running
-
-
 def test_a_backup_taken_mid_crawl_restores_the_archive_of_its_moment(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     database = tmp_path / "monitor.db"
-    server.fail("/tin-chinh/", "slow", delay=0.3)  # crawls that take a while
+    live_replica.fail("/tin-chinh/", "slow", delay=0.3)  # crawls that take a while
     daemon = Daemon(config)
     try:
         wait_until(lambda: count(config, ARTICLES) >= 3, what="a crawl under way")
@@ -71,13 +62,13 @@ def test_a_backup_taken_mid_crawl_restores_the_archive_of_its_moment(
 
 
 def test_restore_is_refused_while_the_daemon_runs_and_a_restored_archive_carries_on(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     daemon = Daemon(config)
     try:
-        wait_until(lambda: count(config, ARTICLES) == len(server.site.entries))
-        new = server.publish("danvan")
+        wait_until(lambda: count(config, ARTICLES) == len(live_replica.site.entries))
+        new = live_replica.publish("danvan")
         wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
         wait_for_crawl_jobs(config, 1)
         sent = alerts_for(config, new["id"])
@@ -96,7 +87,7 @@ def test_restore_is_refused_while_the_daemon_runs_and_a_restored_archive_carries
     try:
         wait_for_crawl_jobs(config, 2)  # crawls, matches and deliveries on the restored archive
         assert alerts_for(config, new["id"]) == sent  # the restored outbox: nothing resent
-        assert count(config, ARTICLES) == len(server.site.entries)
+        assert count(config, ARTICLES) == len(live_replica.site.entries)
     finally:
         assert again.stop() == 0
 

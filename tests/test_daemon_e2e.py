@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from daemon_support import (
     daemon_config,
     integrity_problems,
     query,
-    replica_now,
     wait_for_crawl_jobs,
     wait_until,
 )
@@ -32,15 +30,8 @@ pytestmark = pytest.mark.e2e
 ARTICLES = "SELECT COUNT(*) FROM articles"
 
 
-@pytest.fixture
-def server() -> Iterator[ReplicaServer]:
-    with ReplicaServer() as running:
-        running.set_clock(replica_now())
-        yield running
-
-
-def published(server: ReplicaServer) -> int:
-    return len(server.site.entries)
+def published(live_replica: ReplicaServer) -> int:
+    return len(live_replica.site.entries)
 
 
 def alerts_for(config: Path, article_id: int) -> list[dict[str, object]]:
@@ -48,14 +39,16 @@ def alerts_for(config: Path, article_id: int) -> list[dict[str, object]]:
 
 
 def test_archives_then_alerts_a_new_article_exactly_once(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     daemon = Daemon(config)
     try:
-        wait_until(lambda: count(config, ARTICLES) == published(server), what="the first crawl")
+        wait_until(
+            lambda: count(config, ARTICLES) == published(live_replica), what="the first crawl"
+        )
         assert alert_lines(config) == []  # old articles are archived, not alerted
-        new = server.publish("danvan")
+        new = live_replica.publish("danvan")
         wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
         wait_for_crawl_jobs(config, 2)  # more crawls and deliveries: still one alert per rule
         rules = [line["title"].split("]")[0] for line in alerts_for(config, new["id"])]
@@ -65,13 +58,13 @@ def test_archives_then_alerts_a_new_article_exactly_once(
 
 
 def test_lookalike_article_is_archived_but_not_alerted(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     daemon = Daemon(config)
     try:
-        wait_until(lambda: count(config, ARTICLES) == published(server))
-        lookalike = server.publish("lookalike")
+        wait_until(lambda: count(config, ARTICLES) == published(live_replica))
+        lookalike = live_replica.publish("lookalike")
         wait_until(lambda: count(config, ARTICLES + " WHERE article_id = ?", lookalike["id"]) == 1)
         wait_for_crawl_jobs(config, 1)  # the job that stored it matched and delivered
         assert alerts_for(config, lookalike["id"]) == []
@@ -80,10 +73,10 @@ def test_lookalike_article_is_archived_but_not_alerted(
 
 
 def test_sigterm_mid_crawl_exits_zero_and_a_restart_catches_up(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url, shutdown_grace=5.0)
-    server.fail("/tin-chinh/", "slow", delay=0.3)  # a crawl that takes a while
+    config = daemon_config(tmp_path, live_replica.base_url, shutdown_grace=5.0)
+    live_replica.fail("/tin-chinh/", "slow", delay=0.3)  # a crawl that takes a while
     daemon = Daemon(config)
     wait_until(lambda: count(config, ARTICLES) >= 3, what="a crawl under way")
     started = time.monotonic()
@@ -91,11 +84,11 @@ def test_sigterm_mid_crawl_exits_zero_and_a_restart_catches_up(
     assert daemon.wait(timeout=30) == 0
     assert time.monotonic() - started < 20
     assert integrity_problems(config) == []
-    server.heal()
-    new = server.publish("danvan")
+    live_replica.heal()
+    new = live_replica.publish("danvan")
     again = Daemon(config)
     try:
-        wait_until(lambda: count(config, ARTICLES) == published(server), what="catching up")
+        wait_until(lambda: count(config, ARTICLES) == published(live_replica), what="catching up")
         wait_until(lambda: alerts_for(config, new["id"]), what="the alert")
         wait_for_crawl_jobs(config, 2)
         assert len(alerts_for(config, new["id"])) == len(
@@ -105,9 +98,9 @@ def test_sigterm_mid_crawl_exits_zero_and_a_restart_catches_up(
         assert again.stop() == 0
 
 
-def test_second_signal_exits_at_once(tmp_path: Path, server: ReplicaServer) -> None:
-    config = daemon_config(tmp_path, server.base_url, shutdown_grace=30.0)
-    server.fail("/tin-chinh/", "slow", delay=0.5)
+def test_second_signal_exits_at_once(tmp_path: Path, live_replica: ReplicaServer) -> None:
+    config = daemon_config(tmp_path, live_replica.base_url, shutdown_grace=30.0)
+    live_replica.fail("/tin-chinh/", "slow", delay=0.5)
     daemon = Daemon(config)
     wait_until(lambda: count(config, ARTICLES) >= 2, what="a crawl under way")
     daemon.signal(signal.SIGTERM)
@@ -118,17 +111,17 @@ def test_second_signal_exits_at_once(tmp_path: Path, server: ReplicaServer) -> N
 
 
 def test_a_hanging_crawl_is_killed_at_its_timeout_and_the_next_runs(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url, crawl_timeout=4.0)
-    server.fail("/rss/home.rss", "hang")
+    config = daemon_config(tmp_path, live_replica.base_url, crawl_timeout=4.0)
+    live_replica.fail("/rss/home.rss", "hang")
     daemon = Daemon(config)
     try:
         wait_until(
             lambda: count(config, "SELECT COUNT(*) FROM crawl_runs WHERE outcome = 'timeout'") >= 1,
             what="a crawl killed at its timeout",
         )
-        server.heal()
+        live_replica.heal()
         wait_until(
             lambda: count(config, "SELECT COUNT(*) FROM crawl_runs WHERE outcome = 'ok'") >= 1,
             what="the next crawl",
@@ -138,10 +131,10 @@ def test_a_hanging_crawl_is_killed_at_its_timeout_and_the_next_runs(
 
 
 def test_a_crashed_crawl_is_recorded_and_the_daemon_goes_on(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
-    server.fail("/tin-chinh/", "slow", delay=0.3)
+    config = daemon_config(tmp_path, live_replica.base_url)
+    live_replica.fail("/tin-chinh/", "slow", delay=0.3)
     daemon = Daemon(config)
     try:
         wait_until(lambda: count(config, ARTICLES) >= 2, what="a crawl under way")
@@ -152,27 +145,29 @@ def test_a_crashed_crawl_is_recorded_and_the_daemon_goes_on(
             ),
             what="the crash recorded",
         )
-        server.heal()
-        wait_until(lambda: count(config, ARTICLES) == published(server), what="the next crawls")
+        live_replica.heal()
+        wait_until(
+            lambda: count(config, ARTICLES) == published(live_replica), what="the next crawls"
+        )
         assert daemon.process.poll() is None
     finally:
         assert daemon.stop() == 0
 
 
 def test_layout_change_alerts_the_operator_once_and_recovery_once(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     daemon = Daemon(config)
     try:
-        wait_until(lambda: count(config, ARTICLES) == published(server))
-        server.set_layout("changed")
-        server.publish("ordinary")
+        wait_until(lambda: count(config, ARTICLES) == published(live_replica))
+        live_replica.set_layout("changed")
+        live_replica.publish("ordinary")
         wait_until(lambda: alert_lines(config, "ops"), what="the operator alert")
-        server.publish("lookalike")
+        live_replica.publish("lookalike")
         wait_for_crawl_jobs(config, 2)  # more crawls of the changed layout: no second alert
-        server.set_layout("normal")
-        server.publish("lookalike")
+        live_replica.set_layout("normal")
+        live_replica.publish("lookalike")
         wait_until(lambda: len(alert_lines(config, "ops")) >= 2, what="the recovery alert")
         wait_for_crawl_jobs(config, 2)
         titles = [line["title"] for line in alert_lines(config, "ops")]
@@ -186,9 +181,9 @@ def test_layout_change_alerts_the_operator_once_and_recovery_once(
 
 
 def test_a_second_daemon_on_the_same_archive_is_refused(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)
+    config = daemon_config(tmp_path, live_replica.base_url)
     daemon = Daemon(config)
     try:
         wait_until(lambda: count(config, ARTICLES) > 0)
@@ -205,11 +200,13 @@ def test_a_second_daemon_on_the_same_archive_is_refused(
         assert daemon.stop() == 0
 
 
-def test_the_schedule_survives_a_restart(tmp_path: Path, server: ReplicaServer) -> None:
-    config = daemon_config(tmp_path, server.base_url, crawl_interval=60.0)
+def test_the_schedule_survives_a_restart(tmp_path: Path, live_replica: ReplicaServer) -> None:
+    config = daemon_config(tmp_path, live_replica.base_url, crawl_interval=60.0)
     runs = "SELECT COUNT(*) FROM crawl_runs"
     daemon = Daemon(config)
-    wait_until(lambda: count(config, runs) == 1 and count(config, ARTICLES) == published(server))
+    wait_until(
+        lambda: count(config, runs) == 1 and count(config, ARTICLES) == published(live_replica)
+    )
     wait_until(lambda: remembered_crawl(config) is not None, what="the crawl's next run stored")
     assert daemon.stop() == 0
     restarted = datetime.now().astimezone()

@@ -20,7 +20,6 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,20 +34,12 @@ from daemon_support import (
     daemon_config,
     integrity_problems,
     query,
-    replica_now,
     wait_until,
 )
 
 pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
 ITERATIONS = int(os.environ.get("CRASH_ITERATIONS", "50"))
 KINDS = ["danvan", "ordinary", "danvan", "lookalike", "danvan", "lookalike", "danvan"]
-
-
-@pytest.fixture
-def server() -> Iterator[ReplicaServer]:
-    with ReplicaServer() as running:
-        running.set_clock(replica_now())
-        yield running
 
 
 def kill_tree(daemon: Daemon) -> str:
@@ -83,10 +74,12 @@ def _phase(log: str) -> str:
 
 
 def test_fifty_sigkills_lose_nothing_and_duplicate_nothing(
-    tmp_path: Path, server: ReplicaServer
+    tmp_path: Path, live_replica: ReplicaServer
 ) -> None:
     randomness = random.Random(20261126)
-    config = daemon_config(tmp_path, server.base_url, crawl_interval=1.0, deliver_interval=0.5)
+    config = daemon_config(
+        tmp_path, live_replica.base_url, crawl_interval=1.0, deliver_interval=0.5
+    )
     text = config.read_text(encoding="utf-8").replace(
         "download_delay = 0.0", "download_delay = 0.02"
     )
@@ -96,14 +89,16 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_nothing(
     for iteration in range(ITERATIONS):
         daemon = Daemon(config)
         if iteration in publish_at:  # aimed: kill just after matching, inside delivery
-            server.publish(publish_at[iteration])
+            live_replica.publish(publish_at[iteration])
             _wait_for_matching(daemon)
             time.sleep(randomness.uniform(0, 0.03))
         else:
             time.sleep(randomness.uniform(0.1, 2.5))
         phases[kill_tree(daemon)] += 1
-    settle(config, server)
-    reference = write_config(tmp_path, server.base_url, name="reference", max_listing_pages=10)
+    settle(config, live_replica)
+    reference = write_config(
+        tmp_path, live_replica.base_url, name="reference", max_listing_pages=10
+    )
     assert monitor(reference, "crawl", "--create").returncode == 0
     assert integrity_problems(config) == []
     assert archive_content(config.with_name("monitor.toml")) == archive_content(reference)
@@ -117,13 +112,13 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_nothing(
     print("\ncrash report:", json.dumps(report))
 
 
-def settle(config: Path, server: ReplicaServer) -> None:
+def settle(config: Path, live_replica: ReplicaServer) -> None:
     """A normal run until everything published is archived and every alert delivered."""
     daemon = Daemon(config)
     try:
         wait_until(
             lambda: (
-                count(config, "SELECT COUNT(*) FROM articles") == len(server.site.entries)
+                count(config, "SELECT COUNT(*) FROM articles") == len(live_replica.site.entries)
                 and count(config, "SELECT COUNT(*) FROM alerts WHERE status != 'sent'") == 0
                 and count(config, "SELECT COUNT(*) FROM alerts") > 0
             ),

@@ -34,7 +34,6 @@ from daemon_support import (
     daemon_config,
     integrity_problems,
     query,
-    replica_now,
     wait_until,
 )
 from daemon_support import (
@@ -85,13 +84,6 @@ def disk(tmp_path: Path) -> Iterator[SmallDisk]:
         subprocess.run(["umount", "-l", str(path)], check=False)
 
 
-@pytest.fixture
-def server() -> Iterator[ReplicaServer]:
-    with ReplicaServer() as running:
-        running.set_clock(replica_now())
-        yield running
-
-
 def assert_one_clear_line(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 1, result.stderr
     last = result.stderr.strip().splitlines()[-1]
@@ -100,9 +92,9 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_a_crawl_on_a_full_disk_stops_keeps_what_it_stored_and_completes_later(
-    disk: SmallDisk, server: ReplicaServer
+    disk: SmallDisk, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(disk.path, server.base_url)
+    config = daemon_config(disk.path, live_replica.base_url)
     assert monitor(config, "init").returncode == 0
     disk.fill(room=300_000)
     assert_one_clear_line(monitor(config, "crawl"))
@@ -111,15 +103,15 @@ def test_a_crawl_on_a_full_disk_stops_keeps_what_it_stored_and_completes_later(
     disk.free()
     again = monitor(config, "crawl")
     assert again.returncode == 0, again.stderr
-    assert count(config, ARTICLES) == len(server.site.entries) > len(stored)
+    assert count(config, ARTICLES) == len(live_replica.site.entries) > len(stored)
     assert set(stored) <= set(query(config, HASHES))  # what the full disk let in, unchanged
     assert integrity_problems(config) == []
 
 
 def test_a_match_on_a_full_disk_fails_in_one_line_and_completes_later(
-    disk: SmallDisk, server: ReplicaServer
+    disk: SmallDisk, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(disk.path, server.base_url)
+    config = daemon_config(disk.path, live_replica.base_url)
     assert monitor(config, "crawl", "--create").returncode == 0
     matches = query(config, MATCHES)
     assert matches
@@ -135,9 +127,9 @@ def test_a_match_on_a_full_disk_fails_in_one_line_and_completes_later(
 
 
 def test_the_daemon_on_a_full_disk_keeps_running_tells_the_operator_once_and_recovers(
-    disk: SmallDisk, server: ReplicaServer
+    disk: SmallDisk, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(disk.path, server.base_url, crawl_interval=1.0)
+    config = daemon_config(disk.path, live_replica.base_url, crawl_interval=1.0)
     assert monitor(config, "init").returncode == 0
     disk.fill(room=300_000)
     started = time.monotonic()
@@ -148,7 +140,7 @@ def test_the_daemon_on_a_full_disk_keeps_running_tells_the_operator_once_and_rec
         runs, seconds = count(config, "SELECT COUNT(*) FROM crawl_runs"), time.monotonic() - started
         disk.free()
         wait_until(
-            lambda: count(config, ARTICLES) == len(server.site.entries), what="the next crawl"
+            lambda: count(config, ARTICLES) == len(live_replica.site.entries), what="the next crawl"
         )
         wait_until(lambda: len(alert_lines(config, "ops")) >= 2, what="the recovery alert")
         assert daemon.process.poll() is None
@@ -184,9 +176,9 @@ def test_a_match_on_a_page_limited_archive_fails_whole_and_completes_later(
 
 
 def test_a_backup_to_a_full_disk_fails_in_one_line_leaves_nothing_and_completes_later(
-    tmp_path: Path, disk: SmallDisk, server: ReplicaServer
+    tmp_path: Path, disk: SmallDisk, live_replica: ReplicaServer
 ) -> None:
-    config = daemon_config(tmp_path, server.base_url)  # the archive on the roomy disk
+    config = daemon_config(tmp_path, live_replica.base_url)  # the archive on the roomy disk
     assert monitor(config, "crawl", "--create").returncode == 0
     stored = query(config, HASHES)
     disk.fill(room=200_000)
