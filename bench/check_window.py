@@ -2,11 +2,12 @@
 segmenting its whole sentence does — on every candidate of the bench's articles and the tests'
 labelled and tricky sentences.
 
-    .venv/bin/python bench/check_window.py [--contexts 1,2,3,4,6,8] [--ungated]
+    .venv/bin/python bench/check_window.py [--contexts 1,2,2:3,3,4,6,8] [--ungated]
 
 For each corpus, every candidate the matcher's scanners find (keywords, ``all`` and ``exclude``
 terms alike) is judged by a ``BoundaryJudge`` segmenting whole sentences and by one segmenting
-windows of N syllables (``boundary.CONTEXT`` is the one the matcher uses); the script prints,
+windows of N syllables either side of the hit, or B before and A after it (``B:A``;
+``boundary.CONTEXT`` is the one the matcher uses); the script prints,
 for each N, how many verdicts differ, how many windows were segmented and their syllables
 against the whole sentences'. Corpora: the 59 articles with bench_matcher's ten rules and with
 its 1,000 generated rules; tests/data/match_labelled.tsv with the shipped rules; each row of
@@ -31,7 +32,7 @@ from bench.bench_matcher import (  # noqa: E402
 )
 from monitor.config import load_config  # noqa: E402
 from monitor.config.schema import Rule  # noqa: E402
-from monitor.match.boundary import CONTEXT, BoundaryJudge  # noqa: E402
+from monitor.match.boundary import CONTEXT, BoundaryJudge, Context  # noqa: E402
 from monitor.match.fieldtext import Paragraph, split_field  # noqa: E402
 from monitor.match.terms import KINDS, Scanner, Term, make_term  # noqa: E402
 
@@ -66,7 +67,9 @@ def candidates(corpus: Corpus) -> Iterator[Candidate]:
                     yield paragraph, listed[term_id][1], first
 
 
-def compare(found: Sequence[Candidate], context: int | None, gated: bool) -> tuple[list[bool], str]:
+def compare(
+    found: Sequence[Candidate], context: Context | None, gated: bool
+) -> tuple[list[bool], str]:
     """The verdicts with ``context``, and what was segmented for them; ``gated=False``
     segments every candidate's window (the lexicon gate off: many more windows tried)."""
     segmenter = CountingSegmenter(knows_words=gated)
@@ -97,11 +100,12 @@ def corpora() -> list[Corpus]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = ",".join(map(str, sorted({1, 2, 3, CONTEXT, 6, 8})))
-    parser.add_argument("--contexts", default=default, help="window sizes N to compare")
+    sizes = sorted({(1, 1), (2, 2), (3, 3), CONTEXT, (4, 4), (6, 6), (8, 8)})
+    default = ",".join(map(_name, sizes))
+    parser.add_argument("--contexts", default=default, help="windows to compare: N or B:A")
     parser.add_argument("--ungated", action="store_true", help="segment every candidate")
     options = parser.parse_args()
-    contexts = [int(n) for n in options.contexts.split(",")]
+    contexts = [_context(text) for text in options.contexts.split(",")]
     gated = not options.ungated
     tricky = {n: 0 for n in contexts}
     tricky_candidates = 0
@@ -114,14 +118,25 @@ def main() -> None:
             differ = sum(a != b for a, b in zip(verdicts, reference, strict=True))
             if corpus.name.startswith("tricky"):
                 tricky[context] += differ
-            lines.append(f"  N={context}: {differ} differ; {used}")
+            lines.append(f"  {_name(context)}: {differ} differ; {used}")
         if corpus.name.startswith("tricky"):
             tricky_candidates += len(found)
             continue
         print(f"{corpus.name}: {len(found):,} candidates; whole sentences: {whole}")
         print("\n".join(lines))
     print(f"tricky cases: {tricky_candidates} candidates")
-    print("\n".join(f"  N={n}: {differ} differ" for n, differ in tricky.items()))
+    print("\n".join(f"  {_name(n)}: {differ} differ" for n, differ in tricky.items()))
+
+
+def _context(text: str) -> Context:
+    """``"N"`` (N syllables either side) or ``"B:A"`` (B before the hit, A after it)."""
+    before, _, after = text.partition(":")
+    return int(before), int(after or before)
+
+
+def _name(context: Context) -> str:
+    before, after = context
+    return f"N={before}" if before == after else f"{before} before, {after} after"
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ def test_doubtful_hit_in_a_long_sentence_is_segmented_in_a_window_around_it() ->
     assert matcher.match({"body": body}) == []  # dựng_nông thôn, as in the whole sentence
     syllables = body.lower().rstrip(".").split(" ")
     first = syllables.index("nông")
-    window = " ".join(syllables[first - CONTEXT : first + 2 + CONTEXT])
+    before, after = CONTEXT
+    window = " ".join(syllables[first - before : first + 2 + after])
     assert window in segmenter.calls
     assert body.lower() not in segmenter.calls
 

@@ -23,14 +23,15 @@ can still join words it does not know (names: "trung ương trần | lưu_quang"
 measured rule, not an identity: ``bench/bench_matcher.py`` and tests/test_match_boundary.py
 compare it with segmenting every sentence.
 
-What is segmented is not the whole sentence but a window of ``CONTEXT`` syllables on either
-side of the hit, cut from it (the whole sentence when it is that short): the model's features
-reach two tokens either way, so syllables further off do not move the hit's word boundaries.
-``bench/check_window.py`` compares the two decisions on every candidate of the bench's articles
-(10 and 1,000 rules) and of the labelled and tricky sentences, segmenting all of them: none
-differs from a window of 2 syllables on; 3 is used, the least with which every feature of
-the syllables whose labels place the hit's edges (its own and the one after it) is computed on
-the same tokens as in the whole sentence (a window of 1 changes 5 of 2,941).
+What is segmented is not the whole sentence but a window around the hit, cut from it (the
+whole sentence when it is that short): ``CONTEXT`` syllables before it and after it. The model's
+features reach two tokens either way, and the labels that place the hit's edges are those of its
+first syllable and of the syllable after its last: so 2 syllables before the hit and 3 after it
+are the least with which every feature of those labels (and of the labels inside the hit) is
+computed on the same tokens as in the whole sentence. ``bench/check_window.py`` compares the
+decisions on every candidate of the bench's articles (10 and 1,000 rules) and of the labelled and
+tricky sentences, segmenting all of them: none differs from whole sentences with 2 syllables on
+either side or more, nor with 2 before and 3 after (1 either side changes 5 of 2,941).
 
 Segmentations are cached by text (bounded): a window holding candidates of several rules, or
 seen again in another article, is segmented once, and so is each keyword.
@@ -47,10 +48,12 @@ from monitor.match.sentences import around
 from monitor.match.terms import Term
 from monitor.text import SYLLABLE
 
-__all__ = ["CONTEXT", "BoundaryJudge"]
+__all__ = ["CONTEXT", "BoundaryJudge", "Context"]
 
 Span = tuple[int, int]
-CONTEXT = 3  # syllables segmented either side of a doubtful hit (None: the whole sentence)
+Context = tuple[int, int]
+# syllables segmented before and after a doubtful hit (None: the whole sentence)
+CONTEXT: Context = (2, 3)
 
 
 class _Cache:
@@ -73,7 +76,7 @@ class BoundaryJudge:
     """Decides candidates, segmenting through the injected ``Segmenter``."""
 
     def __init__(
-        self, segmenter: Segmenter, cache_size: int = 4096, context: int | None = CONTEXT
+        self, segmenter: Segmenter, cache_size: int = 4096, context: Context | None = CONTEXT
     ) -> None:
         self._segmenter = segmenter
         self._context = context
@@ -136,15 +139,16 @@ class BoundaryJudge:
         return joined
 
     def _window(self, paragraph: Paragraph, first: int, length: int) -> Span:
-        """What is segmented to decide the hit: its sentence, cut to ``context`` syllables on
-        either side of the hit (the model's features see two tokens either way, so words
+        """What is segmented to decide the hit: its sentence, cut to ``context`` syllables
+        before and after the hit (the model's features see two tokens either way, so words
         further off do not move the hit's boundaries; bench/check_window.py measures it).
         An edge within reach of the sentence's is the sentence's, punctuation included, so a
         short sentence is segmented whole."""
         start, end = _sentence(paragraph, *_span(paragraph, first, length))
         if self._context is None:
             return start, end
-        left, right = first - self._context, first + length - 1 + self._context
+        before, after = self._context
+        left, right = first - before, first + length - 1 + after
         if left > 0 and paragraph.starts[left - 1] >= start:
             start = paragraph.starts[left]
         if right + 1 < len(paragraph.ends) and paragraph.ends[right + 1] <= end:
