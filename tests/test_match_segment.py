@@ -3,10 +3,13 @@ one behaviour per test."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from underthesea import word_tokenize
+from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
 from bench.bench_matcher import load_articles
-from monitor.match.segment import Lexicon, UndertheseaSegmenter, align
+from monitor.match.segment import Lexicon, UndertheseaSegmenter, _plain_tokens, align
 from monitor.text import matching_form
 
 
@@ -46,34 +49,57 @@ def test_align_maps_tokens_back_to_character_spans() -> None:
     assert align("nhân dân  vận", ["nhân dân", "vận"]) == [(0, 8), (10, 13)]
 
 
-def _plain_windows(size: int = 9) -> list[str]:
-    """Every run of ``size`` syllables of the bench articles, in matching form, made of letters,
-    single spaces and commas or semicolons after a word (what ``words`` gives the model
-    directly)."""
+def _windows(size: int = 9) -> list[str]:
+    """Every run of ``size`` syllables of the bench articles (every third one), in matching
+    form: the kind of text ``words`` is given around a hit."""
     windows = set()
     for article in load_articles():
         for text in article.values():
-            for sentence in matching_form(text or "").replace("\n", " ").split("."):
-                syllables = sentence.split(" ")
-                for first in range(0, len(syllables), 3):
-                    window = " ".join(syllables[first : first + size])
-                    if window and all(map(_plain, window.split(" "))):
-                        windows.add(window)
-    return sorted(windows)
+            syllables = matching_form(text or "").replace("\n", " ").split(" ")
+            for first in range(0, len(syllables), 3):
+                windows.add(" ".join(syllables[first : first + size]))
+    return sorted(window for window in windows if window)
 
 
-def _plain(piece: str) -> bool:
-    return piece.isalpha() or (piece[-1:] in ",;" and piece[:-1].isalpha())
-
-
-def test_plain_windows_given_to_the_model_directly_segment_as_word_tokenize_does() -> None:
+def test_windows_given_to_the_model_directly_segment_as_word_tokenize_does() -> None:
     segmenter = UndertheseaSegmenter()
-    windows = _plain_windows()
-    assert len(windows) > 2000
-    assert sum("," in window for window in windows) > 500
+    windows = _windows()
+    direct = [window for window in windows if _plain_tokens(window) is not None]
+    assert len(direct) > 3000
+    assert sum(not window.replace(" ", "").isalpha() for window in direct) > 1000  # marks
     for window in windows:
         expected = align(window, word_tokenize(window, use_token_normalize=False))
         assert segmenter.words(window) == expected, window
+
+
+# mostly what the direct path takes, sometimes what it must leave to the tokenizer
+_WORDS = st.sampled_from(["dân", "vận", "nam", "v", "tp", "đ", ""]) | st.sampled_from(
+    ["Dân", "TP", "Mr", "ð", "a1", "42", "covid-19"]
+)
+_ODD = st.sampled_from([*",.:-/&", "...", ":)", "--"])
+_BEFORE = st.just("") | st.lists(st.sampled_from([*"(\"“‘'"]) | _ODD, max_size=2).map("".join)
+_AFTER = st.just("") | st.lists(st.sampled_from([*",;:.)\"”’'!?"]) | _ODD, max_size=3).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _BEFORE,
+            _WORDS,
+            _AFTER,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_direct_path_takes_only_what_it_tokenizes_as_underthesea_does(
+    pieces: list[tuple[str, str, str]],
+) -> None:
+    sentence = " ".join(before + word + after for before, word, after in pieces)
+    tokens = _plain_tokens(sentence)
+    if tokens is not None:
+        assert tokens == tokenize(sentence, use_token_normalize=False)
 
 
 def test_anything_but_letters_goes_through_underthesea_s_tokenizer() -> None:

@@ -135,12 +135,12 @@ Tagger = Callable[[list[str]], list[str]]
 def _load_word_tokenize() -> tuple[Callable[[str], list[str]], Tagger | None]:
     """underthesea's ``word_tokenize``, and its model's tagger where it can be reached.
 
-    For a sentence of words of letters separated by single spaces, with at most a comma or a
-    semicolon after a word (most windows around a hit), every pattern of underthesea's
-    tokenizer but its word and punctuation patterns needs a digit, a capital or another mark,
-    and its character normalisation only maps ``ð``: its tokens are the words and the marks
-    (``_plain_tokens``), given to the model directly (``words``), which skips the tokenizer's
-    regular expressions. tests/test_match_segment.py checks both ways agree.
+    For a sentence of words of letters separated by single spaces, with marks such as quotes,
+    brackets, commas and full stops before or after a word (most windows around a hit), every
+    pattern of underthesea's tokenizer but its word and mark patterns needs a digit, a capital
+    or another mark, and its character normalisation only maps ``ð``: its tokens are the words
+    and the marks (``_plain_tokens``), given to the model directly (``words``), which skips the
+    tokenizer's regular expressions. tests/test_match_segment.py checks both ways agree.
     """
     import underthesea.pipeline.word_tokenize as pipeline
     from underthesea import word_tokenize
@@ -161,21 +161,43 @@ def _load_word_tokenize() -> tuple[Callable[[str], list[str]], Tagger | None]:
     return tokenize, tag
 
 
-_DETACHED = ",;"  # marks the tokenizer makes a token of, also right after a word
+# Marks underthesea's tokenizer makes a token of on their own (its ``punct``, ``symbol`` and
+# ``non_word`` patterns), where they open or close a word or stand alone:
+_OPENING = "(\"“‘'"
+_CLOSING = ",;:.)\"”’'!?"
+# ... save where its other patterns take several at once: ``\.{2,}``, ``:+``, ``-{2,}``, the
+# emoticon ``:\)``
+_RUNS = ("..", "::", "--", ":)")
 
 
 def _plain_tokens(sentence: str) -> list[str] | None:
     """underthesea's tokens of ``sentence`` when it is plain (see ``_load_word_tokenize``):
-    words of letters, single spaces, a comma or semicolon after a word; None otherwise."""
+    pieces between single spaces made of a word of letters with marks of ``_OPENING`` before it
+    and of ``_CLOSING`` after it (a full stop only after a lower-case word: "TP." and "Mr." are
+    abbreviations to the tokenizer), or a lone hyphen; None otherwise."""
+    if any(run in sentence for run in _RUNS) or "ð" in sentence or "Ð" in sentence:
+        return None  # (the tokenizer also respells ð as đ)
     tokens = []
     for piece in sentence.split(" "):
         if piece.isalpha():
             tokens.append(piece)
-        elif piece[-1:] in _DETACHED and len(piece) > 1 and piece[:-1].isalpha():
-            tokens += (piece[:-1], piece[-1])
-        else:
+            continue
+        core = piece.lstrip(_OPENING)
+        word = core.rstrip(_CLOSING)
+        closing = core[len(word) :]
+        if piece == "-":
+            tokens.append(piece)
+            continue
+        if not piece or (word and not (word.isalpha() and _may_close(word, closing))):
             return None
+        tokens += [*piece[: len(piece) - len(core)], *([word] if word else []), *closing]
     return tokens
+
+
+def _may_close(word: str, closing: str) -> bool:
+    """Whether ``closing`` after ``word`` is marks of their own: a full stop after a word with
+    a capital may make an abbreviation of it ("TP.", "Mr.")."""
+    return "." not in closing or word.islower()
 
 
 def _words_of(tokens: list[str], tags: list[str]) -> list[str]:
