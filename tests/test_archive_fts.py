@@ -5,7 +5,9 @@ sqlite-utils command, kept in step with the articles by its triggers, checked by
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -154,3 +156,44 @@ def test_index_values_are_each_tables_values(title: str, lead: str | None, body:
     # what a store inserts must be what unindex_article deletes, value for value (contentless)
     expected = tuple(fts.table_values(form, title, lead, body) for _, form in fts.FORMS)
     assert fts.index_values(title, lead, body) == expected
+
+
+class _Clock:
+    """Seconds that pass ``step`` at each reading."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def _rebuild(path: Path, clock: Callable[[], float]) -> None:
+    """fts.rebuild over the archive at ``path``, in one transaction as a migration runs it."""
+    with closing(sqlite3.connect(path)) as connection, connection:
+        fts.rebuild(Database(connection), clock=clock)
+
+
+def test_a_long_rebuild_logs_how_far_it_is(
+    archive: Archive, path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for article_id in range(1, 6):
+        store(archive, record(article_id, title=f"Dân vận {article_id}"))
+    with caplog.at_level(logging.INFO, logger="monitor.archive"):
+        _rebuild(path, _Clock(step=6.0))  # 6 s an article: a line every other one
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("search index")]
+    assert lines[0].startswith("search index: 2 of 5 articles indexed anew, 0/s, about ")
+    assert lines[-1].startswith("search index: 5 of 5 articles indexed anew")
+    assert lines[-1].endswith("about 0 s left")
+    assert archive.index.search_ids('"dân\ue000vận"', folded=False, limit=9) == [1, 2, 3, 4, 5]
+
+
+def test_a_short_rebuild_logs_nothing(
+    archive: Archive, path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store(archive, DAN_VAN)
+    with caplog.at_level(logging.INFO, logger="monitor.archive"):
+        _rebuild(path, _Clock(step=0.001))
+    assert "search index" not in caplog.text
+    assert archive.index.search_ids('"dân\ue000vận"', folded=False, limit=5) == [1]

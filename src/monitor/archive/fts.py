@@ -42,13 +42,17 @@ nothing else writes them. The standard table's triggers run in that transaction 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 
 from sqlite_utils import Database
 
 from monitor.errors import InputError
 from monitor.text import fold, matching_form, strip_marks, syllable_pairs
+
+log = logging.getLogger("monitor.archive")
 
 EXACT_TABLE = "articles_fts_exact"
 FOLDED_TABLE = "articles_fts_folded"
@@ -179,24 +183,76 @@ def unindex_article(db: Database, article_id: int) -> None:
         db.execute(_DELETE.format(table=table), (article_id, *table_values(form, *row)))
 
 
+REBUILD_INTERVAL = 10.0  # seconds between two progress lines of a rebuild
+
+
 def rebuild(
     db: Database,
     names: tuple[str, str] = (EXACT_TABLE, FOLDED_TABLE),
     layout: tuple[str, ...] = LAYOUT,
+    *,
+    interval: float = REBUILD_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Drop the monitor's two tables and index every archived article anew (a migration's
     work); ``names`` and ``layout``: the exact and the folded table's names and their columns'
-    order at that migration."""
+    order at that migration. Minutes on a large archive: a log line every ``interval``
+    seconds says how far it is (``RebuildLog``)."""
     forms = tuple(zip(names, (matching_form, fold), strict=True))
     for table in names:
         db.execute(f"DROP TABLE IF EXISTS {table}")
     create_tables(db, names, layout)
+    total: int = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    progress = RebuildLog(total, interval, clock)
     rows = db.conn.execute("SELECT article_id, title, lead, body FROM articles")
-    for article_id, title, lead, body in rows:
+    for done, (article_id, title, lead, body) in enumerate(rows, 1):
         for table, form in forms:
             db.execute(
                 INSERT.format(table=table), (article_id, *table_values(form, title, lead, body))
             )
+        progress(done)
+    progress.close()
+
+
+class RebuildLog:
+    """A rebuild's progress in the log: at most one line every ``interval`` seconds, and one
+    at the end when any came before (a small archive's rebuild says nothing)."""
+
+    def __init__(self, total: int, interval: float, clock: Callable[[], float]) -> None:
+        self.total = total
+        self.interval = interval
+        self.clock = clock
+        self.started = self.shown = clock()
+        self.done = 0
+        self.lines = 0
+
+    def __call__(self, done: int) -> None:
+        self.done = done
+        now = self.clock()
+        if now - self.shown >= self.interval:
+            self._show(now)
+
+    def close(self) -> None:
+        if self.lines and self.done:
+            self._show(self.clock())
+
+    def _show(self, now: float) -> None:
+        self.shown = now
+        self.lines += 1
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0.0
+        log.info(
+            "search index: %s of %s articles indexed anew, %s/s, about %s left",
+            f"{self.done:,}",
+            f"{self.total:,}",
+            f"{rate:,.0f}",
+            _duration(left),
+        )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
 def enable_standard(db: Database, layout: tuple[str, ...] = STANDARD_LAYOUT) -> None:
