@@ -25,13 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # runs without an installed package
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
 
 def passes(count: int, rules: int, *, match: bool) -> None:
     """Compile a fresh matcher (keywords segmented) ``count`` times, and with ``match`` run it
     over the bench articles each time; first, one pass that loads underthesea's model."""
-    from bench_matcher import generated_rules, load_articles
+    from bench.bench_matcher import generated_rules, load_articles
 
     from monitor.match import Matcher
 
