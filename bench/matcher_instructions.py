@@ -32,7 +32,6 @@ def passes(count: int, rules: int, *, match: bool) -> None:
     """Compile a fresh matcher (keywords segmented) ``count`` times, and with ``match`` run it
     over the bench articles each time; first, one pass that loads underthesea's model."""
     from bench.bench_matcher import generated_rules, load_articles
-
     from monitor.match import Matcher
 
     articles = load_articles()
