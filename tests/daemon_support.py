@@ -86,7 +86,7 @@ class Daemon:
         return next(line for line in self.output().splitlines() if text in line)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
+def wait_until(condition: Callable[[], object], timeout: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from monitor.clock import VN_TZ
-from replica.site import Entry, Page, ReplicaSite
+from replica.content import Entry, Page
+from replica.site import ReplicaSite
 
 XML = "application/xml; charset=utf-8"
 GZIP = "application/x-gzip"

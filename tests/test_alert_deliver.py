@@ -90,6 +90,7 @@ def test_refused_alert_backs_off_doubling_up_to_the_cap(
         assert deliver_due(archive, config, senders, now=now).retried == 1
         row = status(archive, alert.id)
         assert (row.status, row.attempts) == ("pending", attempt)
+        assert row.next_attempt_at is not None and row.last_error is not None
         assert datetime.fromisoformat(row.next_attempt_at) == now + timedelta(seconds=wait)
         assert "500" in row.last_error
         early = now + timedelta(seconds=wait - 1)

@@ -65,6 +65,7 @@ def test_due_alerts_carry_article_and_first_match(archive: Archive) -> None:
     (alert,) = archive.alerts.due_alerts("default", now=FUTURE)
     assert alert.title == "Công tác dân vận ở Thủ Đức"
     assert alert.url == record().canonical_url
+    assert alert.match is not None
     assert alert.match.keyword == "dân vận"
     assert archive.alerts.due_alerts("other", now=FUTURE) == []
 

@@ -67,7 +67,11 @@ def unpack(version: int, folder: Path) -> Path:
     return database
 
 
-def contents(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+Contents = dict[str, list[tuple[Any, ...]]]  # rows of the KEPT tables, table by table
+Upgraded = tuple[int, Contents, Path, str]  # the ``upgraded`` fixture
+
+
+def contents(database: Path) -> Contents:
     with closing(sqlite3.connect(database)) as db:
         user_version = db.execute("PRAGMA user_version").fetchone()[0]
         queries = {**KEPT, **(KEPT_SINCE_3 if user_version >= 3 else {})}
@@ -83,7 +87,7 @@ def config_for(database: Path, base_url: str = "http://127.0.0.1:9") -> Path:
 
 
 @pytest.fixture
-def upgraded(request: pytest.FixtureRequest, tmp_path: Path, capsys: Any) -> Iterator[Any]:
+def upgraded(request: pytest.FixtureRequest, tmp_path: Path, capsys: Any) -> Iterator[Upgraded]:
     """(version, contents before, the archive after ``monitor migrate``, its output)."""
     version: int = request.param
     database = unpack(version, tmp_path)
@@ -93,7 +97,7 @@ def upgraded(request: pytest.FixtureRequest, tmp_path: Path, capsys: Any) -> Ite
     yield version, before, database, result.stdout
 
 
-def _versions(versions: list[int] = VERSIONS) -> Any:
+def _versions(versions: list[int] = VERSIONS) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("upgraded", versions, indirect=True, ids=lambda v: f"v{v}")
 
 
@@ -111,7 +115,7 @@ def test_each_fixture_is_at_the_version_its_name_says(tmp_path: Path) -> None:
 
 
 @_versions()
-def test_migrate_brings_the_archive_to_the_current_version(upgraded: Any) -> None:
+def test_migrate_brings_the_archive_to_the_current_version(upgraded: Upgraded) -> None:
     version, _, database, output = upgraded
     with closing(sqlite3.connect(database)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -124,14 +128,14 @@ def test_migrate_brings_the_archive_to_the_current_version(upgraded: Any) -> Non
 
 
 @_versions()
-def test_nothing_the_old_code_wrote_is_lost_or_changed(upgraded: Any) -> None:
+def test_nothing_the_old_code_wrote_is_lost_or_changed(upgraded: Upgraded) -> None:
     _, before, database, _ = upgraded
     after = contents(database)
     assert {table: after[table] for table in before} == before
 
 
 @_versions()
-def test_what_the_old_code_saw_is_what_todays_code_sees(upgraded: Any) -> None:
+def test_what_the_old_code_saw_is_what_todays_code_sees(upgraded: Upgraded) -> None:
     version, _, database, _ = upgraded
     seen = sidecar(version)["observed"]
     with closing(sqlite3.connect(database)) as db:
@@ -150,7 +154,7 @@ def test_what_the_old_code_saw_is_what_todays_code_sees(upgraded: Any) -> None:
 
 
 @_versions(SEARCHED)
-def test_search_finds_what_the_old_code_found(upgraded: Any, capsys: Any) -> None:
+def test_search_finds_what_the_old_code_found(upgraded: Upgraded, capsys: Any) -> None:
     version, _, database, _ = upgraded
     searches = sidecar(version)["searches"]
     config = database.parent / "monitor.toml"
@@ -207,7 +211,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
 @pytest.mark.e2e
 @_versions()
 def test_the_next_crawl_and_delivery_behave_as_on_a_fresh_archive(
-    upgraded: Any, fresh: list[tuple[str, str]]
+    upgraded: Upgraded, fresh: list[tuple[str, str]]
 ) -> None:
     _, before, database, _ = upgraded
     server = replica_like(upgraded[0])

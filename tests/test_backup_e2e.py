@@ -8,6 +8,7 @@ import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,5 +93,5 @@ def test_restore_is_refused_while_the_daemon_runs_and_a_restored_archive_carries
         assert again.stop() == 0
 
 
-def alerts_for(config: Path, article_id: int) -> list[dict[str, object]]:
+def alerts_for(config: Path, article_id: int) -> list[dict[str, Any]]:
     return [line for line in alert_lines(config) if str(article_id) in str(line.get("body"))]

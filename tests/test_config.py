@@ -66,7 +66,7 @@ def test_own_keys_win_over_included_ones(tmp_path: Path) -> None:
 
 def test_config_is_frozen(config: Config) -> None:
     with pytest.raises(ValueError):
-        config.site.max_listing_pages = 9  # type: ignore[misc]
+        config.site.max_listing_pages = 9
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_failed_article_is_fetched_again_next_run(server: ReplicaServer, config:
     assert target.id in archived_ids(config)
 
 
-def entry_statuses(server: ReplicaServer) -> list[int]:
+def entry_statuses(server: ReplicaServer) -> list[int | None]:
     """The statuses of the entry-point requests logged since the last clear."""
     paths = {r.path for r in article_requests(server)} | {"/robots.txt"}
     return [r.status for r in server.requests if r.path not in paths]

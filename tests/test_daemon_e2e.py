@@ -9,6 +9,7 @@ import subprocess
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def published(live_replica: ReplicaServer) -> int:
     return len(live_replica.site.entries)
 
 
-def alerts_for(config: Path, article_id: int) -> list[dict[str, object]]:
+def alerts_for(config: Path, article_id: int) -> list[dict[str, Any]]:
     return [line for line in alert_lines(config) if str(article_id) in str(line.get("body"))]
 
 

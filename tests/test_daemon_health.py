@@ -105,7 +105,9 @@ def test_healthy_checks_never_alert(archive: Archive) -> None:
         ((2025, 6, 21, 6), (2025, 6, 23, 6), 32.0),  # two whole days
     ],
 )
-def test_daytime_hours_between(start: tuple[int, ...], end: tuple[int, ...], hours: float) -> None:
+def test_daytime_hours_between(
+    start: tuple[int, int, int, int], end: tuple[int, int, int, int], hours: float
+) -> None:
     begin = datetime(*start, tzinfo=VN_TZ)
     finish = datetime(*end, tzinfo=VN_TZ)
     assert daytime_hours_between(begin, finish, "06:00-22:00") == hours
@@ -113,7 +115,7 @@ def test_daytime_hours_between(start: tuple[int, ...], end: tuple[int, ...], hou
 
 def finished_run(archive: Archive, **figures: int) -> Run:
     run_id = archive.runs.start_run("normal")
-    archive.runs.finish_run(run_id, "ok", **figures)
+    archive.runs.finish_run(run_id, "ok", None, **figures)
     return archive.runs.last_runs(1)[0]
 
 
@@ -270,13 +272,18 @@ def growing_archive(path: Path) -> Archive:
     return archive
 
 
+def free_space_of(size: int) -> growth.FreeSpace:
+    """A file system with ``size`` bytes free, whatever the path."""
+    return lambda path: size
+
+
 def test_a_disk_full_within_disk_days_alerts_in_vietnamese(tmp_path: Path, config: Config) -> None:
     operator = Operator()
     with growing_archive(tmp_path / "disk.db") as archive:
         per_month = growth.measure(archive, NOW, lambda path: 0).per_month
         assert per_month is not None and per_month // 3 > health.MIN_FREE
         for free in (per_month // 3, per_month * 12):  # ten days left; then a year's growth
-            verdicts = health.periodic(archive, config, NOW, free=lambda path, free=free: free)
+            verdicts = health.periodic(archive, config, NOW, free=free_space_of(free))
             disk = [verdict for verdict in verdicts if verdict.check == "disk"]
             health.apply(archive, disk, operator, NOW, language="vi")
     assert operator.sent == [

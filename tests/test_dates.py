@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -358,7 +357,7 @@ labels = st.sampled_from(["", "Cập nhật ", "Cập nhật: ", "lúc ", "Đăn
 offsets = st.integers(min_value=-12 * 4, max_value=14 * 4).map(
     lambda quarters: timezone(timedelta(minutes=15 * quarters))
 )
-Draw = Callable[[st.SearchStrategy[Any]], Any]
+Draw = st.DrawFn
 
 
 def _draw_numeric_date(draw: Draw, day: date) -> str:

@@ -222,10 +222,12 @@ SYNTHETIC = 4000
 BATCH = 200
 
 
-class Sink(io.TextIOBase):
-    """A text stream that keeps nothing but the number of UTF-8 bytes written to it."""
+class Sink(io.StringIO):
+    """A text stream that keeps nothing but the number of UTF-8 bytes written to it (a
+    ``StringIO`` that never fills, so that it is the ``TextIO`` ``write_jsonl`` takes)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.size = 0
 
     def write(self, text: str) -> int:

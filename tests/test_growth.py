@@ -72,7 +72,12 @@ def test_an_archive_where_nothing_was_published_lately_is_not_growing(archive: A
 
 def test_the_free_space_is_that_of_the_archive_s_file_system(archive: Archive) -> None:
     asked: list[Path] = []
-    growth.measure(archive, NOW, lambda path: asked.append(path) or GIB)
+
+    def free(path: Path) -> int:
+        asked.append(path)
+        return GIB
+
+    growth.measure(archive, NOW, free)
     assert asked == [archive.path.parent]
     assert growth.free_space(archive.path.parent) > 0  # the real one answers too
 

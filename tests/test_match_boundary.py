@@ -19,8 +19,17 @@ from match_support import decode_cell as _decode
 DATA = Path(__file__).resolve().parent / "data"
 
 
-class AlwaysAsked(UndertheseaSegmenter):
-    """underthesea naming no lexicon: the matcher segments every candidate's sentence."""
+class AlwaysAsked:
+    """underthesea naming no lexicon: the matcher segments every candidate's sentence.
+
+    (A ``Segmenter`` wrapping underthesea's rather than a subclass of it: the subclass's
+    ``lexicon`` always names one, so it may not answer None.)"""
+
+    def __init__(self) -> None:
+        self._underthesea = UndertheseaSegmenter()
+
+    def words(self, sentence: str) -> list[tuple[int, int]]:
+        return self._underthesea.words(sentence)
 
     def lexicon(self) -> None:
         return None

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from test_archive_support import record, store
-from test_match import _decode, _rows
 
 from bench.bench_search import build
 from monitor.archive import Archive
@@ -25,6 +24,9 @@ from monitor.match.apply import backtest, match_new_articles
 from monitor.match.candidates import Rematch, candidate_query
 from monitor.record import ArticleRecord
 from monitor.text import normalize_inline
+
+from match_support import data_rows as _rows
+from match_support import decode_cell as _decode
 
 GENERATED = 1500  # articles of the generated archive
 SINCE = "2023-01-01T00:00:00+07:00"

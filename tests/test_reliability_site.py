@@ -44,8 +44,9 @@ import pytest
 from monitor.config import load_config
 from monitor.parse import parse_article
 from replica import faults
+from replica.content import Entry
 from replica.server import LoggedRequest, ReplicaServer
-from replica.site import Entry, ReplicaSite, load_articles, load_extras
+from replica.site import ReplicaSite, load_articles, load_extras
 
 from crawl_support import MONITOR, archived_ids, database_of, last_run, write_config
 

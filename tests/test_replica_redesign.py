@@ -12,8 +12,10 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 from test_replica_server import command_line_server, fetch
@@ -30,6 +32,8 @@ from golden_pages import redesign_pages
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
 
 import make_redesign
+
+import make_golden
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -80,9 +84,16 @@ def main_list(body: bytes) -> list[str]:
     ]
 
 
+def css(root: lxml.etree._Element, selector: str) -> list[lxml.html.HtmlElement]:
+    """``root.cssselect(selector)``, typed as what it finds in a page lxml.html parsed."""
+    # cast: lxml-stubs types cssselect as giving _Element, but under lxml.html's parser every
+    # element found is an HtmlElement (with text_content); there is no narrower stub to use
+    return cast(list[lxml.html.HtmlElement], root.cssselect(selector))
+
+
 def next_page(body: bytes) -> str | None:
     root = lxml.html.document_fromstring(body)
-    links = [a for a in root.cssselect("nav.cms-pager a") if a.text_content() == "Trang sau"]
+    links = [a for a in css(root, "nav.cms-pager a") if a.text_content() == "Trang sau"]
     return links[0].get("href") if links else None
 
 
@@ -189,7 +200,7 @@ def test_every_page_shows_todays_header_date(server: ReplicaServer) -> None:
     today = unicodedata.normalize("NFC", server.site.header_date)
     for path in ("/", "/tin-chinh/page/2/", server.site.entries[5].path, "/rss/home.rss"):
         root = lxml.html.document_fromstring(fetch(server.base_url + path).body)
-        shown = root.cssselect("div.cms-topbar > span.cms-today")[0].text_content()
+        shown = css(root, "div.cms-topbar > span.cms-today")[0].text_content()
         assert unicodedata.normalize("NFC", shown) == today, path
 
 
@@ -267,19 +278,24 @@ def test_layouts_other_than_the_known_ones_are_refused() -> None:
 def documented_fields(html: bytes) -> dict[str, object]:
     """What the README's selectors read from a golden page (a check of the README, not a parser)."""
     root = lxml.html.document_fromstring(html)
-    norm = make_redesign.normalise
+    norm = make_golden.normalise
 
     def texts(selector: str) -> list[str]:
-        return [norm(node.text_content()) for node in root.cssselect(selector)]
+        return [norm(node.text_content()) for node in css(root, selector)]
 
     images = []
     for img in root.cssselect("figure.cms-photo > img, div.cms-album > img"):
         after = img.getnext()
-        caption = after if after is not None and after.tag in ("figcaption", "p") else None
+        caption = (
+            after
+            if isinstance(after, lxml.html.HtmlElement) and after.tag in ("figcaption", "p")
+            else None
+        )
         url = urljoin(make_redesign.SITE, img.get("data-src") or img.get("src") or "")
         text = norm(caption.text_content()) if caption is not None else None
         images.append({"url": url, "caption": text})
     lead = texts("div.cms-standfirst")
+    authors = texts("div.cms-byline > span.cms-byline__name")
     dateline = texts("span.cms-pubtime")[0]
     day, clock = re.search(r"(\d+)/(\d+)/(\d{4})", dateline), re.search(r"\d\d:\d\d", dateline)
     assert day is not None
@@ -292,7 +308,7 @@ def documented_fields(html: bytes) -> dict[str, object]:
         "body": "\n\n".join(
             t for t in texts("div.cms-prose > p:not([class]), h2.cms-subhead") if t
         ),
-        "author": (texts("div.cms-byline > span.cms-byline__name") or [None])[0],
+        "author": authors[0] if authors else None,
         "tags": texts('div.cms-keywords a[href*="/tag/"]'),
         "images": images,
         "json_ld": bool(root.cssselect('script[type="application/ld+json"]')),

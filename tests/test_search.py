@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -191,11 +191,18 @@ def test_rule_filter_over_real_pages(tmp_path: Path, config: Config) -> None:
         )  # fmt: skip
 
 
+class DateBounds(TypedDict, total=False):
+    """The date keywords of ``ArticleFilter.of``."""
+
+    since: str
+    until: str
+
+
 @pytest.mark.parametrize(
     "filters",
     [{"since": "yesterday"}, {"until": "2025-13-01"}, {"since": "2025-03-01T10:00:00"}],
 )
-def test_bad_date_is_an_input_error(archive: Archive, filters: dict[str, str]) -> None:
+def test_bad_date_is_an_input_error(archive: Archive, filters: DateBounds) -> None:
     with pytest.raises(InputError, match=r"--(since|until)"):
         search_archive(archive, "công an", ArticleFilter.of(**filters))
 

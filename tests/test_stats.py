@@ -14,6 +14,7 @@ from cli_support import Result, invoke
 from test_archive_support import record, store
 
 from monitor.archive import Archive, ArticleFilter, MatchRow
+from monitor.archive.runs import RunOutcome
 from monitor.cli.stats_command import render
 from monitor.stats import period_keys, report, sparkline
 
@@ -95,7 +96,13 @@ def test_since_leaves_older_articles_out(database: Path) -> None:
 
 def test_crawl_health_counts_runs_per_period_by_outcome(database: Path) -> None:
     with Archive.open(database) as archive:
-        for outcome, errors in (("ok", 0), ("ok", 2), ("failed", 5), ("timeout", 0)):
+        outcomes: tuple[tuple[RunOutcome, int], ...] = (
+            ("ok", 0),
+            ("ok", 2),
+            ("failed", 5),
+            ("timeout", 0),
+        )
+        for outcome, errors in outcomes:
             run = archive.runs.start_run("normal")
             archive.runs.finish_run(run, outcome, http_errors=errors, quarantined=1)
         archive.runs.finish_run(archive.runs.start_run("reparse"), "ok")  # not a crawl
