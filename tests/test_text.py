@@ -10,11 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.text import (
+    _COMMON,
+    SYLLABLE,
     canonical_tones,
     fold,
     matching_form,
     normalize_inline,
     normalize_paragraphs,
+    pairs_text,
+    strip_common_marks,
     strip_marks,
     syllable_pairs,
 )
@@ -277,6 +281,29 @@ def test_syllable_pairs_count_numbers_as_syllables_and_skip_punctuation() -> Non
 
 def test_one_syllable_has_no_pair() -> None:
     assert syllable_pairs("  an!  ") == []
+
+
+@given(st.text(alphabet=_vietnamese_letters() + " ,.-“”1İ\u0301") | st.text())
+def test_pairs_text_is_the_pairs_joined_by_spaces(text: str) -> None:
+    assert pairs_text(text) == " ".join(syllable_pairs(text))
+
+
+def test_common_characters_stay_letters_or_digits_or_not_when_stripped() -> None:
+    # what lets the index strip a field's syllable pairs instead of pairing its stripped form
+    common = _COMMON
+    stripped = strip_common_marks(common)
+    assert stripped is not None and len(stripped) == len(common)
+    for char, plain in zip(common, stripped, strict=True):
+        assert (SYLLABLE.fullmatch(char) is None) == (SYLLABLE.fullmatch(plain) is None), char
+        assert plain == strip_marks(char)
+
+
+@given(st.text(alphabet=st.sampled_from(_COMMON)) | st.text(alphabet=_COMMON + "İΣ\u0301"))
+def test_stripped_pairs_are_the_pairs_of_the_stripped_text(text: str) -> None:
+    form = matching_form(text)
+    stripped = strip_common_marks(pairs_text(form))
+    if stripped is not None:
+        assert stripped == pairs_text(strip_marks(form))
 
 
 def _stripped_one_by_one(text: str) -> str:

@@ -54,6 +54,9 @@ __all__ = [
     "matching_form",
     "normalize_inline",
     "normalize_paragraphs",
+    "pairs_text",
+    "strip_common_marks",
+    "strip_marks",
     "syllable_pairs",
 ]
 
@@ -198,15 +201,20 @@ class _FoldTable(dict[int, str]):
 _FOLD_TABLE = _FoldTable({0x0111: "d", 0x0110: "D", 0x00F0: "d", 0x00D0: "D"})
 
 
+PAIR_JOINER = "\ue000"  # private use: a token character to unicode61, absent from news text
+
 # The characters of nearly all news text in lower case: ASCII, the Vietnamese vowels with
-# each tone, đ, common punctuation and Latin letters of foreign names (at most 256).
+# each tone, đ, common punctuation and Latin letters of foreign names, and the joiner of the
+# index's syllable pairs (at most 256).
 _VOWELS = [
     unicodedata.normalize("NFC", vowel + tone)
     for vowel in "aăâeêioôơuưy"
     for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 ]
 _COMMON = "".join(
-    dict.fromkeys([*map(chr, range(128)), *_VOWELS, *"đ“”‘’–—…•·«»°×²³½€£©®™üöäçñßøåæïëîûō"])
+    dict.fromkeys(
+        [*map(chr, range(128)), *_VOWELS, *"đ“”‘’–—…•·«»°×²³½€£©®™üöäçñßøåæïëîûō", PAIR_JOINER]
+    )
 )
 _COMMON_CODEC = codecs.charmap_build(_COMMON)  # each character → its place in _COMMON
 _COMMON_STRIPPED = _COMMON.translate(_FOLD_TABLE)  # each place → the character stripped
@@ -223,19 +231,33 @@ def strip_marks(s: str) -> str:
     it is gone). Text made only of ``_COMMON`` characters goes through two charmap codecs, 5–6
     times faster than ``str.translate`` with a dict (which looks each character up in Python's
     dict protocol); any other character falls back to ``str.translate``."""
+    stripped = strip_common_marks(s)
+    return s.translate(_FOLD_TABLE) if stripped is None else stripped
+
+
+def strip_common_marks(s: str) -> str | None:
+    """``strip_marks(s)`` when every character of ``s`` is one of ``_COMMON``, else None.
+
+    Each of those characters is stripped to one character that is a letter or digit exactly
+    when it is one (tests/test_text.py checks every one): so stripping a text made of them
+    keeps its syllables where they are, and strips each of them."""
     try:
         places, _ = codecs.charmap_encode(s, "strict", _COMMON_CODEC)
     except UnicodeEncodeError:
-        return s.translate(_FOLD_TABLE)
+        return None
     return codecs.charmap_decode(places, "strict", _COMMON_STRIPPED)[0]
 
 
 # --- syllable pairs -------------------------------------------------------------------------
 
 SYLLABLE = re.compile(r"[^\W_]+")  # a run of letters and digits
-PAIR_JOINER = "\ue000"  # private use: a token character to unicode61, absent from news text
 
 
 def syllable_pairs(form: str) -> list[str]:
     """Each two adjacent syllables of ``form`` as one token, in order (none for one syllable)."""
     return [first + PAIR_JOINER + second for first, second in pairwise(SYLLABLE.findall(form))]
+
+
+def pairs_text(form: str) -> str:
+    """``syllable_pairs(form)`` joined by spaces, as the search index holds them."""
+    return " ".join(map(PAIR_JOINER.join, pairwise(SYLLABLE.findall(form))))

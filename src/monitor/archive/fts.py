@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable
 from sqlite_utils import Database
 
 from monitor.errors import InputError
-from monitor.text import fold, matching_form, strip_marks, syllable_pairs
+from monitor.text import fold, matching_form, pairs_text, strip_common_marks, strip_marks
 
 log = logging.getLogger("monitor.archive")
 
@@ -129,7 +129,7 @@ def create_tables(
 def field_values(form: Callable[[str], str], text: str) -> tuple[str, str]:
     """A field as a table indexes it: in ``form``, and that form's syllable pairs."""
     formed = form(text)
-    return formed, " ".join(syllable_pairs(formed))
+    return formed, pairs_text(formed)
 
 
 def row_values(fields: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -151,13 +151,18 @@ IndexValues = tuple[tuple[str, ...], ...]  # an article's row in each table of F
 def index_values(title: str, lead: str | None, body: str) -> IndexValues:
     """What the monitor's two tables index for an article: pure, so a reparse computes it in
     its worker processes and the one writer only writes it. ``table_values`` for each table of
-    ``FORMS``, the folded forms made from the matching forms (``fold`` is ``strip_marks`` of
-    ``matching_form``)."""
-    exact = [matching_form(field) for field in (title, lead or "", body)]
-    return (
-        row_values((form, " ".join(syllable_pairs(form))) for form in exact),
-        row_values(field_values(strip_marks, form) for form in exact),
-    )
+    ``FORMS``, the folded values made from the exact ones: ``fold`` is ``strip_marks`` of
+    ``matching_form``, and where a field is made of the characters ``strip_common_marks``
+    takes, its syllable pairs stripped are the pairs of its folded form."""
+    exact = [(form, pairs_text(form)) for form in map(matching_form, (title, lead or "", body))]
+    return row_values(exact), row_values(_folded(form, pairs) for form, pairs in exact)
+
+
+def _folded(form: str, pairs: str) -> tuple[str, str]:
+    """A field's folded values from its exact ones (``field_values(strip_marks, form)``)."""
+    folded = strip_marks(form)
+    stripped = strip_common_marks(pairs)
+    return folded, pairs_text(folded) if stripped is None else stripped
 
 
 def index_article(
