@@ -190,7 +190,7 @@ def _bring_up_to_date(db: Database, path: Path, *, readonly: bool) -> Upgrade | 
 
 def _announce(path: Path, version: int, copy: PremigrationCopy) -> None:
     slow = (
-        " (rebuilding the search index: about a minute per 30,000 articles)"
+        " (rebuilding the search index: a minute or more per 20,000 articles, progress logged)"
         if version < SEARCH_INDEX_REBUILT
         else ""
     )
