@@ -29,6 +29,7 @@ from monitor.backup.manifest import Entry
 from monitor.clock import SYSTEM_CLOCK, Clock
 from monitor.config import Config
 from monitor.errors import BackupError, DamagedError, InputError
+from monitor.growth import FreeSpace, free_space
 from monitor.locks import held_alone
 
 Progress = Callable[[int, int], None]
@@ -163,16 +164,25 @@ def _rotate(
 
 # --- restore --------------------------------------------------------------------------------
 
+ROOM_MARGIN = 16 * 2**20  # bytes kept free beyond the restored file (its journal, the logs)
+
 
 def restore_backup(
-    database: Path, backup: Path, *, clock: Clock = SYSTEM_CLOCK, steps: Steps = NO_PROGRESS
+    database: Path,
+    backup: Path,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    steps: Steps = NO_PROGRESS,
+    free: FreeSpace = free_space,
 ) -> Restored:
     """Put the backup ``backup`` in place of the archive at ``database``, once it is verified
-    whole; the archive there before is kept aside."""
+    whole; the archive there before is kept aside. Refused up front when the archive's file
+    system has not the room for the restored file (``free``: bytes free there)."""
     _must_exist(backup)
     database.parent.mkdir(parents=True, exist_ok=True)
     with held_alone(database, "restore"):
         entry = _checked_against_manifest(backup)
+        _must_have_room(database, backup, entry, free)
         moment = stamp(clock.now())
         temporary = database.with_name(f"{database.name}.restore-{moment}.tmp")
         try:
@@ -189,6 +199,24 @@ def restore_backup(
         finally:
             _remove_with_companions(temporary)
     return Restored(database, backup, verification, aside, entry)
+
+
+def _must_have_room(database: Path, backup: Path, entry: Entry | None, free: FreeSpace) -> None:
+    """A ``BackupError`` when the restored archive cannot fit beside the current one (which is
+    only renamed): its size from the manifest, else the backup file's (for a compressed backup
+    without a manifest entry, less than it will take)."""
+    needed = entry.database_size if entry is not None else backup.stat().st_size
+    room = free(database.parent)
+    if room < needed + ROOM_MARGIN:
+        raise BackupError(
+            f"not restored: {backup} needs {_mib(needed)} free in {database.parent},"
+            f" {_mib(room)} free there; the archive is untouched",
+            path=str(backup),
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
 
 
 def _set_aside(database: Path, moment: str) -> Path | None:
