@@ -67,7 +67,7 @@ def test_windows_given_to_the_model_directly_segment_as_word_tokenize_does() -> 
     direct = [window for window in windows if _plain_tokens(window) is not None]
     assert len(direct) > 3000
     assert sum(not window.replace(" ", "").isalpha() for window in direct) > 1000  # marks
-    for window in windows:
+    for window in direct:  # the others go through word_tokenize itself
         expected = align(window, word_tokenize(window, use_token_normalize=False))
         assert segmenter.words(window) == expected, window
 
