@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
-from monitor.cli.progress import JobProgress, span
+from monitor.cli.progress import JobProgress
 
 
 class Clock:
@@ -61,10 +59,3 @@ def test_on_a_terminal_one_line_is_redrawn_in_place() -> None:
     assert shown.split("\r")[2].startswith(
         "reparse [###############               ]  50 of 100 pages  50/s  about 1 s left"
     )
-
-
-@pytest.mark.parametrize(
-    ("seconds", "said"), [(0.4, "0 s"), (42, "42 s"), (185, "3 min"), (7500, "2 h 05 min")]
-)
-def test_durations_read_as_people_say_them(seconds: float, said: str) -> None:
-    assert span(seconds) == said

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.clock import SYSTEM_CLOCK, VN_TZ, ManualClock, now, now_iso
+from monitor.clock import SYSTEM_CLOCK, VN_TZ, ManualClock, now, now_iso, span
 from monitor.errors import InputError
 
 START = datetime(2025, 3, 19, 4, 47, 5, 600000, tzinfo=UTC)
@@ -46,3 +46,10 @@ def test_a_manual_clock_can_be_set() -> None:
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(InputError, match="needs a UTC offset"):
         ManualClock(datetime(2025, 3, 19, 11, 47))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"), [(0.4, "0 s"), (42, "42 s"), (185, "3 min"), (7500, "2 h 05 min")]
+)
+def test_durations_read_as_people_say_them(seconds: float, said: str) -> None:
+    assert span(seconds) == said

@@ -9,6 +9,7 @@ Durations are measured with ``time.monotonic``, never with this clock.
     Clock          anything with ``now() -> datetime`` (aware)
     SYSTEM_CLOCK   the real time, in Vietnam
     ManualClock    a clock that stands still until moved (``advance``, ``set``)
+    span           a duration as people say it ("40 s", "3 min", "2 h 05 min")
 """
 
 from __future__ import annotations
@@ -69,3 +70,14 @@ def _aware(moment: datetime) -> datetime:
     if moment.utcoffset() is None:
         raise InputError(f"a clock's time needs a UTC offset: {moment.isoformat()}")
     return moment
+
+
+def span(seconds: float) -> str:
+    """A duration as people say it: "40 s", "3 min", "2 h 05 min"."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

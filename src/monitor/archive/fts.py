@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable
 
 from sqlite_utils import Database
 
+from monitor.clock import span
 from monitor.errors import InputError
 from monitor.text import fold, matching_form, pairs_text, strip_common_marks, strip_marks
 
@@ -252,12 +253,8 @@ class RebuildLog:
             f"{self.done:,}",
             f"{self.total:,}",
             f"{rate:,.0f}",
-            _duration(left),
+            span(left),
         )
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
 def enable_standard(db: Database, layout: tuple[str, ...] = STANDARD_LAYOUT) -> None:

@@ -22,6 +22,8 @@ from typing import TextIO
 
 import click
 
+from monitor.clock import span
+
 REFRESH = 0.2  # seconds between two redraws of the bar on a terminal
 INTERVAL = 10.0  # seconds between two progress lines elsewhere
 WIDTH = 30
@@ -101,14 +103,3 @@ class JobProgress:
 def say(text: str) -> None:
     """A bulk job's note to its user (where an interrupted job stopped...): one stderr line."""
     click.echo(f"monitor: {text}", err=True)
-
-
-def span(seconds: float) -> str:
-    """A duration as people say it: "40 s", "3 min", "2 h 05 min"."""
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
