@@ -185,8 +185,8 @@ def unindex_article(db: Database, article_id: int) -> None:
     ).fetchone()
     if row is None:
         return
-    for table, form in FORMS:
-        db.execute(_DELETE.format(table=table), (article_id, *table_values(form, *row)))
+    for (table, _), values in zip(FORMS, index_values(*row), strict=True):
+        db.execute(_DELETE.format(table=table), (article_id, *values))
 
 
 REBUILD_INTERVAL = 10.0  # seconds between two progress lines of a rebuild
@@ -204,7 +204,6 @@ def rebuild(
     work); ``names`` and ``layout``: the exact and the folded table's names and their columns'
     order at that migration. Minutes on a large archive: a log line every ``interval``
     seconds says how far it is (``RebuildLog``)."""
-    forms = tuple(zip(names, (matching_form, fold), strict=True))
     for table in names:
         db.execute(f"DROP TABLE IF EXISTS {table}")
     create_tables(db, names, layout)
@@ -212,10 +211,8 @@ def rebuild(
     progress = RebuildLog(total, interval, clock)
     rows = db.conn.execute("SELECT article_id, title, lead, body FROM articles")
     for done, (article_id, title, lead, body) in enumerate(rows, 1):
-        for table, form in forms:
-            db.execute(
-                INSERT.format(table=table), (article_id, *table_values(form, title, lead, body))
-            )
+        for table, values in zip(names, index_values(title, lead, body), strict=True):
+            db.execute(INSERT.format(table=table), (article_id, *values))
         progress(done)
     progress.close()
 
