@@ -79,7 +79,7 @@ def best(repeat: int, setup: Callable[[], Path], action: Callable[[Path], object
 def raw_pages(path: Path, limit: int | None = None) -> list[FetchedPage]:
     with Archive.open(path) as archive:
         pages = list(archive.articles.raw_pages())[:limit]
-    return [FetchedPage(p.url, p.html, p.content_type, p.http_status, p.fetched_at) for p in pages]
+    return [_fetched(page) for page in pages]
 
 
 def parse_all(profile: SiteProfile, pages: list[FetchedPage]) -> None:
