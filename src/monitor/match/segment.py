@@ -188,15 +188,12 @@ def _plain_tokens(sentence: str) -> list[str] | None:
         return None  # (the tokenizer also respells ð as đ)
     tokens = []
     for piece in sentence.split(" "):
-        if piece.isalpha():
+        if piece.isalpha() or piece == "-":
             tokens.append(piece)
             continue
         core = piece.lstrip(_OPENING)
         word = core.rstrip(_CLOSING)
         closing = core[len(word) :]
-        if piece == "-":
-            tokens.append(piece)
-            continue
         if not piece or (word and not (word.isalpha() and _may_close(word, closing))):
             return None
         tokens += [*piece[: len(piece) - len(core)], *([word] if word else []), *closing]
